@@ -1,0 +1,28 @@
+using FrontierGateway.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FrontierGateway.Data.Configurations;
+
+internal sealed class CustomerApiKeyConfiguration : IEntityTypeConfiguration<CustomerApiKey>
+{
+    public void Configure(EntityTypeBuilder<CustomerApiKey> builder)
+    {
+        builder.HasKey(k => k.Prefix);
+        builder.Property(k => k.Prefix).HasMaxLength(16);
+        builder.Property(k => k.Name).HasMaxLength(255);
+        builder.HasIndex(k => k.GroupId);
+        builder.HasOne<Group>().WithMany().HasForeignKey(k => k.GroupId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class WorkspaceApiKeyConfiguration : IEntityTypeConfiguration<WorkspaceApiKey>
+{
+    public void Configure(EntityTypeBuilder<WorkspaceApiKey> builder)
+    {
+        builder.HasKey(k => k.Prefix);
+        builder.Property(k => k.Prefix).HasMaxLength(16);
+        builder.Property(k => k.Name).HasMaxLength(255);
+        builder.Property(k => k.Scope).HasConversion<string>().HasMaxLength(8);
+    }
+}

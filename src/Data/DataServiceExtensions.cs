@@ -1,0 +1,44 @@
+using FrontierGateway.Data.Endpoints;
+using FrontierGateway.Data.Groups;
+using FrontierGateway.Data.Keys;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FrontierGateway.Data;
+
+public static class DataServiceExtensions
+{
+    /// <summary>The data layer: the database, Data Protection keys kept in it, and the domain services.</summary>
+    public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
+        services.AddDbContextFactory<FrontierDbContext>((sp, options) =>
+        {
+            var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+            var env = sp.GetRequiredService<IHostEnvironment>();
+            options.UseSqlite(data.ResolveConnectionString(env.ContentRootPath),
+                sqlite => sqlite.MigrationsAssembly(typeof(FrontierDbContext).Assembly.GetName().Name));
+        });
+        services.AddDataProtection().SetApplicationName("FrontierGateway").PersistKeysToDbContext<FrontierDbContext>();
+        services.TryAddTimeProvider();
+        services.AddSingleton<GroupService>();
+        services.AddSingleton<GroupUsageService>();
+        services.AddSingleton<KeyService>();
+        services.AddSingleton<WorkspaceKeyService>();
+        services.AddSingleton<EndpointService>();
+        services.AddHostedService<DatabaseInitializer>();
+        return builder;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using FrontierGateway.Data.Audit;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Groups;
+using FrontierGateway.Data.Paging;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Data.Endpoints;
+
+/// <summary>Endpoints route a slug to upstream targets; upstream secrets are stored encrypted.</summary>
+public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFactory, IDataProtectionProvider protection,
+    TimeProvider time)
+{
+    public const string SecretPurpose = "FrontierGateway.EndpointSecrets.v1";
+    private readonly IDataProtector protector = protection.CreateProtector(SecretPurpose);
+
+    public event Action? Changed;
+
+    public async Task<EndpointView> CreateAsync(EndpointInput input, string actor, CancellationToken ct = default)
+    {
+        CheckSlug(input.Slug);
+        var now = time.GetUtcNow().UtcDateTime;
+        var endpoint = new Endpoint { Id = Ids.New("ep"), Slug = input.Slug!, CreatedAt = now, UpdatedAt = now };
+        endpoint.Targets = Protect(TargetParser.Parse(input.Targets, endpoint.Id), []);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await EnsureSlugFreeAsync(db, endpoint.Slug, null, ct);
+        db.Endpoints.Add(endpoint);
+        AuditLog.Record(db, actor, "endpoint.create", "endpoint", endpoint.Id, null, ToView(endpoint), now);
+        await SaveAsync(db, endpoint.Slug, ct);
+        return ToView(endpoint);
+    }
+
+    public async Task<Page<EndpointView>> ListAsync(PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = WithTargets(db);
+        if (page.After is { } after)
+        {
+            query = query.Where(e => string.Compare(e.Id, after) > 0);
+        }
+        var endpoints = await query.OrderBy(e => e.Id).Take(page.Limit + 1).ToListAsync(ct);
+        return page.ToPage(endpoints.ConvertAll(ToView), e => e.Id);
+    }
+
+    public async Task<EndpointView> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return ToView(await FindOrThrowAsync(db, id, ct));
+    }
+
+    public async Task<EndpointView> PatchAsync(string id, EndpointInput input, string actor, CancellationToken ct = default)
+    {
+        if (input.Slug is null && input.Targets is null)
+        {
+            throw DomainException.Invalid("slug", "Give at least one of slug and targets.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var endpoint = await FindOrThrowAsync(db, id, ct);
+        var before = ToView(endpoint);
+        if (input.Slug is not null)
+        {
+            CheckSlug(input.Slug);
+            await EnsureSlugFreeAsync(db, input.Slug, id, ct);
+            endpoint.Slug = input.Slug;
+        }
+        if (input.Targets is not null)
+        {
+            var targets = Protect(TargetParser.Parse(input.Targets, id), endpoint.Targets);
+            db.EndpointTargets.RemoveRange(endpoint.Targets);
+            endpoint.Targets = targets;
+        }
+        endpoint.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        AuditLog.Record(db, actor, "endpoint.update", "endpoint", id, before, ToView(endpoint), endpoint.UpdatedAt);
+        await SaveAsync(db, endpoint.Slug, ct);
+        return ToView(endpoint);
+    }
+
+    public async Task<DeletedEndpointView> DeleteAsync(string id, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var endpoint = await FindOrThrowAsync(db, id, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        db.Endpoints.Remove(endpoint);
+        AuditLog.Record(db, actor, "endpoint.delete", "endpoint", id, ToView(endpoint), null, now);
+        await db.SaveChangesAsync(ct);
+        Changed?.Invoke();
+        return new DeletedEndpointView(id, endpoint.Slug, now);
+    }
+
+    /// <summary>The plaintext upstream credential of a target, for the proxy only.</summary>
+    public string? Unprotect(EndpointTarget target) =>
+        target.ProtectedSecret is null ? null : protector.Unprotect(target.ProtectedSecret);
+
+    private List<EndpointTarget> Protect(List<(EndpointTarget Target, string? Secret)> parsed, List<EndpointTarget> old)
+    {
+        foreach (var (target, secret) in parsed)
+        {
+            // A replaced target that omits its secret keeps the one stored for the same upstream.
+            target.ProtectedSecret = secret is not null
+                ? protector.Protect(secret)
+                : old.Find(o => o.Provider == target.Provider && o.BaseUrl == target.BaseUrl)?.ProtectedSecret;
+        }
+        return parsed.ConvertAll(p => p.Target);
+    }
+
+    private static IQueryable<Endpoint> WithTargets(FrontierDbContext db) =>
+        db.Endpoints.Include(e => e.Targets.OrderBy(t => t.Position));
+
+    private static async Task<Endpoint> FindOrThrowAsync(FrontierDbContext db, string id, CancellationToken ct) =>
+        await WithTargets(db).FirstOrDefaultAsync(e => e.Id == id, ct)
+        ?? throw DomainException.NotFound("id", $"No endpoint \"{id}\".");
+
+    private static void CheckSlug(string? slug)
+    {
+        if (!ModelParser.IsValidSlug(slug))
+        {
+            throw DomainException.Invalid("slug", "slug must look like \"org/name\" (letters, digits, '.', '_', '-').");
+        }
+    }
+
+    private static async Task EnsureSlugFreeAsync(FrontierDbContext db, string slug, string? exceptId, CancellationToken ct)
+    {
+        if (await db.Endpoints.AnyAsync(e => e.Slug == slug && e.Id != exceptId, ct))
+        {
+            throw DuplicateSlug(slug);
+        }
+    }
+
+    private static DomainException DuplicateSlug(string slug) =>
+        DomainException.Invalid("slug", $"slug \"{slug}\" already has an endpoint.", "duplicate");
+
+    private async Task SaveAsync(FrontierDbContext db, string slug, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw DuplicateSlug(slug);
+        }
+        Changed?.Invoke();
+    }
+
+    internal static EndpointView ToView(Endpoint e) => new(e.Id, e.Slug,
+        e.Targets.ConvertAll(t => new TargetView(TargetParser.Name(t.Provider), t.BaseUrl, t.TargetModel, t.ModelId,
+            t.EnvironmentName, t.ProtectedSecret is not null)),
+        e.CreatedAt, e.UpdatedAt);
+}

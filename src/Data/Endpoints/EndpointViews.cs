@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+
+namespace FrontierGateway.Data.Endpoints;
+
+public sealed record TargetInput(string? Provider, string? BaseUrl, string? TargetModel, string? Secret,
+    string? ModelId, string? EnvironmentName);
+
+public sealed record EndpointInput(string? Slug, List<TargetInput?>? Targets);
+
+public sealed record TargetView(
+    string Provider,
+    string? BaseUrl,
+    string? TargetModel,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ModelId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EnvironmentName,
+    bool HasSecret);
+
+public sealed record EndpointView(string Id, string Slug, IReadOnlyList<TargetView> Targets, DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+public sealed record DeletedEndpointView(string Id, string Slug, DateTime DeletedAt);

@@ -1,0 +1,91 @@
+using FrontierGateway.Data.Entities;
+
+namespace FrontierGateway.Data.Endpoints;
+
+/// <summary>Validates targets and fills in the base URLs that a provider implies.</summary>
+public static class TargetParser
+{
+    public const int MaxTargets = 16;
+    public const string OpenAIBaseUrl = "https://api.openai.com/v1";
+
+    public static string Name(ProviderKind provider) => provider switch
+    {
+        ProviderKind.OpenAICompatible => "OPENAI_COMPATIBLE",
+        ProviderKind.OpenAI => "OPENAI",
+        ProviderKind.Baseten => "BASETEN",
+        _ => "SIMULATED",
+    };
+
+    public static ProviderKind? Parse(string? provider) => provider switch
+    {
+        "OPENAI_COMPATIBLE" => ProviderKind.OpenAICompatible,
+        "OPENAI" => ProviderKind.OpenAI,
+        "BASETEN" => ProviderKind.Baseten,
+        "SIMULATED" => ProviderKind.Simulated,
+        _ => null,
+    };
+
+    /// <summary>The targets, with the plaintext secret of each (or null) to be protected by the caller.</summary>
+    public static List<(EndpointTarget Target, string? Secret)> Parse(List<TargetInput?>? targets, string endpointId)
+    {
+        if (targets is not { Count: > 0 and <= MaxTargets })
+        {
+            throw DomainException.Invalid("targets", $"targets must list 1 to {MaxTargets} targets.");
+        }
+        var result = new List<(EndpointTarget, string?)>(targets.Count);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var path = $"targets[{i}]";
+            var input = targets[i] ?? throw DomainException.Invalid(path, $"{path} must be an object.");
+            var provider = Parse(input.Provider) ?? throw DomainException.Invalid($"{path}.provider",
+                $"{path}.provider must be one of OPENAI_COMPATIBLE, OPENAI, BASETEN, SIMULATED.");
+            CheckLength(input.TargetModel, $"{path}.target_model", 255);
+            CheckLength(input.ModelId, $"{path}.model_id", 255);
+            CheckLength(input.EnvironmentName, $"{path}.environment_name", 255);
+            CheckLength(input.Secret, $"{path}.secret", 4096);
+            var target = new EndpointTarget
+            {
+                EndpointId = endpointId,
+                Position = i,
+                Provider = provider,
+                TargetModel = input.TargetModel,
+                ModelId = provider == ProviderKind.Baseten ? input.ModelId : null,
+                EnvironmentName = provider == ProviderKind.Baseten ? input.EnvironmentName ?? "production" : null,
+                BaseUrl = BaseUrl(provider, input, path),
+            };
+            result.Add((target, string.IsNullOrEmpty(input.Secret) ? null : input.Secret));
+        }
+        return result;
+    }
+
+    private static string? BaseUrl(ProviderKind provider, TargetInput input, string path)
+    {
+        if (input.BaseUrl is { } url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")
+                || url.Length > 2048)
+            {
+                throw DomainException.Invalid($"{path}.base_url", $"{path}.base_url must be an absolute http or https URL.");
+            }
+            return provider == ProviderKind.Simulated ? null : url.TrimEnd('/');
+        }
+        return provider switch
+        {
+            ProviderKind.OpenAI => OpenAIBaseUrl,
+            ProviderKind.Baseten when string.IsNullOrEmpty(input.ModelId) => throw DomainException.Invalid(
+                $"{path}.model_id", $"{path}.model_id is required for BASETEN unless base_url is given."),
+            ProviderKind.Baseten => $"https://model-{input.ModelId}.api.baseten.co/environments/{input.EnvironmentName ?? "production"}/sync/v1",
+            ProviderKind.OpenAICompatible => throw DomainException.Invalid(
+                $"{path}.base_url", $"{path}.base_url is required for OPENAI_COMPATIBLE."),
+            _ => null,
+        };
+    }
+
+    private static void CheckLength(string? value, string path, int max)
+    {
+        if (value is { Length: var length } && length > max)
+        {
+            throw DomainException.Invalid(path, $"{path} must be at most {max} characters.");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace FrontierGateway.Data.Entities;
+
+/// <summary>A customer key: calls the inference API with its group's effective models.</summary>
+public sealed class CustomerApiKey
+{
+    public required string Prefix { get; set; }
+    public required byte[] SecretHash { get; set; }
+    public string? Name { get; set; }
+    public required string GroupId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}
+
+public enum WorkspaceScope { Manage, View }
+
+/// <summary>A key for the management API.</summary>
+public sealed class WorkspaceApiKey
+{
+    public required string Prefix { get; set; }
+    public required byte[] SecretHash { get; set; }
+    public string? Name { get; set; }
+    public WorkspaceScope Scope { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}

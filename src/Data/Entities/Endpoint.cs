@@ -1,0 +1,27 @@
+namespace FrontierGateway.Data.Entities;
+
+public enum ProviderKind { OpenAICompatible, OpenAI, Baseten, Simulated }
+
+/// <summary>Where a model slug goes: one or more upstream targets.</summary>
+public sealed class Endpoint
+{
+    public required string Id { get; set; }
+    public required string Slug { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public List<EndpointTarget> Targets { get; set; } = [];
+}
+
+public sealed class EndpointTarget
+{
+    public int Id { get; set; }
+    public required string EndpointId { get; set; }
+    public int Position { get; set; }
+    public ProviderKind Provider { get; set; }
+    public string? BaseUrl { get; set; }
+    public string? TargetModel { get; set; }
+    public string? ModelId { get; set; }
+    public string? EnvironmentName { get; set; }
+    /// <summary>The upstream credential, encrypted with Data Protection; never returned.</summary>
+    public string? ProtectedSecret { get; set; }
+}

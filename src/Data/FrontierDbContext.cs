@@ -1,0 +1,39 @@
+using FrontierGateway.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Data;
+
+/// <summary>The one data model: gateway entities, Identity tables and Data Protection keys.</summary>
+/// <remarks>
+/// Migrations (SQLite) are generated from the repository root with
+/// <c>dotnet ef migrations add &lt;Name&gt; --project src/Data --startup-project src/Data --output-dir Migrations/Sqlite</c>
+/// and applied at start-up by <see cref="DatabaseInitializer"/>.
+/// </remarks>
+public sealed class FrontierDbContext(DbContextOptions<FrontierDbContext> options)
+    : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupModel> GroupModels => Set<GroupModel>();
+    public DbSet<ModelLimit> ModelLimits => Set<ModelLimit>();
+    public DbSet<Endpoint> Endpoints => Set<Endpoint>();
+    public DbSet<EndpointTarget> EndpointTargets => Set<EndpointTarget>();
+    public DbSet<CustomerApiKey> CustomerApiKeys => Set<CustomerApiKey>();
+    public DbSet<WorkspaceApiKey> WorkspaceApiKeys => Set<WorkspaceApiKey>();
+    public DbSet<DailyUsage> DailyUsage => Set<DailyUsage>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(FrontierDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        builder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+    }
+}

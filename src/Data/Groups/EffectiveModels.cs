@@ -1,0 +1,44 @@
+using FrontierGateway.Data.Entities;
+
+namespace FrontierGateway.Data.Groups;
+
+public sealed record EffectiveLimit(LimitKind Kind, LimitType Type, LimitUnit Unit, long Threshold, string SourceGroupId);
+
+public sealed record EffectiveModel(string Slug, IReadOnlyList<EffectiveLimit> Limits);
+
+/// <summary>Resolves the limits that apply to a group from its chain of ancestors.</summary>
+public static class EffectiveModels
+{
+    /// <param name="chain">The group first, then its parent, up to the root; each with models and limits loaded.</param>
+    /// <remarks>
+    /// INDEPENDENT: per (slug, type, unit) the nearest declaration wins.
+    /// CASCADING: every limit along the chain applies at once, each a pool of its source group.
+    /// In both modes a slug declared by any ancestor may be called.
+    /// </remarks>
+    public static List<EffectiveModel> Compute(IReadOnlyList<Group> chain)
+    {
+        var cascading = chain[0].Enforcement == LimitEnforcement.Cascading;
+        var order = new List<string>();
+        var bySlug = new Dictionary<string, List<EffectiveLimit>>(StringComparer.Ordinal);
+        foreach (var group in chain)
+        {
+            foreach (var model in group.Models)
+            {
+                if (!bySlug.TryGetValue(model.Slug, out var limits))
+                {
+                    bySlug[model.Slug] = limits = [];
+                    order.Add(model.Slug);
+                }
+                foreach (var limit in model.Limits)
+                {
+                    var shadowed = !cascading && limits.Exists(l => l.Type == limit.Type && l.Unit == limit.Unit);
+                    if (!shadowed)
+                    {
+                        limits.Add(new EffectiveLimit(limit.Kind, limit.Type, limit.Unit, limit.Threshold, group.Id));
+                    }
+                }
+            }
+        }
+        return order.ConvertAll(slug => new EffectiveModel(slug, bySlug[slug]));
+    }
+}

@@ -1,0 +1,195 @@
+using FrontierGateway.Data.Audit;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Paging;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Data.Groups;
+
+/// <summary>Every write to groups, for the REST API and the portal alike.</summary>
+public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory, TimeProvider time)
+{
+    public const int MaxTextLength = 255;
+
+    public async Task<GroupView> CreateAsync(GroupCreateInput input, string actor, CancellationToken ct = default)
+    {
+        var external = input.Metadata?.ExternalEntityId;
+        if (string.IsNullOrEmpty(external) || external.Length > MaxTextLength)
+        {
+            throw DomainException.Invalid("metadata.external_entity_id",
+                $"metadata.external_entity_id is required and must be 1 to {MaxTextLength} characters.");
+        }
+        CheckName(input.Metadata?.Name);
+        if (input.Models is not { Count: > 0 })
+        {
+            throw DomainException.Invalid("models", "models must list at least one model.");
+        }
+        var hierarchy = input.Hierarchy ?? throw DomainException.Invalid("hierarchy", "hierarchy is required.");
+        var mode = WireNames.ParseEnforcement(hierarchy.LimitEnforcement) ?? throw DomainException.Invalid(
+            "hierarchy.limit_enforcement", "hierarchy.limit_enforcement must be one of INDEPENDENT, CASCADING.");
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var group = new Group
+        {
+            Id = Ids.New("grp"),
+            Name = input.Metadata!.Name,
+            ExternalEntityId = external,
+            Enforcement = mode,
+            Depth = 1,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        group.Models = ModelParser.Parse(input.Models, group.Id);
+        List<Group> ancestors = [];
+        if (hierarchy.ParentGroupId is { } parentId)
+        {
+            var parent = await GroupTree.FindAsync(db, parentId, ct) ?? throw DomainException.NotFound(
+                "hierarchy.parent_group_id", $"hierarchy.parent_group_id: no group \"{parentId}\".");
+            if (parent.Enforcement != mode)
+            {
+                throw DomainException.Invalid("hierarchy.limit_enforcement",
+                    $"hierarchy.limit_enforcement must equal the parent's ({WireNames.Of(parent.Enforcement)}): a tree has one mode.",
+                    "mixed_enforcement");
+            }
+            if (parent.Depth >= HierarchyRules.MaxDepth)
+            {
+                throw DomainException.Invalid("hierarchy.parent_group_id",
+                    $"hierarchy.parent_group_id: a hierarchy has at most {HierarchyRules.MaxDepth} levels.", "depth_exceeded");
+            }
+            group.ParentGroupId = parent.Id;
+            group.Depth = parent.Depth + 1;
+            ancestors = await GroupTree.ChainAsync(db, parent, null, ct);
+        }
+        if (mode == LimitEnforcement.Cascading)
+        {
+            HierarchyRules.CheckCascading(group.Models, ancestors, []);
+        }
+        await EnsureExternalIdFreeAsync(db, external, ct);
+
+        db.Groups.Add(group);
+        var view = GroupMapper.ToView([group, .. ancestors]);
+        AuditLog.Record(db, actor, "group.create", "group", group.Id, null, view, group.CreatedAt);
+        await SaveAsync(db, external, ct);
+        return view;
+    }
+
+    public async Task<GroupView> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var group = await FindOrThrowAsync(db, id, ct);
+        return GroupMapper.ToView(await GroupTree.ChainAsync(db, group, null, ct));
+    }
+
+    public async Task<Page<GroupView>> ListAsync(string? externalEntityId, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = GroupTree.Live(db).AsSplitQuery();
+        if (externalEntityId is not null)
+        {
+            query = query.Where(g => g.ExternalEntityId == externalEntityId);
+        }
+        if (page.After is { } after)
+        {
+            query = query.Where(g => string.Compare(g.Id, after) > 0);
+        }
+        var groups = await query.OrderBy(g => g.Id).Take(page.Limit + 1).ToListAsync(ct);
+        var cache = new Dictionary<string, Group>();
+        var views = new List<GroupView>(groups.Count);
+        foreach (var group in groups)
+        {
+            views.Add(GroupMapper.ToView(await GroupTree.ChainAsync(db, group, cache, ct)));
+        }
+        return page.ToPage(views, v => v.Id);
+    }
+
+    public async Task<GroupView> PatchAsync(string id, GroupPatchInput input, string actor, CancellationToken ct = default)
+    {
+        if (input.Hierarchy is not null)
+        {
+            throw DomainException.Invalid("hierarchy", "hierarchy cannot be changed after a group is created.", "immutable_field");
+        }
+        if (input.Metadata?.ExternalEntityId is not null)
+        {
+            throw DomainException.Invalid("metadata.external_entity_id",
+                "metadata.external_entity_id cannot be changed after a group is created.", "immutable_field");
+        }
+        if (input.Metadata?.Name is null && input.Models is null)
+        {
+            throw DomainException.Invalid("metadata.name", "Give at least one of metadata.name and models.");
+        }
+        CheckName(input.Metadata?.Name);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var group = await FindOrThrowAsync(db, id, ct);
+        var chain = await GroupTree.ChainAsync(db, group, null, ct);
+        var before = GroupMapper.ToView(chain);
+        if (input.Metadata?.Name is { } name)
+        {
+            group.Name = name;
+        }
+        if (input.Models is not null)
+        {
+            var models = ModelParser.Parse(input.Models, group.Id);
+            if (group.Enforcement == LimitEnforcement.Cascading)
+            {
+                HierarchyRules.CheckCascading(models, chain.Skip(1), await GroupTree.DescendantsAsync(db, id, ct));
+            }
+            db.GroupModels.RemoveRange(group.Models);
+            group.Models = models;
+        }
+        var after = GroupMapper.ToView(chain);
+        AuditLog.Record(db, actor, "group.update", "group", id, before, after, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return after;
+    }
+
+    public async Task<DeletedGroupView> DeleteAsync(string id, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var group = await FindOrThrowAsync(db, id, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        List<Group> subtree = [group, .. await GroupTree.DescendantsAsync(db, id, ct)];
+        var ids = subtree.ConvertAll(g => g.Id);
+        var keys = await db.CustomerApiKeys.Where(k => ids.Contains(k.GroupId) && k.RevokedAt == null).ToListAsync(ct);
+        subtree.ForEach(g => g.DeletedAt = now);
+        keys.ForEach(k => k.RevokedAt = now);
+        var view = new DeletedGroupView(group.Id, GroupMapper.Metadata(group), now);
+        AuditLog.Record(db, actor, "group.delete", "group", id, GroupMapper.Metadata(group),
+            new { deleted_groups = ids, revoked_keys = keys.Count }, now);
+        await db.SaveChangesAsync(ct);
+        return view;
+    }
+
+    internal static async Task<Group> FindOrThrowAsync(FrontierDbContext db, string id, CancellationToken ct) =>
+        await GroupTree.FindAsync(db, id, ct) ?? throw DomainException.NotFound("id", $"No group \"{id}\".");
+
+    private static void CheckName(string? name)
+    {
+        if (name is { Length: > MaxTextLength })
+        {
+            throw DomainException.Invalid("metadata.name", $"metadata.name must be at most {MaxTextLength} characters.");
+        }
+    }
+
+    private static async Task EnsureExternalIdFreeAsync(FrontierDbContext db, string external, CancellationToken ct)
+    {
+        if (await db.Groups.AnyAsync(g => g.DeletedAt == null && g.ExternalEntityId == external, ct))
+        {
+            throw DuplicateExternalId(external);
+        }
+    }
+
+    private static DomainException DuplicateExternalId(string external) => DomainException.Invalid(
+        "metadata.external_entity_id", $"metadata.external_entity_id \"{external}\" is already used by a live group.", "duplicate");
+
+    private static async Task SaveAsync(FrontierDbContext db, string external, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two creates raced past the check; the unique index decided.
+            throw DuplicateExternalId(external);
+        }
+    }
+}

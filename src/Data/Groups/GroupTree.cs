@@ -1,0 +1,53 @@
+using FrontierGateway.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Data.Groups;
+
+/// <summary>Loads live groups with their models and limits, up and down a tree.</summary>
+internal static class GroupTree
+{
+    public static IQueryable<Group> Live(FrontierDbContext db) =>
+        db.Groups.Where(g => g.DeletedAt == null)
+            .Include(g => g.Models.OrderBy(m => m.Id)).ThenInclude(m => m.Limits.OrderBy(l => l.Id));
+
+    public static Task<Group?> FindAsync(FrontierDbContext db, string id, CancellationToken ct) =>
+        Live(db).AsSplitQuery().FirstOrDefaultAsync(g => g.Id == id, ct);
+
+    /// <summary>The group first, then its ancestors up to the root.</summary>
+    public static async Task<List<Group>> ChainAsync(FrontierDbContext db, Group group,
+        Dictionary<string, Group>? cache, CancellationToken ct)
+    {
+        var chain = new List<Group> { group };
+        var parentId = group.ParentGroupId;
+        while (parentId is not null && chain.Count <= HierarchyRules.MaxDepth)
+        {
+            if (cache is null || !cache.TryGetValue(parentId, out var parent))
+            {
+                parent = await Live(db).AsSplitQuery().FirstOrDefaultAsync(g => g.Id == parentId, ct);
+                if (parent is null)
+                {
+                    break;
+                }
+                cache?.TryAdd(parentId, parent);
+            }
+            chain.Add(parent);
+            parentId = parent.ParentGroupId;
+        }
+        return chain;
+    }
+
+    /// <summary>Every live descendant, level by level.</summary>
+    public static async Task<List<Group>> DescendantsAsync(FrontierDbContext db, string id, CancellationToken ct)
+    {
+        var all = new List<Group>();
+        var level = new List<string> { id };
+        for (var depth = 0; depth < HierarchyRules.MaxDepth && level.Count > 0; depth++)
+        {
+            var children = await Live(db).AsSplitQuery()
+                .Where(g => g.ParentGroupId != null && level.Contains(g.ParentGroupId)).ToListAsync(ct);
+            all.AddRange(children);
+            level = children.ConvertAll(c => c.Id);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace FrontierGateway.Data.Groups;
+
+public sealed record LimitView(
+    string Type,
+    string Unit,
+    long Threshold,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceGroup = null);
+
+public sealed record ModelView(string Slug, IReadOnlyList<LimitView> RateLimits, IReadOnlyList<LimitView> UsageLimits);
+
+public sealed record MetadataView(string? Name, string ExternalEntityId);
+
+public sealed record HierarchyView(string LimitEnforcement, string? ParentGroupId);
+
+public sealed record GroupView(
+    string Id,
+    MetadataView Metadata,
+    IReadOnlyList<ModelView> Models,
+    IReadOnlyList<ModelView> EffectiveModels,
+    HierarchyView Hierarchy,
+    DateTime CreatedAt);
+
+public sealed record DeletedGroupView(string Id, MetadataView Metadata, DateTime DeletedAt);
+
+public sealed record UsageLimitView(string Type, string Unit, long Threshold, long? CurrentUsage,
+    DateTime? ResetAt, string SourceGroup);
+
+public sealed record GroupUsageView(string CustomerId, IReadOnlyDictionary<string, IReadOnlyList<UsageLimitView>> Usage);

@@ -1,0 +1,43 @@
+using FrontierGateway.Data.Entities;
+
+namespace FrontierGateway.Data.Groups;
+
+/// <summary>The rules a tree of groups keeps: depth, one mode, and CASCADING thresholds.</summary>
+public static class HierarchyRules
+{
+    public const int MaxDepth = 5;
+    public const string ChildExceedsParent = "Child group exceeds parent group limit.";
+
+    /// <summary>
+    /// In a CASCADING tree no limit of <paramref name="models"/> may exceed an ancestor's for the same
+    /// (slug, type, unit), and no descendant's may exceed one of <paramref name="models"/>.
+    /// </summary>
+    public static void CheckCascading(IReadOnlyList<GroupModel> models, IEnumerable<Group> ancestors,
+        IEnumerable<Group> descendants)
+    {
+        var ancestorLimits = Flatten(ancestors).ToList();
+        var descendantLimits = Flatten(descendants).ToList();
+        for (var i = 0; i < models.Count; i++)
+        {
+            var limits = models[i].Limits;
+            for (var j = 0; j < limits.Count; j++)
+            {
+                var own = limits[j];
+                bool Same((string Slug, ModelLimit Limit) other) =>
+                    other.Slug == models[i].Slug && other.Limit.Type == own.Type && other.Limit.Unit == own.Unit;
+                var tooHigh = ancestorLimits.Any(a => Same(a) && own.Threshold > a.Limit.Threshold);
+                var tooLow = descendantLimits.Any(d => Same(d) && d.Limit.Threshold > own.Threshold);
+                if (tooHigh || tooLow)
+                {
+                    var list = own.Kind == LimitKind.Rate ? "rate_limits" : "usage_limits";
+                    var index = limits.Where(l => l.Kind == own.Kind).ToList().IndexOf(own);
+                    throw DomainException.Invalid($"models[{i}].{list}[{index}].threshold", ChildExceedsParent,
+                        "limit_exceeds_parent");
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<(string Slug, ModelLimit Limit)> Flatten(IEnumerable<Group> groups) =>
+        groups.SelectMany(g => g.Models).SelectMany(m => m.Limits.Select(l => (m.Slug, l)));
+}

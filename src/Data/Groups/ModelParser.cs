@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+using FrontierGateway.Data.Entities;
+
+namespace FrontierGateway.Data.Groups;
+
+/// <summary>Turns the wire <c>models</c> list into entities, or refuses it naming the field.</summary>
+public static partial class ModelParser
+{
+    public const int MaxSlugLength = 255;
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*$")]
+    private static partial Regex SlugPattern();
+
+    public static bool IsValidSlug(string? slug) =>
+        slug is { Length: > 0 and <= MaxSlugLength } && SlugPattern().IsMatch(slug);
+
+    public static List<GroupModel> Parse(List<ModelInput?> models, string groupId)
+    {
+        var result = new List<GroupModel>(models.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < models.Count; i++)
+        {
+            var path = $"models[{i}]";
+            var model = models[i] ?? throw DomainException.Invalid(path, $"{path} must be an object.");
+            if (!IsValidSlug(model.Slug))
+            {
+                throw DomainException.Invalid($"{path}.slug",
+                    $"{path}.slug must look like \"org/name\" (letters, digits, '.', '_', '-'; at most {MaxSlugLength} characters).");
+            }
+            if (!seen.Add(model.Slug!))
+            {
+                throw DomainException.Invalid($"{path}.slug", $"{path}.slug \"{model.Slug}\" is listed twice.", "duplicate");
+            }
+            var entity = new GroupModel { GroupId = groupId, Slug = model.Slug! };
+            AddLimits(entity, model.RateLimits, $"{path}.rate_limits", LimitKind.Rate);
+            AddLimits(entity, model.UsageLimits, $"{path}.usage_limits", LimitKind.Usage);
+            result.Add(entity);
+        }
+        return result;
+    }
+
+    private static void AddLimits(GroupModel model, List<LimitInput?>? limits, string path, LimitKind kind)
+    {
+        if (limits is null)
+        {
+            return;
+        }
+        var units = kind == LimitKind.Rate ? "SECOND, MINUTE" : "DAY";
+        for (var j = 0; j < limits.Count; j++)
+        {
+            var at = $"{path}[{j}]";
+            var limit = limits[j] ?? throw DomainException.Invalid(at, $"{at} must be an object.");
+            var type = WireNames.ParseType(limit.Type)
+                ?? throw DomainException.Invalid($"{at}.type", $"{at}.type must be one of TOKEN, REQUEST{Got(limit.Type)}.");
+            var unit = WireNames.ParseUnit(limit.Unit);
+            if (unit is null || (kind == LimitKind.Rate) == (unit == LimitUnit.Day))
+            {
+                throw DomainException.Invalid($"{at}.unit", $"{at}.unit must be one of {units}{Got(limit.Unit)}.");
+            }
+            if (limit.Threshold is not { } threshold || threshold < 1)
+            {
+                throw DomainException.Invalid($"{at}.threshold", $"{at}.threshold must be an integer of at least 1.");
+            }
+            var duplicate = model.Limits.Any(l => l.Kind == kind && l.Type == type
+                && (kind == LimitKind.Rate || l.Unit == unit));
+            if (duplicate)
+            {
+                var what = kind == LimitKind.Rate ? $"one {WireNames.Of(type)} rate limit" : $"one {WireNames.Of(type)}/{WireNames.Of(unit.Value)} usage limit";
+                throw DomainException.Invalid(at, $"{at}: a slug may have at most {what}.", "duplicate");
+            }
+            model.Limits.Add(new ModelLimit { Kind = kind, Type = type, Unit = unit.Value, Threshold = threshold });
+        }
+    }
+
+    private static string Got(string? value) => value is null ? " (missing)" : $"; got \"{value}\"";
+}

@@ -1,0 +1,85 @@
+using FrontierGateway.Data.Audit;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Groups;
+using FrontierGateway.Data.Paging;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Data.Keys;
+
+/// <summary>Customer keys: minted under a group, shown once, revoked for good.</summary>
+public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, TimeProvider time)
+{
+    public async Task<MintedKeyView> MintAsync(string groupId, KeyCreateInput input, string actor, CancellationToken ct = default)
+    {
+        if (input.Name is { Length: > GroupService.MaxTextLength })
+        {
+            throw DomainException.Invalid("name", $"name must be at most {GroupService.MaxTextLength} characters.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        if (input.ExpiresAt is { } expires && expires.ToUniversalTime() <= now)
+        {
+            throw DomainException.Invalid("expires_at", "expires_at must be in the future.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await GroupService.FindOrThrowAsync(db, groupId, ct);
+        var (prefix, secret) = KeySecrets.NewKey();
+        while (await db.CustomerApiKeys.AnyAsync(k => k.Prefix == prefix, ct))
+        {
+            (prefix, secret) = KeySecrets.NewKey();
+        }
+        var key = new CustomerApiKey
+        {
+            Prefix = prefix,
+            SecretHash = KeySecrets.Hash(secret),
+            Name = input.Name,
+            GroupId = groupId,
+            CreatedAt = now,
+            ExpiresAt = input.ExpiresAt?.ToUniversalTime(),
+        };
+        db.CustomerApiKeys.Add(key);
+        AuditLog.Record(db, actor, "key.create", "api_key", prefix, null, ToView(key), now);
+        await db.SaveChangesAsync(ct);
+        return new MintedKeyView($"{prefix}.{secret}", prefix, key.Name, key.ExpiresAt);
+    }
+
+    public async Task<Page<KeyView>> ListAsync(string groupId, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await GroupService.FindOrThrowAsync(db, groupId, ct);
+        var query = Live(db, groupId);
+        if (page.After is { } after)
+        {
+            query = query.Where(k => string.Compare(k.Prefix, after) > 0);
+        }
+        var keys = await query.OrderBy(k => k.Prefix).Take(page.Limit + 1).ToListAsync(ct);
+        return page.ToPage(keys.ConvertAll(ToView), k => k.Prefix);
+    }
+
+    public async Task<KeyView> GetAsync(string groupId, string prefix, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await GroupService.FindOrThrowAsync(db, groupId, ct);
+        return ToView(await FindOrThrowAsync(db, groupId, prefix, ct));
+    }
+
+    public async Task<RevokedKeyView> RevokeAsync(string groupId, string prefix, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await GroupService.FindOrThrowAsync(db, groupId, ct);
+        var key = await FindOrThrowAsync(db, groupId, prefix, ct);
+        key.RevokedAt = time.GetUtcNow().UtcDateTime;
+        AuditLog.Record(db, actor, "key.revoke", "api_key", prefix, ToView(key), null, key.RevokedAt.Value);
+        await db.SaveChangesAsync(ct);
+        return new RevokedKeyView(prefix);
+    }
+
+    private static IQueryable<CustomerApiKey> Live(FrontierDbContext db, string groupId) =>
+        db.CustomerApiKeys.Where(k => k.GroupId == groupId && k.RevokedAt == null);
+
+    private static async Task<CustomerApiKey> FindOrThrowAsync(FrontierDbContext db, string groupId, string prefix,
+        CancellationToken ct) =>
+        await Live(db, groupId).FirstOrDefaultAsync(k => k.Prefix == prefix, ct)
+        ?? throw DomainException.NotFound("prefix", $"No live key with prefix \"{prefix}\" in this group.");
+
+    private static KeyView ToView(CustomerApiKey k) => new(k.Prefix, k.Name, k.CreatedAt, k.LastUsedAt, k.ExpiresAt);
+}
