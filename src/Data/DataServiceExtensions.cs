@@ -15,6 +15,8 @@ public static class DataServiceExtensions
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // First, so that the database is migrated before any other start-up step reads it (Data Protection does).
+        services.AddHostedService<DatabaseInitializer>();
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
         services.AddDbContextFactory<FrontierDbContext>((sp, options) =>
         {
@@ -30,7 +32,6 @@ public static class DataServiceExtensions
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();
         services.AddSingleton<EndpointService>();
-        services.AddHostedService<DatabaseInitializer>();
         return builder;
     }
 

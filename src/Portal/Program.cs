@@ -1,0 +1,28 @@
+using FrontierGateway.Data;
+using FrontierGateway.Gateway;
+using FrontierGateway.Gateway.Management;
+using FrontierGateway.Portal;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddRepositoryDevelopmentSettings();
+builder.AddData();
+builder.AddGateway();
+builder.AddPortal();
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UsePortal();
+app.MapManagementApi();
+app.MapPortal();
+
+app.Run();
+
+/// <summary>The host's entry point, public so that tests can start it.</summary>
+public partial class Program;
