@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Tests.Unit.Gateway;
+
+/// <summary>Every refused write names the field and leaves the database as it was.</summary>
+public sealed class BadInputTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    private const string Hierarchy = """ "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":null} """;
+
+    public static TheoryData<string, string?> BadGroups => new()
+    {
+        { "{not json", null },
+        { "[]", null },
+        { "null", null },
+        { "", null },
+        { $$"""{"metadata":{},"models":[{"slug":"a/b"}],{{Hierarchy}} }""", "metadata.external_entity_id" },
+        { $$"""{"metadata":{"external_entity_id":"{{new string('x', 256)}}"},"models":[{"slug":"a/b"}],{{Hierarchy}} }""", "metadata.external_entity_id" },
+        { $$"""{"metadata":{"external_entity_id":"e","name":"{{new string('x', 256)}}"},"models":[{"slug":"a/b"}],{{Hierarchy}} }""", "metadata.name" },
+        { $$"""{"metadata":{"external_entity_id":42},"models":[{"slug":"a/b"}],{{Hierarchy}} }""", "metadata.external_entity_id" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[],{{Hierarchy}} }""", "models" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":{},{{Hierarchy}} }""", "models" },
+        { """{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b"}]}""", "hierarchy" },
+        { """{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b"}],"hierarchy":{"limit_enforcement":"SHARED"}}""", "hierarchy.limit_enforcement" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":"100"}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].threshold" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":1.5}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].threshold" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":0}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].threshold" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":-3}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].threshold" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":1},{"type":"TOKEN","unit":"SECOND","threshold":1}]}],{{Hierarchy}} }""", "models[0].rate_limits[1]" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKENS","unit":"MINUTE","threshold":1}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].type" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","usage_limits":[{"type":"TOKEN","unit":"WEEK","threshold":1}]}],{{Hierarchy}} }""", "models[0].usage_limits[0].unit" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","usage_limits":[{"type":"TOKEN","unit":"DAY","threshold":5},{"type":"TOKEN","unit":"DAY","threshold":6}]}],{{Hierarchy}} }""", "models[0].usage_limits[1]" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[null]}],{{Hierarchy}} }""", "models[0].rate_limits[0]" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"not a slug"}],{{Hierarchy}} }""", "models[0].slug" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadGroups))]
+    public async Task CreateGroup_BadBody_Is400NamingTheField_AndWritesNothing(string body, string? param)
+    {
+        var before = await CountRowsAsync();
+
+        var response = await factory.Client().PostAsync("/v1/gateway/groups", body);
+
+        response.AssertError(HttpStatusCode.BadRequest, param);
+        Assert.Equal(before, await CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task CreateGroup_OversizeBody_Is400()
+    {
+        var body = $$"""{"metadata":{"external_entity_id":"big","name":"{{new string('x', 2 * 1024 * 1024)}}" } }""";
+
+        (await factory.Client().PostAsync("/v1/gateway/groups", body)).AssertError(HttpStatusCode.BadRequest, null);
+    }
+
+    [Theory]
+    [InlineData("/v1/gateway/groups?limit=0", "limit")]
+    [InlineData("/v1/gateway/groups?limit=1001", "limit")]
+    [InlineData("/v1/gateway/groups?cursor=garbage", "cursor")]
+    [InlineData("/v1/gateway/endpoints?limit=x", "limit")]
+    public async Task List_BadQuery_Is400NamingTheParameter(string url, string param) =>
+        (await factory.Client().GetJsonAsync(url)).AssertError(HttpStatusCode.BadRequest, param);
+
+    [Theory]
+    [InlineData("/v1/gateway/groups/grp_missing")]
+    [InlineData("/v1/gateway/groups/grp_missing/usage")]
+    [InlineData("/v1/gateway/groups/grp_missing/api_keys")]
+    [InlineData("/v1/gateway/endpoints/ep_missing")]
+    [InlineData("/v1/gateway/no-such-route")]
+    public async Task Get_Missing_Is404InTheErrorShape(string url)
+    {
+        var (status, body) = await factory.Client().GetJsonAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.NotNull(body?["error"]?["message"]);
+    }
+
+    private Task<(int, int, int, int)> CountRowsAsync() => factory.QueryAsync(async db => (
+        await db.Groups.CountAsync(), await db.GroupModels.CountAsync(), await db.ModelLimits.CountAsync(),
+        await db.AuditEntries.CountAsync()));
+}

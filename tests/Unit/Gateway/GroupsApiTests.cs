@@ -1,0 +1,168 @@
+using System.Net;
+using FrontierGateway.Data.Groups;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Tests.Unit.Gateway;
+
+public sealed class GroupsApiTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    private readonly HttpClient sut = factory.Client();
+
+    private static string Daily(long threshold, string slug = "acme/m") =>
+        $$"""[{"slug":"{{slug}}","usage_limits":[{"type":"TOKEN","unit":"DAY","threshold":{{threshold}} }]}]""";
+
+    [Fact]
+    public async Task Get_CreatedGroup_ReturnsIt_AndListFiltersByExternalId()
+    {
+        var id = await sut.CreateGroupAsync("get-me");
+        await sut.CreateGroupAsync("other-one");
+
+        var (status, body) = await sut.GetJsonAsync($"/v1/gateway/groups/{id}");
+        var (_, list) = await sut.GetJsonAsync("/v1/gateway/groups?external_entity_id=get-me");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(id, body!["id"]!.GetValue<string>());
+        Assert.Equal(id, list!["items"]!.AsArray().Single()!["id"]!.GetValue<string>());
+        Assert.False(list["pagination"]!["has_more"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Patch_IndependentParentRaised_FlowsToChildThatDoesNotOverride()
+    {
+        var parent = await sut.CreateGroupAsync("ind-parent", models: Daily(100));
+        var inheriting = await sut.CreateGroupAsync("ind-inherit", parent: parent, models: """[{"slug":"acme/m"}]""");
+        var overriding = await sut.CreateGroupAsync("ind-override", parent: parent, models: Daily(500));
+
+        var (status, _) = await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{parent}", $$"""{"models":{{Daily(200)}} }""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (_, a) = await sut.GetJsonAsync($"/v1/gateway/groups/{inheriting}");
+        var (_, b) = await sut.GetJsonAsync($"/v1/gateway/groups/{overriding}");
+        var inherited = a!["effective_models"]![0]!["usage_limits"]![0]!;
+        Assert.Equal((200L, parent), (inherited["threshold"]!.GetValue<long>(), inherited["source_group"]!.GetValue<string>()));
+        Assert.Equal(500L, b!["effective_models"]![0]!["usage_limits"]![0]!["threshold"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Create_CascadingSiblingsOverProvisioned_AreAllowed_ButNotAboveParent()
+    {
+        var parent = await sut.CreateGroupAsync("cas-parent", "CASCADING", models: Daily(100_000_000));
+        var first = await sut.CreateGroupAsync("cas-a", "CASCADING", parent, Daily(70_000_000));
+        await sut.CreateGroupAsync("cas-b", "CASCADING", parent, Daily(70_000_000));
+
+        var tooHigh = await sut.PostAsync("/v1/gateway/groups", $$"""
+            {"metadata":{"external_entity_id":"cas-c"},"models":{{Daily(100_000_001)}},
+             "hierarchy":{"limit_enforcement":"CASCADING","parent_group_id":"{{parent}}" } }
+            """);
+        var lowered = await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{parent}", $$"""{"models":{{Daily(69_999_999)}} }""");
+
+        tooHigh.AssertError(HttpStatusCode.BadRequest, "models[0].usage_limits[0].threshold");
+        Assert.Equal(HierarchyRules.ChildExceedsParent, tooHigh.Body!["error"]!["message"]!.GetValue<string>());
+        lowered.AssertError(HttpStatusCode.BadRequest, "models[0].usage_limits[0].threshold");
+        var (_, child) = await sut.GetJsonAsync($"/v1/gateway/groups/{first}");
+        Assert.Equal([first, parent], child!["effective_models"]![0]!["usage_limits"]!.AsArray()
+            .Select(l => l!["source_group"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Create_SixthLevel_IsRefused()
+    {
+        string? parent = null;
+        for (var level = 1; level <= 5; level++)
+        {
+            parent = await sut.CreateGroupAsync($"depth-{level}", parent: parent);
+        }
+
+        var sixth = await sut.PostAsync("/v1/gateway/groups", $$"""
+            {"metadata":{"external_entity_id":"depth-6"},"models":[{"slug":"acme/m"}],
+             "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":"{{parent}}" } }
+            """);
+
+        sixth.AssertError(HttpStatusCode.BadRequest, "hierarchy.parent_group_id");
+    }
+
+    [Fact]
+    public async Task Create_MixedModesOrUnknownParent_AreRefused()
+    {
+        var parent = await sut.CreateGroupAsync("mode-parent");
+
+        var mixed = await sut.PostAsync("/v1/gateway/groups", $$"""
+            {"metadata":{"external_entity_id":"mode-child"},"models":[{"slug":"acme/m"}],
+             "hierarchy":{"limit_enforcement":"CASCADING","parent_group_id":"{{parent}}" } }
+            """);
+        var unknown = await sut.PostAsync("/v1/gateway/groups", """
+            {"metadata":{"external_entity_id":"orphan"},"models":[{"slug":"acme/m"}],
+             "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":"grp_nope" } }
+            """);
+
+        mixed.AssertError(HttpStatusCode.BadRequest, "hierarchy.limit_enforcement");
+        unknown.AssertError(HttpStatusCode.NotFound, "hierarchy.parent_group_id");
+    }
+
+    [Fact]
+    public async Task Patch_ModelsFullReplacement_RemovesLeftOutSlugs_AndEmptyClears()
+    {
+        var id = await sut.CreateGroupAsync("replace-me", models: """[{"slug":"acme/a"},{"slug":"acme/b"}]""");
+
+        var (_, replaced) = await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{id}", """{"models":[{"slug":"acme/b"}]}""");
+        var (_, cleared) = await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{id}", """{"metadata":{"name":"n"},"models":[]}""");
+
+        Assert.Equal(["acme/b"], replaced!["models"]!.AsArray().Select(m => m!["slug"]!.GetValue<string>()));
+        Assert.Empty(cleared!["models"]!.AsArray());
+        Assert.Equal("n", cleared["metadata"]!["name"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"hierarchy":{"limit_enforcement":"CASCADING"}}""", "hierarchy")]
+    [InlineData("""{"metadata":{"external_entity_id":"new"}}""", "metadata.external_entity_id")]
+    [InlineData("""{}""", "metadata.name")]
+    public async Task Patch_ImmutableOrNothing_IsRefused(string body, string param)
+    {
+        var id = await sut.CreateGroupAsync($"immutable-{param.GetHashCode():x}");
+
+        (await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{id}", body)).AssertError(HttpStatusCode.BadRequest, param);
+    }
+
+    [Fact]
+    public async Task Delete_Group_DeletesSubtreeRevokesKeysAndFreesExternalId()
+    {
+        var root = await sut.CreateGroupAsync("del-root");
+        var child = await sut.CreateGroupAsync("del-child", parent: root);
+        await sut.PostAsync($"/v1/gateway/groups/{child}/api_keys", "{}");
+
+        var (status, body) = await sut.SendAsync(HttpMethod.Delete, $"/v1/gateway/groups/{root}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["id", "metadata", "deleted_at"], body!.AsObject().Select(p => p.Key));
+        Assert.Equal(HttpStatusCode.NotFound, (await sut.GetJsonAsync($"/v1/gateway/groups/{child}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await sut.SendAsync(HttpMethod.Delete, $"/v1/gateway/groups/{root}")).Status);
+        Assert.Equal(0, await factory.QueryAsync(db => db.CustomerApiKeys.CountAsync(k => k.GroupId == child && k.RevokedAt == null)));
+        Assert.NotEqual(root, await sut.CreateGroupAsync("del-root"));
+    }
+
+    [Fact]
+    public async Task Create_DuplicateExternalId_Is400()
+    {
+        await sut.CreateGroupAsync("dupe");
+
+        var again = await sut.PostAsync("/v1/gateway/groups", """
+            {"metadata":{"external_entity_id":"dupe"},"models":[{"slug":"acme/m"}],"hierarchy":{"limit_enforcement":"INDEPENDENT" } }
+            """);
+
+        again.AssertError(HttpStatusCode.BadRequest, "metadata.external_entity_id");
+    }
+
+    [Fact]
+    public async Task Writes_AreAudited_WithTheActingKey()
+    {
+        var id = await sut.CreateGroupAsync("audited");
+        await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{id}", """{"metadata":{"name":"renamed"}}""");
+
+        var entries = await factory.QueryAsync(db => db.AuditEntries.Where(a => a.TargetId == id).OrderBy(a => a.Id).ToListAsync());
+
+        Assert.Equal(["group.create", "group.update"], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal("api_key:" + GatewayFactory.ManageKey[..16], e.Actor));
+        Assert.Contains("renamed", entries[1].After);
+        Assert.DoesNotContain("renamed", entries[1].Before);
+    }
+}
