@@ -43,17 +43,6 @@ internal sealed class Chromium : IAsyncDisposable
         }
     }
 
-    /// <summary>Where screenshots go: <c>E2E_ARTIFACTS</c> when set, else TestResults/screenshots in the output.</summary>
-    public static string ArtifactFolder()
-    {
-        var root = Environment.GetEnvironmentVariable("E2E_ARTIFACTS") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(AppContext.BaseDirectory, "TestResults");
-        var folder = Path.Combine(root, "screenshots");
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
-
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();

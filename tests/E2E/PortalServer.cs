@@ -17,14 +17,14 @@ internal sealed class PortalServer : WebApplicationFactory<Program>
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "fgw-e2e", Guid.NewGuid().ToString("N"));
 
+    private Uri? baseAddress;
+
     public PortalServer() =>
         // The factory's own switch: IWebHostBuilder.UseKestrel in ConfigureWebHost would lose to the TestServer.
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
 
     /// <summary>Starts the host on first use and answers the address Kestrel bound.</summary>
     public Uri BaseAddress => baseAddress ??= Start();
-
-    private Uri? baseAddress;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

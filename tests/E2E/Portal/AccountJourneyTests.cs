@@ -11,6 +11,8 @@ public sealed class AccountJourneyTests
     // Generous: two shared cores, a cold host and a cold browser.
     private const float Timeout = 60_000;
 
+    private const string ScreenshotName = nameof(FirstRun_FreshInstall_SetsUpAdminAndSignsInAgain);
+
     static AccountJourneyTests() => SetDefaultExpectTimeout(Timeout);
 
     [Fact]
@@ -22,35 +24,45 @@ public sealed class AccountJourneyTests
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Timeout);
         page.SetDefaultNavigationTimeout(Timeout);
-
-        await page.GotoAsync("/");
-        await Expect(page).ToHaveURLAsync(new Uri(sut.BaseAddress, "account/setup").ToString());
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "First-run setup" })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Email" }).FillAsync(Email);
-        await page.GetByLabel("Password (10 characters or more)").FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create admin" }).ClickAsync();
-        await ExpectOverviewAsync(page, sut.BaseAddress);
-
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Uri(sut.BaseAddress, "account/login").ToString());
-
-        await SignInAsync(page, "Not-the-password-1");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong email or password.");
-
-        await SignInAsync(page, Password);
-        await ExpectOverviewAsync(page, sut.BaseAddress);
-
-        await page.ScreenshotAsync(new()
+        try
         {
-            Path = Path.Combine(Chromium.ArtifactFolder(), $"{nameof(FirstRun_FreshInstall_SetsUpAdminAndSignsInAgain)}.png"),
-            FullPage = true,
-        });
+            await page.GotoAsync("/");
+            await Expect(page).ToHaveURLAsync(new Uri(sut.BaseAddress, "account/setup").ToString());
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "First-run setup" })).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Email" }).FillAsync(Email);
+            await page.GetByLabel("Password (10 characters or more)").FillAsync(Password);
+            await page.GetByLabel("Confirm password").FillAsync(Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create admin" }).ClickAsync();
+            await ExpectOverviewAsync(page, sut.BaseAddress);
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Uri(sut.BaseAddress, "account/login").ToString());
+
+            await SignInAsync(page, "Not-the-password-1");
+            await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong email or password.");
+
+            await SignInAsync(page, Password);
+            await ExpectOverviewAsync(page, sut.BaseAddress);
+        }
+        catch
+        {
+            // The page as it was is the quickest clue; a failing screenshot must not hide the real failure.
+            try
+            {
+                await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName + "-failed"), FullPage = true });
+            }
+            catch (PlaywrightException)
+            {
+            }
+            throw;
+        }
+        await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName), FullPage = true });
     }
 
     private static async Task SignInAsync(IPage page, string password)
     {
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Email" }).FillAsync(Email);
+        // A password input has no ARIA role, so its label is the accessible way to find it.
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
@@ -59,7 +71,7 @@ public sealed class AccountJourneyTests
     {
         await Expect(page).ToHaveURLAsync(baseAddress.ToString());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 4 })).ToBeVisibleAsync();
-        // The circuit is up once the layout renders interactively; only then do its buttons respond.
+        // The circuit is up once the layout renders interactively; only then is the page live.
         await Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
     }
 }
