@@ -39,7 +39,7 @@ public static partial class JsonBody
         catch (JsonException e)
         {
             var param = e.Path is null or "$" ? null : e.Path.TrimStart('$').TrimStart('.');
-            var expected = Expected(e.Message);
+            var expected = param is null ? null : Expected<T>(param);
             var message = param is null
                 ? "The body is not valid JSON or not a JSON object."
                 : expected is null ? $"{param} is not valid JSON." : $"{param} must be {expected}.";
@@ -47,24 +47,29 @@ public static partial class JsonBody
         }
     }
 
-    [GeneratedRegex(@"could not be converted to (?:System\.Nullable`1\[)?([\w.`]+)")]
-    private static partial Regex ConvertedTo();
+    [GeneratedRegex(@"\.?([a-z0-9_]+)|\[\d+\]")]
+    private static partial Regex PathSegment();
 
-    private static string? Expected(string message)
+    /// <summary>What the field at <paramref name="path"/> of <typeparamref name="T"/> holds, in words.</summary>
+    private static string? Expected<T>(string path)
     {
-        var match = ConvertedTo().Match(message);
-        if (!match.Success)
+        Type? type = typeof(T);
+        foreach (Match segment in PathSegment().Matches(path))
         {
-            return null;
+            type = segment.Groups[1].Success
+                ? type?.GetProperties().FirstOrDefault(p =>
+                    JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == segment.Groups[1].Value)?.PropertyType
+                : type?.IsGenericType == true ? type.GetGenericArguments()[0] : null;
         }
-        var type = match.Groups[1].Value;
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
         return type switch
         {
-            "System.Int64" or "System.Int32" => "an integer",
-            "System.String" => "a string",
-            "System.Boolean" => "true or false",
-            "System.DateTime" or "System.DateTimeOffset" => "an RFC 3339 timestamp",
-            _ when type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "an array",
+            null => null,
+            _ when type == typeof(long) || type == typeof(int) => "an integer",
+            _ when type == typeof(string) => "a string",
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(DateTime) || type == typeof(DateTimeOffset) => "an RFC 3339 timestamp",
+            _ when type.IsGenericType => "an array",
             _ => "an object",
         };
     }

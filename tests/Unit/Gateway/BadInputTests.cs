@@ -46,6 +46,18 @@ public sealed class BadInputTests(GatewayFactory factory) : IClassFixture<Gatewa
         Assert.Equal(before, await CountRowsAsync());
     }
 
+    [Theory]
+    [InlineData("""{"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":"9"}]}]}""",
+        "models[0].rate_limits[0].threshold must be an integer.")]
+    [InlineData("""{"metadata":{"external_entity_id":5}}""", "metadata.external_entity_id must be a string.")]
+    [InlineData("""{"models":{}}""", "models must be an array.")]
+    public async Task CreateGroup_WrongType_MessageSaysWhatWasExpected(string body, string message)
+    {
+        var (_, error) = await factory.Client().PostAsync("/v1/gateway/groups", body);
+
+        Assert.Equal(message, error!["error"]!["message"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task CreateGroup_OversizeBody_Is400()
     {
