@@ -20,7 +20,7 @@ internal sealed class PortalServer : WebApplicationFactory<Program>
     private Uri? baseAddress;
 
     public PortalServer() =>
-        // The factory's own switch: IWebHostBuilder.UseKestrel in ConfigureWebHost would lose to the TestServer.
+        // The factory's own switch, so that it puts Kestrel, not its in-memory TestServer, behind the host.
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
 
     /// <summary>Starts the host on first use and answers the address Kestrel bound.</summary>

@@ -9,6 +9,9 @@ internal sealed class SetupState(IDbContextFactory<FrontierDbContext> dbFactory)
 {
     private volatile bool hasAdmin;
 
+    /// <summary>Serializes first-run setups, so that two forms sent at once cannot both create an admin.</summary>
+    public SemaphoreSlim SetupLock { get; } = new(1, 1);
+
     public async Task<bool> HasAdminAsync(CancellationToken ct = default)
     {
         if (hasAdmin)
