@@ -27,6 +27,7 @@ public static class DataServiceExtensions
         });
         services.AddDataProtection().SetApplicationName("FrontierGateway").PersistKeysToDbContext<FrontierDbContext>();
         services.TryAddTimeProvider();
+        services.AddSingleton<DataChanges>();
         services.AddSingleton<GroupService>();
         services.AddSingleton<GroupUsageService>();
         services.AddSingleton<KeyService>();

@@ -23,6 +23,7 @@ public sealed class FrontierDbContext(DbContextOptions<FrontierDbContext> option
     public DbSet<WorkspaceApiKey> WorkspaceApiKeys => Set<WorkspaceApiKey>();
     public DbSet<DailyUsage> DailyUsage => Set<DailyUsage>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

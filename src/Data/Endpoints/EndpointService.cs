@@ -9,12 +9,10 @@ namespace FrontierGateway.Data.Endpoints;
 
 /// <summary>Endpoints route a slug to upstream targets; upstream secrets are stored encrypted.</summary>
 public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFactory, IDataProtectionProvider protection,
-    TimeProvider time)
+    DataChanges changes, TimeProvider time)
 {
     public const string SecretPurpose = "FrontierGateway.EndpointSecrets.v1";
     private readonly IDataProtector protector = protection.CreateProtector(SecretPurpose);
-
-    public event Action? Changed;
 
     public async Task<EndpointView> CreateAsync(EndpointInput input, string actor, CancellationToken ct = default)
     {
@@ -83,7 +81,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         db.Endpoints.Remove(endpoint);
         AuditLog.Record(db, actor, "endpoint.delete", "endpoint", id, ToView(endpoint), null, now);
         await db.SaveChangesAsync(ct);
-        Changed?.Invoke();
+        await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);
         return new DeletedEndpointView(id, endpoint.Slug, now);
     }
 
@@ -139,7 +137,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         {
             throw DuplicateSlug(slug);
         }
-        Changed?.Invoke();
+        await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);
     }
 
     internal static EndpointView ToView(Endpoint e) => new(e.Id, e.Slug,

@@ -1,0 +1,20 @@
+namespace FrontierGateway.Data.Entities;
+
+/// <summary>One accepted, completed call: what billing is made of (SPEC §7).</summary>
+public sealed class UsageEvent
+{
+    /// <summary>A ULID: unique, time-ordered; receivers dedupe on it.</summary>
+    public required string IdempotencyKey { get; set; }
+    public DateTime Timestamp { get; set; }
+    public required string RequestId { get; set; }
+    public string? RequestMetadata { get; set; }
+    public required string ModelSlug { get; set; }
+    public required string GroupId { get; set; }
+    public required string ExternalEntityId { get; set; }
+    public required string ApiKeyPrefix { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    public long CachedInputTokens { get; set; }
+    /// <summary>True when the gateway counted the tokens itself (no usage from the upstream).</summary>
+    public bool Estimated { get; set; }
+}
