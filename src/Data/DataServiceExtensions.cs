@@ -4,6 +4,7 @@ using FrontierGateway.Data.Keys;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,7 @@ public static class DataServiceExtensions
         services.AddSingleton<DataChanges>();
         services.AddSingleton<GroupService>();
         services.AddSingleton<GroupUsageService>();
+        services.TryAddSingleton<IDailyUsageSource, DatabaseDailyUsageSource>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();
         services.AddSingleton<EndpointService>();

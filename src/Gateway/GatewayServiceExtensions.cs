@@ -1,20 +1,44 @@
 using FrontierGateway.Data;
+using FrontierGateway.Data.Groups;
+using FrontierGateway.Gateway.Inference;
+using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Management;
+using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Simulated;
+using FrontierGateway.Gateway.Snapshot;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 
 namespace FrontierGateway.Gateway;
 
 public static class GatewayServiceExtensions
 {
-    /// <summary>The management API and (later) the data plane.</summary>
+    /// <summary>The management API and the data plane: snapshot, proxy, limits, metering, simulated model.</summary>
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ManagementOptions>, ValidateManagementOptions>();
-        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-        builder.Services.AddSingleton<IDataSeeder, DevelopmentSeeder>();
+        var services = builder.Services;
+        services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ManagementOptions>, ValidateManagementOptions>();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddSingleton<IDataSeeder, DevelopmentSeeder>();
+
+        services.AddReverseProxy().LoadFromMemory(ProxyConfigUpdater.Routes, [ProxyConfigUpdater.Unrouted])
+            .AddTransforms<UpstreamTransform>();
+        services.AddSingleton<ProxyConfigUpdater>();
+        services.AddSingleton<SnapshotLoader>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<ICounterStore, InMemoryCounterStore>();
+        services.AddSingleton<IDailyUsageSource, CounterDailyUsageSource>();
+        services.AddSingleton<KeyActivity>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddSimulatedModel();
+        // After the database initializer (registered by AddData): the snapshot reads a migrated database.
+        services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
         return builder;
     }
 }

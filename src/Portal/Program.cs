@@ -1,5 +1,6 @@
 using FrontierGateway.Data;
 using FrontierGateway.Gateway;
+using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Management;
 using FrontierGateway.Portal;
 
@@ -20,6 +21,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UsePortal();
 app.MapManagementApi();
+app.MapInference();
 app.MapPortal();
 
 app.Run();

@@ -12,21 +12,35 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FrontierGateway.Tests.Unit;
 
 /// <summary>The real host in memory, on a real SQLite file of its own.</summary>
-public sealed class GatewayFactory : WebApplicationFactory<Program>
+public class GatewayFactory : WebApplicationFactory<Program>
 {
     public const string ManageKey = "testmanagekey000.test-secret-0123456789abcdefghijklmnopqrstuv";
 
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "fgw-tests", Guid.NewGuid().ToString("N"));
+    /// <summary>The data folder: a fresh one unless a test sets it to share data between hosts.</summary>
+    public string Folder { get; init; } = NewFolder();
+
+    /// <summary>Whether disposing deletes <see cref="Folder"/>.</summary>
+    public bool KeepFolder { get; init; }
+
+    /// <summary>Settings over the development ones, read when the host is built.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>The host's clock; real time shifted by <see cref="ShiftedTime.Offset"/>.</summary>
+    public ShiftedTime Time { get; } = new();
+
+    public static string NewFolder() => Path.Combine(Path.GetTempPath(), "fgw-tests", Guid.NewGuid().ToString("N"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Data:Folder"] = folder,
+            ["Data:Folder"] = Folder,
             ["Management:BootstrapApiKey"] = ManageKey,
             ["Logging:LogLevel:Default"] = "Warning",
-        }));
+            ["Gateway:CounterFlushSeconds"] = "1",
+        }.Concat(Settings)));
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 
     public HttpClient Client(string key = ManageKey)
@@ -49,9 +63,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        if (Directory.Exists(folder))
+        if (!KeepFolder && Directory.Exists(Folder))
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(Folder, recursive: true);
         }
     }
 }

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FrontierGateway.Data.Groups;
 
 /// <summary>Today's usage against every effective daily limit of a group.</summary>
-public sealed class GroupUsageService(IDbContextFactory<FrontierDbContext> dbFactory, TimeProvider time)
+public sealed class GroupUsageService(IDbContextFactory<FrontierDbContext> dbFactory, IDailyUsageSource usage,
+    TimeProvider time)
 {
     public async Task<GroupUsageView> GetAsync(string id, CancellationToken ct = default)
     {
@@ -14,22 +15,20 @@ public sealed class GroupUsageService(IDbContextFactory<FrontierDbContext> dbFac
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         var resetAt = today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var chainIds = chain.ConvertAll(g => g.Id);
-        var counters = await db.DailyUsage.AsNoTracking()
-            .Where(u => u.Day == today && chainIds.Contains(u.GroupId)).ToListAsync(ct);
-
-        var usage = new Dictionary<string, IReadOnlyList<UsageLimitView>>(StringComparer.Ordinal);
+        var result = new Dictionary<string, IReadOnlyList<UsageLimitView>>(StringComparer.Ordinal);
         foreach (var model in EffectiveModels.Compute(chain))
         {
-            usage[model.Slug] = model.Limits.Where(l => l.Kind == LimitKind.Usage).Select(limit =>
+            var views = new List<UsageLimitView>();
+            foreach (var limit in model.Limits.Where(l => l.Kind == LimitKind.Usage))
             {
                 // INDEPENDENT meters each group alone; a CASCADING limit is the pool of its source group.
-                var meteredGroup = group.Enforcement == LimitEnforcement.Cascading ? limit.SourceGroupId : group.Id;
-                var counter = counters.Find(c => c.GroupId == meteredGroup && c.Slug == model.Slug && c.Type == limit.Type);
-                return new UsageLimitView(WireNames.Of(limit.Type), WireNames.Of(limit.Unit), limit.Threshold,
-                    counter?.Value, counter is null ? null : resetAt, limit.SourceGroupId);
-            }).ToList();
+                var metered = group.Enforcement == LimitEnforcement.Cascading ? limit.SourceGroupId : group.Id;
+                var current = await usage.ReadAsync(metered, model.Slug, limit.Type, today, ct);
+                views.Add(new UsageLimitView(WireNames.Of(limit.Type), WireNames.Of(limit.Unit), limit.Threshold,
+                    current, current is null ? null : resetAt, limit.SourceGroupId));
+            }
+            result[model.Slug] = views;
         }
-        return new GroupUsageView(group.ExternalEntityId, usage);
+        return new GroupUsageView(group.ExternalEntityId, result);
     }
 }

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+
+namespace FrontierGateway.Gateway;
+
+/// <summary>Section <c>Gateway</c>: the data plane.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>How long an upstream may stay silent before the call fails with 504.</summary>
+    public int UpstreamTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Usage events written per database batch at most.</summary>
+    public int UsageBatchSize { get; set; } = 500;
+
+    /// <summary>How long a usage event may wait for its batch.</summary>
+    public int UsageFlushMilliseconds { get; set; } = 250;
+
+    /// <summary>How often daily counters and keys' last use are written to the database.</summary>
+    public int CounterFlushSeconds { get; set; } = 5;
+}
+
+internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions o)
+    {
+        var errors = new List<string>();
+        if (o.UpstreamTimeoutSeconds < 1)
+        {
+            errors.Add("Gateway:UpstreamTimeoutSeconds must be at least 1.");
+        }
+        if (o.UsageBatchSize is < 1 or > 10_000)
+        {
+            errors.Add("Gateway:UsageBatchSize must be from 1 to 10000.");
+        }
+        if (o.UsageFlushMilliseconds < 1)
+        {
+            errors.Add("Gateway:UsageFlushMilliseconds must be at least 1.");
+        }
+        if (o.CounterFlushSeconds < 1)
+        {
+            errors.Add("Gateway:CounterFlushSeconds must be at least 1.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

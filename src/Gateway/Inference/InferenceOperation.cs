@@ -1,0 +1,3 @@
+namespace FrontierGateway.Gateway.Inference;
+
+public enum InferenceOperation { ChatCompletions, Completions, Embeddings }

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FrontierGateway.Gateway.Management;
+using Microsoft.AspNetCore.Http;
+
+namespace FrontierGateway.Gateway.Inference;
+
+/// <summary>Errors of the inference API, in OpenAI's shape, so that the OpenAI SDKs raise their own error types.</summary>
+internal static class OpenAIError
+{
+    public static Task WriteAsync(HttpContext context, int status, string message, string type, string? code,
+        string? param = null, JsonObject? extra = null)
+    {
+        var error = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code };
+        if (extra is not null)
+        {
+            foreach (var (name, value) in extra.ToList())
+            {
+                extra.Remove(name);
+                error[name] = value;
+            }
+        }
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(new JsonObject { ["error"] = error }.ToJsonString(ApiJson.Options));
+    }
+
+    public static Task InvalidKeyAsync(HttpContext context) => WriteAsync(context, 401,
+        "Incorrect or revoked API key provided. Send it as Authorization: Bearer <key>.", "invalid_request_error",
+        "invalid_api_key");
+
+    public static Task BadRequestAsync(HttpContext context, string message, string? param) =>
+        WriteAsync(context, 400, message, "invalid_request_error", "invalid_request", param);
+
+    public static Task ModelNotFoundAsync(HttpContext context, string model) => WriteAsync(context, 404,
+        $"The model `{model}` does not exist or you do not have access to it.", "invalid_request_error",
+        "model_not_found", "model");
+
+    /// <summary>The body of a JSON error, for logging nothing else.</summary>
+    public static string Describe(JsonElement element) => element.GetRawText();
+}

@@ -1,0 +1,57 @@
+using FrontierGateway.Gateway.Snapshot;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.LoadBalancing;
+
+namespace FrontierGateway.Gateway.Inference;
+
+/// <summary>Feeds YARP one cluster per endpoint, one destination per upstream target.</summary>
+internal sealed class ProxyConfigUpdater(InMemoryConfigProvider provider, IOptions<GatewayOptions> options)
+{
+    /// <summary>The cluster of the inference routes until the body's <c>model</c> picks the real one.</summary>
+    public const string UnroutedCluster = "unrouted";
+
+    public static readonly ClusterConfig Unrouted = new() { ClusterId = UnroutedCluster };
+
+    public static readonly IReadOnlyList<RouteConfig> Routes =
+    [
+        Route("chat-completions", "/v1/chat/completions"),
+        Route("completions", "/v1/completions"),
+        Route("embeddings", "/v1/embeddings"),
+    ];
+
+    public void Update(IEnumerable<EndpointRoute> endpoints)
+    {
+        var clusters = endpoints.Where(e => !e.Simulated).Select(e => new ClusterConfig
+        {
+            ClusterId = e.ClusterId,
+            LoadBalancingPolicy = LoadBalancingPolicies.PowerOfTwoChoices,
+            HealthCheck = new HealthCheckConfig
+            {
+                Passive = new PassiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Policy = "TransportFailureRate",
+                    ReactivationPeriod = TimeSpan.FromSeconds(10),
+                },
+            },
+            HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig
+            {
+                ActivityTimeout = TimeSpan.FromSeconds(options.Value.UpstreamTimeoutSeconds),
+            },
+            Destinations = e.Destinations.Values.ToDictionary(t => t.DestinationId, t => new DestinationConfig
+            {
+                Address = t.BaseUrl!,
+            }),
+        }).Append(Unrouted).ToList();
+        provider.Update(Routes, clusters);
+    }
+
+    private static RouteConfig Route(string id, string path) => new()
+    {
+        RouteId = id,
+        ClusterId = UnroutedCluster,
+        Match = new RouteMatch { Path = path, Methods = ["POST"] },
+        Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = "/v1" }],
+    };
+}

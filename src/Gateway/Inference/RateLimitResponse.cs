@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Groups;
+using FrontierGateway.Gateway.Limits;
+using Microsoft.AspNetCore.Http;
+
+namespace FrontierGateway.Gateway.Inference;
+
+/// <summary>The x-ratelimit headers of every answer, and the 429 of a refused call.</summary>
+internal static class RateLimitResponse
+{
+    public static void WriteHeaders(HttpResponse response, Admission admission)
+    {
+        Write(response, "requests", admission.Requests);
+        Write(response, "tokens", admission.Tokens);
+    }
+
+    public static Task RefuseAsync(HttpContext context, string slug, Admission admission)
+    {
+        var rule = admission.RefusedBy!;
+        var seconds = Math.Max(1, (long)Math.Ceiling(admission.RetryAfter.TotalSeconds));
+        var kind = rule.Unit == LimitUnit.Day ? "usage_limit_exceeded" : "rate_limit_exceeded";
+        var headers = context.Response.Headers;
+        headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var suffix = rule.Type == LimitType.Request ? "requests" : "tokens";
+        headers[$"x-ratelimit-limit-{suffix}"] = rule.Threshold.ToString(CultureInfo.InvariantCulture);
+        headers[$"x-ratelimit-remaining-{suffix}"] = "0";
+        headers[$"x-ratelimit-reset-{suffix}"] = Duration(admission.RetryAfter);
+        var what = rule.Unit == LimitUnit.Day ? "Daily usage limit" : "Rate limit";
+        var message = $"{what} reached for {slug}: {rule.Threshold} {WireNames.Of(rule.Type)} per {WireNames.Of(rule.Unit)}"
+            + $" (limit of group {rule.SourceGroupId}). Retry after {seconds}s.";
+        var limit = new JsonObject
+        {
+            ["type"] = WireNames.Of(rule.Type),
+            ["unit"] = WireNames.Of(rule.Unit),
+            ["threshold"] = rule.Threshold,
+            ["source_group"] = rule.SourceGroupId,
+        };
+        return OpenAIError.WriteAsync(context, 429, message, kind, kind, null, new JsonObject { ["limit"] = limit });
+    }
+
+    private static void Write(HttpResponse response, string suffix, Headroom? headroom)
+    {
+        if (headroom is not { } h)
+        {
+            return;
+        }
+        response.Headers[$"x-ratelimit-limit-{suffix}"] = h.Rule.Threshold.ToString(CultureInfo.InvariantCulture);
+        response.Headers[$"x-ratelimit-remaining-{suffix}"] = Math.Max(0, h.Remaining).ToString(CultureInfo.InvariantCulture);
+        response.Headers[$"x-ratelimit-reset-{suffix}"] = Duration(h.Reset);
+    }
+
+    /// <summary>OpenAI's duration spelling: <c>20ms</c>, <c>1s</c>, <c>6m0s</c>, <c>2h3m0s</c>.</summary>
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.FromSeconds(1))
+        {
+            return $"{Math.Max(0, (long)Math.Ceiling(span.TotalMilliseconds))}ms";
+        }
+        var seconds = (long)Math.Ceiling(span.TotalSeconds);
+        var (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+        return h > 0 ? $"{h}h{m}m{s}s" : m > 0 ? $"{m}m{s}s" : $"{s}s";
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using FrontierGateway.Data.Entities;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace FrontierGateway.Gateway.Inference;
+
+/// <summary>
+/// Per destination: the upstream credential replaces the customer's key, and the body carries the target's
+/// model name. Compression is not asked for, so that the meter can read the response.
+/// </summary>
+internal sealed class UpstreamTransform : ITransformProvider
+{
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context) => context.AddRequestTransform(transform =>
+    {
+        var http = transform.HttpContext;
+        var proxied = http.GetReverseProxyFeature().ProxiedDestination;
+        if (http.Features.Get<InferenceRequest>() is not { Route: { } route } request || proxied is null
+            || !route.Destinations.TryGetValue(proxied.DestinationId, out var target))
+        {
+            return ValueTask.CompletedTask;
+        }
+        var headers = transform.ProxyRequest.Headers;
+        headers.Authorization = null;
+        headers.Remove("api-key");
+        headers.AcceptEncoding.Clear();
+        if (target.Secret is { } secret)
+        {
+            headers.Authorization = new AuthenticationHeaderValue(
+                target.Provider == ProviderKind.Baseten ? "Api-Key" : "Bearer", secret);
+        }
+        request.PrepareForUpstream(target.TargetModel ?? request.Slug);
+        transform.ProxyRequest.Content = new ByteArrayContent(request.Serialize())
+        {
+            Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+        };
+        return ValueTask.CompletedTask;
+    });
+}

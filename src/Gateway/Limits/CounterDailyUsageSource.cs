@@ -1,0 +1,11 @@
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Groups;
+
+namespace FrontierGateway.Gateway.Limits;
+
+/// <summary>Today's usage from the live counters, so the usage API is current to the last call.</summary>
+internal sealed class CounterDailyUsageSource(ICounterStore counters) : IDailyUsageSource
+{
+    public Task<long?> ReadAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct) =>
+        Task.FromResult(counters.ReadDaily(groupId, slug, type, day));
+}

@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+using FrontierGateway.Data;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Gateway.Limits;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FrontierGateway.Gateway.Metering;
+
+/// <summary>
+/// Writes usage events behind the request path, in batches, together with the daily counters and keys'
+/// last use. On a graceful shutdown it drains everything it was given before the host stops.
+/// </summary>
+internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext> dbFactory, ICounterStore counters,
+    KeyActivity activity, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageRecorder> logger)
+    : BackgroundService
+{
+    private readonly Channel<UsageEvent> events = Channel.CreateUnbounded<UsageEvent>(
+        new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Queues an event; never blocks and never touches the database.</summary>
+    public void Record(UsageEvent usage)
+    {
+        if (!events.Writer.TryWrite(usage))
+        {
+            LogDropped(logger, usage.IdempotencyKey);
+        }
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Today's counters come back from the database so that daily limits survive a restart.
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var rows = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today).ToListAsync(cancellationToken);
+        counters.LoadDaily(rows.Select(r => KeyValuePair.Create(new DailyKey(r.GroupId, r.Slug, r.Type, r.Day), r.Value)));
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        events.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<UsageEvent>();
+        var reader = events.Reader;
+        // Ends only when the channel is completed and empty, so a graceful shutdown drains it.
+        while (await WaitAsync(reader, TimeSpan.FromSeconds(options.Value.CounterFlushSeconds)) is not false)
+        {
+            var deadline = time.GetUtcNow().AddMilliseconds(options.Value.UsageFlushMilliseconds);
+            while (batch.Count < options.Value.UsageBatchSize)
+            {
+                if (reader.TryRead(out var usage))
+                {
+                    batch.Add(usage);
+                }
+                else if (await WaitAsync(reader, deadline - time.GetUtcNow()) is not true)
+                {
+                    break;
+                }
+            }
+            await WriteAsync(batch);
+            batch.Clear();
+        }
+        await WriteAsync(batch);
+    }
+
+    /// <summary>True when an event is ready, false when none will come again, null when the wait ran out.</summary>
+    private async Task<bool?> WaitAsync(ChannelReader<UsageEvent> reader, TimeSpan limit)
+    {
+        if (limit <= TimeSpan.Zero)
+        {
+            return null;
+        }
+        using var timeout = new CancellationTokenSource(limit, time);
+        try
+        {
+            return await reader.WaitToReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private async Task WriteAsync(List<UsageEvent> batch)
+    {
+        var daily = counters.TakeChangedDaily();
+        var used = activity.Take();
+        if (batch.Count == 0 && daily.Count == 0 && used.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            db.UsageEvents.AddRange(batch);
+            await UsagePersistence.SaveDailyAsync(db, daily, time.GetUtcNow().UtcDateTime);
+            await UsagePersistence.SaveLastUsedAsync(db, used);
+            await db.SaveChangesAsync();
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        {
+            LogWriteFailed(logger, e, batch.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Usage event {Key} could not be queued.")]
+    private static partial void LogDropped(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} usage events failed.")]
+    private static partial void LogWriteFailed(ILogger logger, Exception e, int count);
+}

@@ -1,0 +1,40 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using FrontierGateway.Data.Entities;
+
+namespace FrontierGateway.Gateway.Snapshot;
+
+public sealed record KeyEntry(string Prefix, byte[] SecretHash, string GroupId, DateTime? ExpiresAt);
+
+/// <summary>One counter: a group's use of a slug, per type and window.</summary>
+public readonly record struct CounterKey(string GroupId, string Slug, LimitType Type, LimitUnit Unit);
+
+/// <summary>An effective limit, resolved to the counter it is checked against.</summary>
+public sealed record LimitRule(LimitType Type, LimitUnit Unit, long Threshold, string SourceGroupId, CounterKey Counter);
+
+/// <summary>What a call of one slug by one group is checked against and metered to.</summary>
+/// <param name="DailyGroups">Groups whose daily counters the call adds to: itself, and in CASCADING every ancestor.</param>
+public sealed record SlugPolicy(string Slug, LimitRule[] Rules, string[] DailyGroups);
+
+public sealed record GroupPolicy(string Id, string ExternalEntityId, FrozenDictionary<string, SlugPolicy> Slugs,
+    string[] SlugOrder);
+
+/// <summary>One upstream of an endpoint, as a YARP destination.</summary>
+public sealed record RouteTarget(string DestinationId, ProviderKind Provider, string? BaseUrl, string? TargetModel,
+    string? Secret);
+
+public sealed record EndpointRoute(string Slug, string ClusterId, bool Simulated,
+    FrozenDictionary<string, RouteTarget> Destinations);
+
+/// <summary>
+/// Everything the request path reads, as one immutable object swapped whole when data changes:
+/// the request path never queries the database.
+/// </summary>
+public sealed record GatewaySnapshot(
+    ImmutableDictionary<string, KeyEntry> Keys,
+    FrozenDictionary<string, GroupPolicy> Groups,
+    FrozenDictionary<string, EndpointRoute> Endpoints)
+{
+    public static readonly GatewaySnapshot Empty = new(ImmutableDictionary<string, KeyEntry>.Empty,
+        FrozenDictionary<string, GroupPolicy>.Empty, FrozenDictionary<string, EndpointRoute>.Empty);
+}

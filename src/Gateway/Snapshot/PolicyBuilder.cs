@@ -1,0 +1,24 @@
+using System.Collections.Frozen;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Groups;
+
+namespace FrontierGateway.Gateway.Snapshot;
+
+/// <summary>Turns a group's effective models into the counters its calls are checked against.</summary>
+internal static class PolicyBuilder
+{
+    /// <param name="chain">The group first, then its ancestors.</param>
+    public static GroupPolicy Build(IReadOnlyList<Group> chain)
+    {
+        var group = chain[0];
+        var cascading = group.Enforcement == LimitEnforcement.Cascading;
+        // INDEPENDENT meters each group alone; CASCADING adds every call to every ancestor's pool too.
+        string[] dailyGroups = cascading ? [.. chain.Select(g => g.Id)] : [group.Id];
+        var models = EffectiveModels.Compute(chain);
+        var slugs = models.ToFrozenDictionary(m => m.Slug, m => new SlugPolicy(m.Slug,
+            [.. m.Limits.Select(l => new LimitRule(l.Type, l.Unit, l.Threshold, l.SourceGroupId,
+                new CounterKey(cascading ? l.SourceGroupId : group.Id, m.Slug, l.Type, l.Unit)))],
+            dailyGroups), StringComparer.Ordinal);
+        return new GroupPolicy(group.Id, group.ExternalEntityId, slugs, [.. models.Select(m => m.Slug)]);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using FrontierGateway.Data;
+using FrontierGateway.Data.Endpoints;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Groups;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Gateway.Snapshot;
+
+/// <summary>Reads the parts of a snapshot from the database.</summary>
+internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFactory, EndpointService endpoints)
+{
+    public async Task<ImmutableDictionary<string, KeyEntry>> LoadKeysAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var builder = ImmutableDictionary.CreateBuilder<string, KeyEntry>(StringComparer.Ordinal);
+        await foreach (var k in LiveKeys(db).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            builder[k.Prefix] = k;
+        }
+        return builder.ToImmutable();
+    }
+
+    /// <summary>The given keys as they are now: live ones to set, the rest to remove.</summary>
+    public async Task<ImmutableDictionary<string, KeyEntry>> RefreshKeysAsync(
+        ImmutableDictionary<string, KeyEntry> keys, IReadOnlyList<string> prefixes, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var live = await LiveKeys(db).Where(k => prefixes.Contains(k.Prefix)).ToDictionaryAsync(k => k.Prefix, ct);
+        var builder = keys.ToBuilder();
+        foreach (var prefix in prefixes)
+        {
+            if (live.TryGetValue(prefix, out var entry))
+            {
+                builder[prefix] = entry;
+            }
+            else
+            {
+                builder.Remove(prefix);
+            }
+        }
+        return builder.ToImmutable();
+    }
+
+    public async Task<FrozenDictionary<string, GroupPolicy>> LoadGroupsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var groups = await db.Groups.AsNoTracking().AsSplitQuery().Where(g => g.DeletedAt == null)
+            .Include(g => g.Models.OrderBy(m => m.Id)).ThenInclude(m => m.Limits.OrderBy(l => l.Id))
+            .ToDictionaryAsync(g => g.Id, StringComparer.Ordinal, ct);
+        return groups.Values.ToFrozenDictionary(g => g.Id, g => PolicyBuilder.Build(Chain(g, groups)), StringComparer.Ordinal);
+    }
+
+    public async Task<FrozenDictionary<string, EndpointRoute>> LoadEndpointsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var all = await db.Endpoints.AsNoTracking().Include(e => e.Targets.OrderBy(t => t.Position)).ToListAsync(ct);
+        return all.ToFrozenDictionary(e => e.Slug, ToRoute, StringComparer.Ordinal);
+    }
+
+    private EndpointRoute ToRoute(Endpoint endpoint)
+    {
+        var simulated = endpoint.Targets.TrueForAll(t => t.Provider == ProviderKind.Simulated);
+        var targets = endpoint.Targets.Where(t => simulated || t.Provider != ProviderKind.Simulated)
+            .Select(t => new RouteTarget($"{endpoint.Id}-{t.Position}", t.Provider, t.BaseUrl, t.TargetModel,
+                endpoints.Unprotect(t)));
+        return new EndpointRoute(endpoint.Slug, endpoint.Id, simulated,
+            targets.ToFrozenDictionary(t => t.DestinationId, StringComparer.Ordinal));
+    }
+
+    private static List<Group> Chain(Group group, Dictionary<string, Group> all)
+    {
+        var chain = new List<Group> { group };
+        while (chain[^1].ParentGroupId is { } parent && all.TryGetValue(parent, out var next) && chain.Count <= HierarchyRules.MaxDepth)
+        {
+            chain.Add(next);
+        }
+        return chain;
+    }
+
+    private static IQueryable<KeyEntry> LiveKeys(FrontierDbContext db) =>
+        db.CustomerApiKeys.AsNoTracking().Where(k => k.RevokedAt == null)
+            .Select(k => new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt));
+}
