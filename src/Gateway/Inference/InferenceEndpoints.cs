@@ -15,6 +15,7 @@ public static class InferenceEndpoints
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
+            proxy.UseMiddleware<UpstreamBodyMiddleware>();
         });
         return app;
     }

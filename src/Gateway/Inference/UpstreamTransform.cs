@@ -1,13 +1,14 @@
 using System.Net.Http.Headers;
 using FrontierGateway.Data.Entities;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
-/// Per destination: the upstream credential replaces the customer's key, and the body carries the target's
-/// model name. Compression is not asked for, so that the meter can read the response.
+/// Per destination: the upstream credential replaces the customer's key. Compression is not asked for,
+/// so that the meter can read the response. (The body is rewritten before, by <see cref="UpstreamBodyMiddleware"/>.)
 /// </summary>
 internal sealed class UpstreamTransform : ITransformProvider
 {
@@ -22,8 +23,8 @@ internal sealed class UpstreamTransform : ITransformProvider
     public void Apply(TransformBuilderContext context) => context.AddRequestTransform(transform =>
     {
         var http = transform.HttpContext;
-        var proxied = http.GetReverseProxyFeature().ProxiedDestination;
-        if (http.Features.Get<InferenceRequest>() is not { Route: { } route } request || proxied is null
+        var proxied = http.Features.Get<IReverseProxyFeature>()?.ProxiedDestination;
+        if (http.Features.Get<InferenceRequest>() is not { Route: { } route } || proxied is null
             || !route.Destinations.TryGetValue(proxied.DestinationId, out var target))
         {
             return ValueTask.CompletedTask;
@@ -37,11 +38,6 @@ internal sealed class UpstreamTransform : ITransformProvider
             headers.Authorization = new AuthenticationHeaderValue(
                 target.Provider == ProviderKind.Baseten ? "Api-Key" : "Bearer", secret);
         }
-        request.PrepareForUpstream(target.TargetModel ?? request.Slug);
-        transform.ProxyRequest.Content = new ByteArrayContent(request.Serialize())
-        {
-            Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
-        };
         return ValueTask.CompletedTask;
     });
 }

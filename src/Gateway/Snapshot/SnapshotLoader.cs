@@ -15,7 +15,7 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var builder = ImmutableDictionary.CreateBuilder<string, KeyEntry>(StringComparer.Ordinal);
-        await foreach (var k in LiveKeys(db).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var k in ToEntries(LiveKeys(db)).AsAsyncEnumerable().WithCancellation(ct))
         {
             builder[k.Prefix] = k;
         }
@@ -27,7 +27,7 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
         ImmutableDictionary<string, KeyEntry> keys, IReadOnlyList<string> prefixes, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var live = await LiveKeys(db).Where(k => prefixes.Contains(k.Prefix)).ToDictionaryAsync(k => k.Prefix, ct);
+        var live = await ToEntries(LiveKeys(db).Where(k => prefixes.Contains(k.Prefix))).ToDictionaryAsync(k => k.Prefix, ct);
         var builder = keys.ToBuilder();
         foreach (var prefix in prefixes)
         {
@@ -79,7 +79,9 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
         return chain;
     }
 
-    private static IQueryable<KeyEntry> LiveKeys(FrontierDbContext db) =>
-        db.CustomerApiKeys.AsNoTracking().Where(k => k.RevokedAt == null)
-            .Select(k => new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt));
+    private static IQueryable<CustomerApiKey> LiveKeys(FrontierDbContext db) =>
+        db.CustomerApiKeys.AsNoTracking().Where(k => k.RevokedAt == null);
+
+    private static IQueryable<KeyEntry> ToEntries(IQueryable<CustomerApiKey> keys) =>
+        keys.Select(k => new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt));
 }

@@ -55,7 +55,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         $$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"{{text}}"},"finish_reason":null}]}""";
 
     public static string UsageChunk(int input, int output) =>
-        $$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":{{input}},"completion_tokens":{{output}},"total_tokens":{{input + output}},"prompt_tokens_details":{"cached_tokens":2}}}""";
+        $$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":{{input}},"completion_tokens":{{output}},"total_tokens":{{input + output}},"prompt_tokens_details":{"cached_tokens":2} } }""";
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }

@@ -90,8 +90,8 @@ public sealed class LimitsTests(GatewayFactory factory) : IClassFixture<GatewayF
         var client = factory.Client();
         var parent = await client.CreateGroupAsync("lim-ind-parent", models: Limits(usage: """{"type":"REQUEST","unit":"DAY","threshold":1}"""));
         var (_, overriding) = await factory.CustomerAsync("lim-ind-a", Limits(usage: """{"type":"REQUEST","unit":"DAY","threshold":3}"""), parent: parent);
-        var (_, inheritingA) = await factory.CustomerAsync("lim-ind-b", "[]", parent: parent);
-        var (_, inheritingB) = await factory.CustomerAsync("lim-ind-c", "[]", parent: parent);
+        var (_, inheritingA) = await factory.CustomerAsync("lim-ind-b", """[{"slug":"acme/other"}]""", parent: parent);
+        var (_, inheritingB) = await factory.CustomerAsync("lim-ind-c", """[{"slug":"acme/other"}]""", parent: parent);
 
         var a = await Calls(overriding, 4);
         var b = await Calls(inheritingA, 2);
@@ -148,7 +148,7 @@ public sealed class LimitsTests(GatewayFactory factory) : IClassFixture<GatewayF
         await using (var first = new GatewayFactory { Folder = folder, KeepFolder = true })
         {
             (_, key) = await first.CustomerAsync("lim-restart", Limits(usage: """{"type":"REQUEST","unit":"DAY","threshold":3}"""));
-            Assert.Equal([200, 200], new[] { await first.Caller(key).ChatAsync().StatusAsync(), await first.Caller(key).ChatAsync().StatusAsync() });
+            Assert.Equal(new[] { 200, 200 }, new[] { await first.Caller(key).ChatAsync().StatusAsync(), await first.Caller(key).ChatAsync().StatusAsync() });
         }
         await using var second = new GatewayFactory { Folder = folder };
 

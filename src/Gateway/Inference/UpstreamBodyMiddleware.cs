@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Model;
+
+namespace FrontierGateway.Gateway.Inference;
+
+/// <summary>
+/// Runs after load balancing has picked the destination: rewrites the request body for that target
+/// (its model name, usage asked for on streams). YARP forwards <c>HttpContext.Request</c>, so the body is
+/// replaced there.
+/// </summary>
+internal sealed class UpstreamBodyMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var destinations = context.Features.Get<IReverseProxyFeature>()?.AvailableDestinations;
+        if (context.Features.Get<InferenceRequest>() is { Route: { } route } request && destinations is [var chosen]
+            && route.Destinations.TryGetValue(chosen.DestinationId, out var target))
+        {
+            request.PrepareForUpstream(target.TargetModel ?? request.Slug);
+            var body = request.Serialize();
+            context.Request.Body = new MemoryStream(body, writable: false);
+            context.Request.ContentLength = body.Length;
+            context.Request.ContentType = "application/json";
+        }
+        return next(context);
+    }
+}
