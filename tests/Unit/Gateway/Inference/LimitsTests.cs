@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Inference;
 
@@ -144,10 +145,10 @@ public sealed class LimitsTests(GatewayFactory factory) : IClassFixture<GatewayF
     public async Task DailyCounters_SurviveARestartOfTheHost()
     {
         var folder = GatewayFactory.NewFolder();
-        string key;
+        string key, group;
         await using (var first = new GatewayFactory { Folder = folder, KeepFolder = true })
         {
-            (_, key) = await first.CustomerAsync("lim-restart", Limits(usage: """{"type":"REQUEST","unit":"DAY","threshold":3}"""));
+            (group, key) = await first.CustomerAsync("lim-restart", Limits(usage: """{"type":"REQUEST","unit":"DAY","threshold":3}"""));
             Assert.Equal(new[] { 200, 200 }, new[] { await first.Caller(key).ChatAsync().StatusAsync(), await first.Caller(key).ChatAsync().StatusAsync() });
         }
         await using var second = new GatewayFactory { Folder = folder };
@@ -155,6 +156,9 @@ public sealed class LimitsTests(GatewayFactory factory) : IClassFixture<GatewayF
         var statuses = new[] { await second.Caller(key).ChatAsync().StatusAsync(), await second.Caller(key).ChatAsync().StatusAsync() };
 
         Assert.Equal([200, 429], statuses);
+        Assert.Equal(3, (await second.EventsAsync(group, 3)).Count);
+        var stored = await second.QueryAsync(db => db.CustomerApiKeys.SingleAsync(k => k.Prefix == key.Substring(0, 16)));
+        Assert.NotNull(stored.LastUsedAt);
     }
 
     private async Task<int[]> Calls(string key, int count)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Inference;
 
@@ -156,6 +157,34 @@ public sealed class ProxyTests : IAsyncLifetime
         Assert.Contains("context too long", await response.Content.ReadAsStringAsync());
         await Task.Delay(1500);
         Assert.Empty(await gateway.QueryAsync(db => Task.FromResult(db.UsageEvents.ToList())));
+    }
+
+    [Fact]
+    public async Task EndpointEdit_IsLiveOnTheNextCall_AndSeveralTargetsShareTheLoad()
+    {
+        await using var second = await FakeUpstream.StartAsync();
+        var ok = """{"choices":[{"index":0,"message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":1,"completion_tokens":1}}""";
+        upstream.Chat = (context, _) => context.Response.WriteAsync(ok);
+        second.Chat = (context, _) => context.Response.WriteAsync(ok);
+        var endpoint = (await gateway.Client().GetJsonAsync("/v1/gateway/endpoints?limit=1000")).Body!["items"]!.AsArray()
+            .Single(e => e!["slug"]!.GetValue<string>() == Slug)!["id"]!.GetValue<string>();
+
+        await gateway.Client().SendAsync(HttpMethod.Patch, $"/v1/gateway/endpoints/{endpoint}", $$"""
+            {"targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"{{upstream.BaseUrl}}","target_model":"renamed"},
+                        {"provider":"OPENAI_COMPATIBLE","base_url":"{{second.BaseUrl}}","target_model":"renamed"}]}
+            """);
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+                $$"""{"model":"{{Slug}}","messages":[]}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.All(upstream.Received.Concat(second.Received), r => Assert.Equal("renamed", r.Body["model"]!.GetValue<string>()));
+        Assert.Equal(20, upstream.Received.Count + second.Received.Count);
+        Assert.NotEmpty(upstream.Received);
+        Assert.NotEmpty(second.Received);
+        Assert.All(upstream.Received, r => Assert.Equal($"Bearer {Secret}", r.Authorization));
     }
 
     [Fact]
