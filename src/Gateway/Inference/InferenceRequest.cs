@@ -10,6 +10,8 @@ internal sealed class InferenceRequest(InferenceOperation operation, JsonObject 
 {
     public const int MaxBodyBytes = 32 * 1024 * 1024;
 
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     public InferenceOperation Operation { get; } = operation;
     public JsonObject Body { get; } = body;
     public string Slug { get; } = slug;
@@ -29,11 +31,16 @@ internal sealed class InferenceRequest(InferenceOperation operation, JsonObject 
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            node = await JsonNode.ParseAsync(request.Body, documentOptions: StrictJson,
+                cancellationToken: request.HttpContext.RequestAborted);
         }
         catch (JsonException)
         {
-            return (null, "The body is not valid JSON.", null);
+            return (null, "The body is not valid JSON (or repeats a property).", null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, "The body is too large.", null);
         }
         if (node is not JsonObject body)
         {

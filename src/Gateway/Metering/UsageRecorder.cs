@@ -14,7 +14,8 @@ namespace FrontierGateway.Gateway.Metering;
 /// last use. On a graceful shutdown it drains everything it was given before the host stops.
 /// </summary>
 internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext> dbFactory, ICounterStore counters,
-    KeyActivity activity, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageRecorder> logger)
+    KeyActivity activity, TokenCounter tokens, IOptions<GatewayOptions> options, TimeProvider time,
+    ILogger<UsageRecorder> logger)
     : BackgroundService
 {
     private readonly Channel<UsageEvent> events = Channel.CreateUnbounded<UsageEvent>(
@@ -36,6 +37,8 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var rows = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today).ToListAsync(cancellationToken);
         counters.LoadDaily(rows.Select(r => KeyValuePair.Create(new DailyKey(r.GroupId, r.Slug, r.Type, r.Day), r.Value)));
+        // The tokenizer's tables take a few hundred milliseconds to load: pay that at start, not on a call.
+        tokens.Count("warm-up");
         await base.StartAsync(cancellationToken);
     }
 
