@@ -1,5 +1,6 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Portal.Access;
 using FrontierGateway.Portal.Components.Account;
 using FrontierGateway.Portal.Components;
 using Microsoft.AspNetCore.Identity;
@@ -40,6 +41,7 @@ internal static class PortalServiceExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddSingleton<SetupState>();
+        services.AddScoped<PortalAccess>();
         services.AddScoped<IDataSeeder, PortalSeeder>();
         return builder;
     }

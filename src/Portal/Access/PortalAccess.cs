@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using FrontierGateway.Data;
+using FrontierGateway.Data.Entities;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Portal.Access;
+
+/// <summary>Who is signed in to the portal, and what they may see and change.</summary>
+public sealed record PortalPrincipal(string UserId, string Email, string Role, string? GroupId)
+{
+    public bool IsAdmin => Role == PortalRoles.Admin;
+    public bool IsCustomer => Role == PortalRoles.Customer;
+
+    /// <summary>How the audit log names this user.</summary>
+    public string Actor => $"user:{Email}";
+}
+
+/// <summary>
+/// The portal's access rules, checked on the server in every handler that reads or writes: Admin does
+/// everything, Viewer reads everything and changes nothing, Customer sees and manages only its group's
+/// subtree (its keys; never limits).
+/// </summary>
+public sealed class PortalAccess(AuthenticationStateProvider authentication, UserManager<PortalUser> users,
+    IDbContextFactory<FrontierDbContext> dbFactory)
+{
+    private PortalPrincipal? principal;
+
+    public async Task<PortalPrincipal> GetAsync()
+    {
+        if (principal is not null)
+        {
+            return principal;
+        }
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw Denied();
+        var stored = await users.FindByIdAsync(id) ?? throw Denied();
+        var role = PortalRoles.All.FirstOrDefault(user.IsInRole) ?? throw Denied();
+        return principal = new PortalPrincipal(id, stored.Email ?? stored.UserName ?? id, role, stored.GroupId);
+    }
+
+    /// <summary>Throws unless the user is an Admin: every change to groups, limits, endpoints and settings.</summary>
+    public async Task<PortalPrincipal> EnsureAdminAsync()
+    {
+        var p = await GetAsync();
+        return p.IsAdmin ? p : throw Denied();
+    }
+
+    public async Task<bool> CanSeeGroupAsync(string groupId)
+    {
+        var p = await GetAsync();
+        return !p.IsCustomer || (p.GroupId is { } root && await IsInSubtreeAsync(groupId, root));
+    }
+
+    /// <summary>Throws unless the user may mint and revoke keys of the group: an Admin, or its Customer.</summary>
+    public async Task<PortalPrincipal> EnsureCanManageKeysAsync(string groupId)
+    {
+        var p = await GetAsync();
+        return p.IsAdmin || (p.IsCustomer && await CanSeeGroupAsync(groupId)) ? p : throw Denied();
+    }
+
+    /// <summary>Throws unless the user may see the group.</summary>
+    public async Task EnsureCanSeeGroupAsync(string groupId)
+    {
+        if (!await CanSeeGroupAsync(groupId))
+        {
+            throw Denied();
+        }
+    }
+
+    private async Task<bool> IsInSubtreeAsync(string groupId, string rootId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        string? current = groupId;
+        for (var depth = 0; current is not null && depth <= Data.Groups.HierarchyRules.MaxDepth; depth++)
+        {
+            if (current == rootId)
+            {
+                return true;
+            }
+            var id = current;
+            current = await db.Groups.Where(g => g.Id == id && g.DeletedAt == null).Select(g => g.ParentGroupId).FirstOrDefaultAsync();
+        }
+        return false;
+    }
+
+    private static UnauthorizedAccessException Denied() => new("You are not allowed to do this.");
+}
