@@ -35,6 +35,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<IDailyUsageSource, CounterDailyUsageSource>();
         services.AddSingleton<KeyActivity>();
         services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<LiveUsage>();
         services.AddSimulatedModel();
         // After the database initializer (registered by AddData): the snapshot reads a migrated database.
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());

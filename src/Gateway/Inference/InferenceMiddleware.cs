@@ -16,7 +16,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// model) with a meter on the response, then debits the tokens and records the usage event.
 /// </summary>
 internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore snapshots, ICounterStore counters,
-    UsageRecorder recorder, KeyActivity activity, SimulatedModel simulated, TokenCounter tokens,
+    UsageRecorder recorder, LiveUsage live, KeyActivity activity, SimulatedModel simulated, TokenCounter tokens,
     IProxyStateLookup proxyState, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -45,16 +45,20 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
         RateLimitResponse.WriteHeaders(context.Response, admission);
         if (!admission.Admitted)
         {
+            live.RecordRefused(caller.Group.Id, request.Slug);
             await RateLimitResponse.RefuseAsync(context, request.Slug, admission);
             return;
         }
         request.Route = route;
         var requestId = "req_" + Ids.NewUlid().ToLowerInvariant();
         context.Response.Headers["x-request-id"] = requestId;
-        await ForwardAndMeterAsync(context, request, caller, policy, requestId);
+        var admitted = time.GetTimestamp();
+        var metered = await ForwardAndMeterAsync(context, request, caller, policy, requestId);
+        live.RecordCall(caller.Group.Id, request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
     }
 
-    private async Task ForwardAndMeterAsync(HttpContext context, InferenceRequest request, Caller caller,
+    /// <summary>Answers the tokens metered: 0 when the call failed.</summary>
+    private async Task<long> ForwardAndMeterAsync(HttpContext context, InferenceRequest request, Caller caller,
         SlugPolicy policy, string requestId)
     {
         var route = request.Route!;
@@ -81,7 +85,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
                 context.Response.Body = original;
                 await OpenAIError.WriteAsync(context, 502, "The model's upstream is not configured yet.",
                     "upstream_error", "upstream_unreachable");
-                return;
+                return 0;
             }
             await meter.CompleteAsync(CancellationToken.None);
         }
@@ -95,7 +99,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
         }
         if (await UpstreamFailedAsync(context) || context.Response.StatusCode is < 200 or >= 300 || meter.BytesWritten == 0)
         {
-            return;
+            return 0;
         }
         var usage = meter.Usage ?? new TokenUsage(tokens.CountPrompt(request.Operation, request.Body),
             tokens.Count(meter.Delivered.ToString()), 0);
@@ -116,6 +120,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
             CachedInputTokens = usage.Cached,
             Estimated = meter.Usage is null,
         });
+        return usage.Total;
     }
 
     /// <summary>Answers a proxy failure that happened before the response started: 504 on timeout, else 502.</summary>
