@@ -1,6 +1,7 @@
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Data.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,7 @@ public static class DataServiceExtensions
         services.AddSingleton<DataChanges>();
         services.AddSingleton<GroupService>();
         services.AddSingleton<GroupUsageService>();
+        services.AddSingleton<UsageHistoryService>();
         services.TryAddSingleton<IDailyUsageSource, DatabaseDailyUsageSource>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();
