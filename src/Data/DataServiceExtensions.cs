@@ -1,6 +1,7 @@
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Data.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,8 @@ public static class DataServiceExtensions
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();
         services.AddSingleton<EndpointService>();
+        services.AddSingleton<WebhookService>();
+        services.AddSingleton<EventQueryService>();
         return builder;
     }
 
