@@ -133,6 +133,30 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
         return ToView(row);
     }
 
+    /// <summary>Redelivers several dead or failed deliveries; returns how many were put back.</summary>
+    public async Task<int> RedeliverManyAsync(IReadOnlyCollection<string> ids, string actor, CancellationToken ct = default)
+    {
+        var count = 0;
+        foreach (var id in ids)
+        {
+            await RedeliverAsync(id, actor, ct);
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>How many deliveries are in each state: the dashboard's health summary.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> HealthAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var counts = await db.WebhookDeliveries.AsNoTracking().GroupBy(d => d.Status)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var failing = await db.WebhookDeliveries.CountAsync(d => d.Status == DeliveryStatus.Pending && d.Attempts > 0, ct);
+        var result = Enum.GetValues<DeliveryStatus>().ToDictionary(StatusName, s => counts.Find(c => c.Key == s)?.Count ?? 0);
+        result["RETRYING"] = failing;
+        return result;
+    }
+
     /// <summary>Queues a delivery with one synthetic event, to check the receiver and its signature check.</summary>
     public async Task<DeliveryView> SendTestAsync(string actor, CancellationToken ct = default)
     {
