@@ -2,6 +2,7 @@ using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
 using FrontierGateway.Data.Usage;
+using FrontierGateway.Data.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,8 @@ public static class DataServiceExtensions
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();
         services.AddSingleton<EndpointService>();
+        services.AddSingleton<WebhookService>();
+        services.AddSingleton<EventQueryService>();
         return builder;
     }
 

@@ -24,6 +24,9 @@ public sealed class FrontierDbContext(DbContextOptions<FrontierDbContext> option
     public DbSet<DailyUsage> DailyUsage => Set<DailyUsage>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookSecret> WebhookSecrets => Set<WebhookSecret>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

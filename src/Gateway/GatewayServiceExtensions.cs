@@ -6,6 +6,7 @@ using FrontierGateway.Gateway.Management;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Gateway.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ public static class GatewayServiceExtensions
         // After the database initializer (registered by AddData): the snapshot reads a migrated database.
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        services.AddWebhooks();
         return builder;
     }
 }

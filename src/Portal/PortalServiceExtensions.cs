@@ -2,6 +2,7 @@ using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Portal.Access;
 using FrontierGateway.Portal.Components.Account;
+using FrontierGateway.Portal.Components.Pages.Billing;
 using FrontierGateway.Portal.Components;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -60,6 +61,7 @@ internal static class PortalServiceExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapEventsCsv();
         return app;
     }
 }

@@ -10,15 +10,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FrontierGateway.Tests.E2E;
 
 /// <summary>
-/// The real host on Kestrel at 127.0.0.1 with the development seeds a fresh clone gets: an admin, a bootstrap
-/// workspace key and the SIMULATED endpoint <see cref="Slug"/>; a fresh SQLite folder of its own.
+/// The real host on Kestrel at 127.0.0.1 with a fresh SQLite folder and the development seeds: an admin
+/// (<see cref="AdminEmail"/>) and the SIMULATED endpoint <c>your-org/your-model</c>, for journeys past the setup page.
 /// </summary>
 internal sealed class SeededPortalServer : WebApplicationFactory<Program>
 {
-    public const string AdminEmail = "live.admin@example.com";
-    public const string AdminPassword = "E2e-live-password-7";
-    public const string BootstrapKey = "e2elivebootstrap.e2e-live-secret-0123456789abcdefghij";
-    public const string Slug = "your-org/your-model";
+    public const string AdminEmail = "e2e.admin@example.com";
+    public const string AdminPassword = "E2e-seeded-admin-1";
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "fgw-e2e", Guid.NewGuid().ToString("N"));
 
@@ -37,8 +35,6 @@ internal sealed class SeededPortalServer : WebApplicationFactory<Program>
             ["Data:Folder"] = folder,
             ["Portal:SeedAdmin:Email"] = AdminEmail,
             ["Portal:SeedAdmin:Password"] = AdminPassword,
-            ["Management:BootstrapApiKey"] = BootstrapKey,
-            ["Management:SeedEndpoint"] = Slug,
             ["Logging:LogLevel:Default"] = "Warning",
         }));
     }

@@ -16,5 +16,7 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
         builder.Property(e => e.ExternalEntityId).HasMaxLength(255);
         builder.Property(e => e.ApiKeyPrefix).HasMaxLength(16);
         builder.HasIndex(e => e.Timestamp);
+        builder.Property(e => e.DeliveryId).HasMaxLength(40);
+        builder.HasIndex(e => e.DeliveryId);
     }
 }

@@ -40,6 +40,13 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         return page.ToPage(endpoints.ConvertAll(ToView), e => e.Id);
     }
 
+    /// <summary>Every endpoint's slug, in order: the portal suggests them when a group is given models.</summary>
+    public async Task<IReadOnlyList<string>> ListSlugsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Endpoints.AsNoTracking().OrderBy(e => e.Slug).Select(e => e.Slug).ToListAsync(ct);
+    }
+
     public async Task<EndpointView> GetAsync(string id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

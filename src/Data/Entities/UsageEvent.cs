@@ -17,4 +17,6 @@ public sealed class UsageEvent
     public long CachedInputTokens { get; set; }
     /// <summary>True when the gateway counted the tokens itself (no usage from the upstream).</summary>
     public bool Estimated { get; set; }
+    /// <summary>The webhook delivery that carries this event; null until it is batched.</summary>
+    public string? DeliveryId { get; set; }
 }

@@ -101,6 +101,41 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         return page.ToPage(views, v => v.Id);
     }
 
+    /// <summary>
+    /// Every live group as a lightweight node, in the order a tree reads (each group followed by its descendants,
+    /// siblings by name); with <paramref name="rootId"/>, only that group and its descendants.
+    /// </summary>
+    public async Task<IReadOnlyList<GroupNode>> ListTreeAsync(string? rootId = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var groups = await db.Groups.AsNoTracking().Where(g => g.DeletedAt == null)
+            .Select(g => new { g.Id, g.Name, g.ExternalEntityId, g.ParentGroupId, g.Enforcement, g.Depth, Slugs = g.Models.Count })
+            .ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var keys = (await db.CustomerApiKeys.AsNoTracking().Where(k => k.RevokedAt == null)
+                .Select(k => new { k.GroupId, k.ExpiresAt }).ToListAsync(ct))
+            .Where(k => k.ExpiresAt is null || k.ExpiresAt > now)
+            .CountBy(k => k.GroupId).ToDictionary();
+        var nodes = groups.ConvertAll(g => new GroupNode(g.Id, g.Name, g.ExternalEntityId, g.ParentGroupId,
+            WireNames.Of(g.Enforcement), g.Depth, g.Slugs, keys.GetValueOrDefault(g.Id)));
+        var children = nodes.Where(n => n.ParentGroupId is not null).ToLookup(n => n.ParentGroupId!);
+        var roots = rootId is null ? nodes.Where(n => n.ParentGroupId is null) : nodes.Where(n => n.Id == rootId);
+        var ordered = new List<GroupNode>(nodes.Count);
+        AddInTreeOrder(roots, children, ordered);
+        return ordered;
+    }
+
+    /// <summary>What <see cref="DeleteAsync"/> would delete and revoke, for a confirmation.</summary>
+    public async Task<GroupDeletePreview> DeletePreviewAsync(string id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await FindOrThrowAsync(db, id, ct);
+        var nodes = await ListTreeAsync(id, ct);
+        var ids = nodes.Select(n => n.Id).ToList();
+        var keys = await KeysToRevoke(db, ids).CountAsync(ct);
+        return new GroupDeletePreview(nodes.First(n => n.Id == id), [.. nodes.Where(n => n.Id != id)], keys);
+    }
+
     public async Task<GroupView> PatchAsync(string id, GroupPatchInput input, string actor, CancellationToken ct = default)
     {
         if (input.Hierarchy is not null)
@@ -150,7 +185,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var now = time.GetUtcNow().UtcDateTime;
         List<Group> subtree = [group, .. await GroupTree.DescendantsAsync(db, id, ct)];
         var ids = subtree.ConvertAll(g => g.Id);
-        var keys = await db.CustomerApiKeys.Where(k => ids.Contains(k.GroupId) && k.RevokedAt == null).ToListAsync(ct);
+        var keys = await KeysToRevoke(db, ids).ToListAsync(ct);
         subtree.ForEach(g => g.DeletedAt = now);
         keys.ForEach(k => k.RevokedAt = now);
         var view = new DeletedGroupView(group.Id, GroupMapper.Metadata(group), now);
@@ -163,6 +198,18 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
 
     internal static async Task<Group> FindOrThrowAsync(FrontierDbContext db, string id, CancellationToken ct) =>
         await GroupTree.FindAsync(db, id, ct) ?? throw DomainException.NotFound("id", $"No group \"{id}\".");
+
+    private static IQueryable<CustomerApiKey> KeysToRevoke(FrontierDbContext db, List<string> groupIds) =>
+        db.CustomerApiKeys.Where(k => groupIds.Contains(k.GroupId) && k.RevokedAt == null);
+
+    private static void AddInTreeOrder(IEnumerable<GroupNode> level, ILookup<string, GroupNode> children, List<GroupNode> into)
+    {
+        foreach (var node in level.OrderBy(n => n.DisplayName, StringComparer.OrdinalIgnoreCase))
+        {
+            into.Add(node);
+            AddInTreeOrder(children[node.Id], children, into);
+        }
+    }
 
     private static void CheckName(string? name)
     {

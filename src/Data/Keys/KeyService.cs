@@ -56,6 +56,15 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
         return page.ToPage(keys.ConvertAll(ToView), k => k.Prefix);
     }
 
+    /// <summary>Every key of the group not yet revoked (expired ones included), newest first; for the portal.</summary>
+    public async Task<IReadOnlyList<KeyView>> ListAllAsync(string groupId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await GroupService.FindOrThrowAsync(db, groupId, ct);
+        var keys = await Live(db, groupId).AsNoTracking().ToListAsync(ct);
+        return [.. keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Prefix, StringComparer.Ordinal).Select(ToView)];
+    }
+
     public async Task<KeyView> GetAsync(string groupId, string prefix, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -12,7 +12,7 @@ public static class ManagementApi
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(Prefix).AddEndpointFilter<ManagementFilter>().DisableAntiforgery();
-        api.MapGroupsApi().MapApiKeysApi().MapEndpointsApi();
+        api.MapGroupsApi().MapApiKeysApi().MapEndpointsApi().MapWebhookApi().MapEventsApi();
         api.MapFallback(() => ApiError.Result(404, "No such management API route.", null, "route_not_found"));
         return app;
     }

@@ -53,12 +53,16 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, Use
         return !p.IsCustomer || (p.GroupId is { } root && await IsInSubtreeAsync(groupId, root));
     }
 
-    /// <summary>Throws unless the user may mint and revoke keys of the group: an Admin, or its Customer.</summary>
-    public async Task<PortalPrincipal> EnsureCanManageKeysAsync(string groupId)
+    /// <summary>Whether the user may mint and revoke keys of the group: an Admin, or its Customer.</summary>
+    public async Task<bool> CanManageKeysAsync(string groupId)
     {
         var p = await GetAsync();
-        return p.IsAdmin || (p.IsCustomer && await CanSeeGroupAsync(groupId)) ? p : throw Denied();
+        return p.IsAdmin || (p.IsCustomer && await CanSeeGroupAsync(groupId));
     }
+
+    /// <summary>Throws unless <see cref="CanManageKeysAsync"/>.</summary>
+    public async Task<PortalPrincipal> EnsureCanManageKeysAsync(string groupId) =>
+        await CanManageKeysAsync(groupId) ? await GetAsync() : throw Denied();
 
     /// <summary>Throws unless the user may see the group.</summary>
     public async Task EnsureCanSeeGroupAsync(string groupId)

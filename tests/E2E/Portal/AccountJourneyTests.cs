@@ -70,7 +70,7 @@ public sealed class AccountJourneyTests
     private static async Task ExpectOverviewAsync(IPage page, Uri baseAddress)
     {
         await Expect(page).ToHaveURLAsync(baseAddress.ToString());
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 4 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
         // The circuit is up once the layout renders interactively; only then is the page live.
         await Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
     }

@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FrontierGateway.Gateway;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -46,7 +49,9 @@ public sealed class LiveUsageJourneyTests
             // Survives only if the page is never reloaded.
             await page.EvaluateAsync("() => window.liveJourneyMarker = 42");
 
-            await CallTheModelAsync(sut.BaseAddress, calls: 12);
+            // The development seeds: the bootstrap workspace key and the SIMULATED endpoint.
+            var seeds = sut.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
+            await CallTheModelAsync(sut.BaseAddress, seeds.BootstrapApiKey!, seeds.SeedEndpoint!, calls: 12);
 
             await Expect(rate).Not.ToHaveTextAsync("0");
             await Expect(chartPath).Not.ToHaveAttributeAsync("d", idlePath!);
@@ -78,14 +83,14 @@ public sealed class LiveUsageJourneyTests
     }
 
     /// <summary>Creates a group and a key with the workspace key, then calls the simulated model with it.</summary>
-    private static async Task CallTheModelAsync(Uri baseAddress, int calls)
+    private static async Task CallTheModelAsync(Uri baseAddress, string workspaceKey, string slug, int calls)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        var workspace = new AuthenticationHeaderValue("Api-Key", SeededPortalServer.BootstrapKey);
+        var workspace = new AuthenticationHeaderValue("Api-Key", workspaceKey);
         var group = await SendAsync(http, workspace, "v1/gateway/groups", new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = "Live journey", ["external_entity_id"] = "cust_live_journey" },
-            ["models"] = new JsonArray(new JsonObject { ["slug"] = SeededPortalServer.Slug }),
+            ["models"] = new JsonArray(new JsonObject { ["slug"] = slug }),
             ["hierarchy"] = new JsonObject { ["limit_enforcement"] = "INDEPENDENT", ["parent_group_id"] = null },
         });
         var key = await SendAsync(http, workspace, $"v1/gateway/groups/{group["id"]}/api_keys",
@@ -95,7 +100,7 @@ public sealed class LiveUsageJourneyTests
         {
             await SendAsync(http, customer, "v1/chat/completions", new JsonObject
             {
-                ["model"] = SeededPortalServer.Slug,
+                ["model"] = slug,
                 ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = $"Hello #{i}" }),
             });
         }

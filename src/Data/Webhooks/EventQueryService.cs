@@ -1,0 +1,83 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FrontierGateway.Data.Paging;
+using Microsoft.EntityFrameworkCore;
+
+namespace FrontierGateway.Data.Webhooks;
+
+/// <summary>The raw query of <c>GET /v1/gateway/events</c>, as strings, validated here.</summary>
+public sealed record EventQueryInput(string? StartTime, string? EndTime, string? ExternalEntityId, string? ApiKeyPrefix,
+    string? Limit, string? Cursor);
+
+/// <summary>Billing events in ascending time, for pulling instead of (or besides) webhooks.</summary>
+public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFactory, TimeProvider time)
+{
+    // What a cursor carries: the whole query, and the last event returned.
+    private sealed record CursorState(DateTime Start, DateTime End, string? External, string? Prefix, DateTime LastTime,
+        string LastKey);
+
+    public async Task<Page<BillingEvent>> ListAsync(EventQueryInput input, CancellationToken ct = default)
+    {
+        var size = PageRequest.Parse(input.Limit, null).Limit;
+        var state = input.Cursor is { } cursor ? Decode(cursor) : null;
+        var start = state?.Start ?? ParseTime(input.StartTime, "start_time")
+            ?? throw DomainException.Invalid("start_time", "start_time is required (RFC 3339, e.g. 2026-05-13T12:00:00Z) unless cursor is given.");
+        var end = state?.End ?? ParseTime(input.EndTime, "end_time") ?? time.GetUtcNow().UtcDateTime;
+        if (end <= start)
+        {
+            throw DomainException.Invalid("end_time", "end_time must be after start_time.");
+        }
+        var external = state is null ? input.ExternalEntityId : state.External;
+        var prefix = state is null ? input.ApiKeyPrefix : state.Prefix;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.UsageEvents.AsNoTracking().Where(e => e.Timestamp >= start && e.Timestamp < end);
+        if (external is not null)
+        {
+            query = query.Where(e => e.ExternalEntityId == external);
+        }
+        if (prefix is not null)
+        {
+            query = query.Where(e => e.ApiKeyPrefix == prefix);
+        }
+        if (state is not null)
+        {
+            var (t, k) = (state.LastTime, state.LastKey);
+            query = query.Where(e => e.Timestamp > t || (e.Timestamp == t && string.Compare(e.IdempotencyKey, k) > 0));
+        }
+        var rows = await query.OrderBy(e => e.Timestamp).ThenBy(e => e.IdempotencyKey).Take(size + 1).ToListAsync(ct);
+        var hasMore = rows.Count > size;
+        var items = hasMore ? rows.GetRange(0, size) : rows;
+        var next = hasMore ? Encode(new CursorState(start, end, external, prefix, items[^1].Timestamp, items[^1].IdempotencyKey)) : null;
+        return new Page<BillingEvent>(items.ConvertAll(BillingEvent.From), hasMore, next);
+    }
+
+    private static DateTime? ParseTime(string? value, string param)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed.UtcDateTime
+            : throw DomainException.Invalid(param, $"{param} must be an RFC 3339 timestamp such as 2026-05-13T12:00:00Z.");
+    }
+
+    private static string Encode(CursorState state) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state)));
+
+    private static CursorState Decode(string cursor)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CursorState>(Base64Url.DecodeFromChars(cursor))
+                ?? throw new FormatException();
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            throw DomainException.Invalid("cursor", "cursor is not a cursor this API returned.");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using FrontierGateway.Data;
+using FrontierGateway.Data.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FrontierGateway.Gateway.Webhooks;
+
+/// <summary>
+/// Turns stored usage events into deliveries while the webhook is enabled: at most
+/// <see cref="WebhookOptions.BatchSize"/> events each, none waiting longer than the batch interval. A delivery
+/// and the marking of its events are one transaction, so every event is in exactly one delivery.
+/// </summary>
+internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext> dbFactory, DeliveryQueue queue,
+    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookBatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.BatchIntervalMs), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    while (await BatchAsync(stoppingToken) == options.Value.BatchSize)
+                    {
+                    }
+                }
+                catch (DbUpdateException e)
+                {
+                    LogBatchFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Creates one delivery from the oldest unbatched events; returns how many it took.</summary>
+    internal async Task<int> BatchAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(ct) is not { Enabled: true, Url: not null })
+        {
+            return 0;
+        }
+        var events = await db.UsageEvents.Where(e => e.DeliveryId == null)
+            .OrderBy(e => e.Timestamp).ThenBy(e => e.IdempotencyKey).Take(options.Value.BatchSize).ToListAsync(ct);
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+        var delivery = WebhookService.NewDelivery(BillingEvent.Payload(events.Select(BillingEvent.From)), events.Count,
+            time.GetUtcNow().UtcDateTime);
+        db.WebhookDeliveries.Add(delivery);
+        events.ForEach(e => e.DeliveryId = delivery.Id);
+        await db.SaveChangesAsync(ct);
+        queue.Wake();
+        return events.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batching usage events into a webhook delivery failed.")]
+    private static partial void LogBatchFailed(ILogger logger, Exception e);
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using FrontierGateway.Data;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FrontierGateway.Gateway.Webhooks;
+
+/// <summary>
+/// Attempts due deliveries, several at once: 2xx delivers, 4xx fails for good, anything else (5xx, 3xx,
+/// timeouts, refused connections) is retried with exponential backoff and jitter until the attempt budget
+/// is spent, then dead-lettered. State lives in the database, so a restart carries on where it stopped.
+/// </summary>
+internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext> dbFactory, WebhookService webhooks,
+    IHttpClientFactory httpFactory, DeliveryQueue queue, IOptions<WebhookOptions> options, TimeProvider time,
+    ILogger<WebhookSender> logger) : BackgroundService
+{
+    public const string HttpClientName = "webhooks";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        webhooks.DeliveriesChanged += queue.Wake;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SendDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (DbUpdateException e)
+            {
+                LogSendLoopFailed(logger, e);
+            }
+            await queue.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+        }
+    }
+
+    internal async Task SendDueAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(ct);
+        if (endpoint?.Url is not { } url)
+        {
+            return;
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var due = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (endpoint.Enabled || d.IsTest))
+            .OrderBy(d => d.NextAttemptAt).Take(options.Value.Parallelism * 4).ToListAsync(ct);
+        if (due.Count == 0)
+        {
+            return;
+        }
+        var secrets = await webhooks.ActiveSecretsAsync(ct);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+            async (delivery, token) => await RecordAsync(delivery.Id, await AttemptAsync(url, delivery, secrets, token), token));
+    }
+
+    private sealed record Outcome(int? StatusCode, string? Error, int LatencyMs)
+    {
+        public bool Delivered => StatusCode is >= 200 and < 300;
+        public bool Final => StatusCode is >= 400 and < 500;
+    }
+
+    private async Task<Outcome> AttemptAsync(string url, WebhookDelivery delivery, List<string> secrets, CancellationToken ct)
+    {
+        var body = Encoding.UTF8.GetBytes(delivery.Payload);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        request.Headers.Add("X-Baseten-Signature", WebhookSigner.Sign(body, secrets));
+        request.Headers.Add("X-Baseten-Request-ID", delivery.RequestId.ToString());
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.AttemptTimeoutSeconds));
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await httpFactory.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var code = (int)response.StatusCode;
+            return new Outcome(code, code is >= 200 and < 300 ? null : $"HTTP {code}", Elapsed(started));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new Outcome(null, $"Timed out after {options.Value.AttemptTimeoutSeconds} s", Elapsed(started));
+        }
+        catch (HttpRequestException e)
+        {
+            return new Outcome(null, e.Message, Elapsed(started));
+        }
+    }
+
+    private async Task RecordAsync(string id, Outcome outcome, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var delivery = await db.WebhookDeliveries.FirstAsync(d => d.Id == id, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        delivery.Attempts++;
+        delivery.LastAttemptAt = now;
+        delivery.LastStatusCode = outcome.StatusCode;
+        delivery.LastError = outcome.Error is { Length: > 1000 } e ? e[..1000] : outcome.Error;
+        delivery.LastLatencyMs = outcome.LatencyMs;
+        if (outcome.Delivered)
+        {
+            delivery.Status = DeliveryStatus.Delivered;
+            delivery.DeliveredAt = now;
+        }
+        else if (outcome.Final)
+        {
+            delivery.Status = DeliveryStatus.Failed;
+        }
+        else if (delivery.Attempts >= options.Value.MaxAttempts)
+        {
+            delivery.Status = DeliveryStatus.Dead;
+            LogDeadLettered(logger, id, delivery.Attempts);
+        }
+        else
+        {
+            delivery.NextAttemptAt = now + Backoff(delivery.Attempts);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>base × 2^(attempt−1), capped, with ±20 % jitter so that retries of many deliveries spread out.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var seconds = Math.Min(options.Value.BackoffMaxSeconds, options.Value.BackoffBaseSeconds * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private static int Elapsed(long started) => (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {Id} was dead-lettered after {Attempts} attempts.")]
+    private static partial void LogDeadLettered(ILogger logger, string id, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The webhook send loop failed; it carries on.")]
+    private static partial void LogSendLoopFailed(ILogger logger, Exception e);
+}

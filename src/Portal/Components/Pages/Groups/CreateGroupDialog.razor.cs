@@ -1,0 +1,77 @@
+using FrontierGateway.Data;
+using FrontierGateway.Data.Groups;
+using FrontierGateway.Portal.Access;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace FrontierGateway.Portal.Components.Pages.Groups;
+
+/// <summary>Creates a root group, or a child that inherits its parent's enforcement mode.</summary>
+public sealed partial class CreateGroupDialog
+{
+    private const string NameParam = "metadata.name";
+    private const string ExternalParam = "metadata.external_entity_id";
+    private const string ModeParam = "hierarchy.limit_enforcement";
+    private const string OtherParam = "";
+
+    [Inject] public required GroupService Groups { get; init; }
+    [Inject] public required PortalAccess Access { get; init; }
+
+    [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
+
+    /// <summary>The parent of the new group; null for a root.</summary>
+    [Parameter] public GroupNode? Parent { get; set; }
+    [Parameter] public IReadOnlyList<string> Suggestions { get; set; } = [];
+
+    private readonly Dictionary<string, string> errors = [];
+    private readonly List<string> slugs = [];
+    private string? name;
+    private string? externalId;
+    private string mode = "INDEPENDENT";
+    private bool busy;
+
+    private string ModeHelp => Parent is null
+        ? "CASCADING: a child's calls also count against every ancestor's limits (shared pools)."
+        : $"Inherited from {Parent.DisplayName}: a tree has one mode.";
+
+    private string? SlugError => errors.FirstOrDefault(e => e.Key.StartsWith("models", StringComparison.Ordinal)).Value;
+
+    protected override void OnParametersSet() => mode = Parent?.LimitEnforcement ?? mode;
+
+    private void AddSlug(string slug)
+    {
+        if (!slugs.Contains(slug))
+        {
+            slugs.Add(slug);
+        }
+    }
+
+    internal async Task CreateAsync()
+    {
+        errors.Clear();
+        busy = true;
+        try
+        {
+            var principal = await Access.EnsureAdminAsync();
+            var input = new GroupCreateInput(
+                new MetadataInput(string.IsNullOrWhiteSpace(name) ? null : name.Trim(), externalId?.Trim()),
+                slugs.ConvertAll<ModelInput?>(s => new ModelInput(s, [], [])),
+                new HierarchyInput(mode, Parent?.Id));
+            Dialog.Close(DialogResult.Ok(await Groups.CreateAsync(input, principal.Actor)));
+        }
+        catch (DomainException e)
+        {
+            var param = e.Param ?? OtherParam;
+            errors[param is NameParam or ExternalParam or ModeParam || param.StartsWith("models", StringComparison.Ordinal)
+                ? param : OtherParam] = e.Message;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            errors[OtherParam] = e.Message;
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+}

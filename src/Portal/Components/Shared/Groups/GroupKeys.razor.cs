@@ -1,0 +1,128 @@
+using FrontierGateway.Data;
+using FrontierGateway.Data.Keys;
+using FrontierGateway.Portal.Access;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace FrontierGateway.Portal.Components.Shared.Groups;
+
+/// <summary>A group's customer keys: mint (shown once), list, revoke. Used by operators and by customers.</summary>
+public sealed partial class GroupKeys
+{
+    [Inject] public required KeyService Keys { get; init; }
+    [Inject] public required PortalAccess Access { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+
+    [Parameter, EditorRequired] public required string GroupId { get; set; }
+
+    private readonly Dictionary<string, string> errors = [];
+    private IReadOnlyList<KeyView> keys = [];
+    private bool loaded;
+    private bool canManage;
+    private bool denied;
+    private bool busy;
+    private string? name;
+    private DateTime? expiryDate;
+    private TimeSpan? expiryTime;
+
+    private DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    private string? loadedFor;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (loadedFor == GroupId)
+        {
+            return;
+        }
+        (loaded, loadedFor) = (false, GroupId);
+        errors.Clear();
+        denied = !await Access.CanSeeGroupAsync(GroupId);
+        canManage = !denied && await Access.CanManageKeysAsync(GroupId);
+        if (!denied)
+        {
+            await LoadAsync();
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        await Access.EnsureCanSeeGroupAsync(GroupId);
+        keys = await Keys.ListAllAsync(GroupId);
+        loaded = true;
+    }
+
+    internal async Task MintAsync()
+    {
+        errors.Clear();
+        busy = true;
+        try
+        {
+            var principal = await Access.EnsureCanManageKeysAsync(GroupId);
+            // The pickers give a wall-clock date and time; they are meant as UTC.
+            DateTime? expires = expiryDate is { } day
+                ? DateTime.SpecifyKind(day.Date + (expiryTime ?? TimeSpan.Zero), DateTimeKind.Utc)
+                : null;
+            var minted = await Keys.MintAsync(GroupId,
+                new KeyCreateInput(string.IsNullOrWhiteSpace(name) ? null : name.Trim(), expires), principal.Actor);
+            (name, expiryDate, expiryTime) = (null, null, null);
+            await LoadAsync();
+            await ShowOnceAsync(minted);
+        }
+        catch (DomainException e) when (e.Param is "name" or "expires_at")
+        {
+            errors[e.Param] = e.Message;
+        }
+        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        {
+            Snackbar.Add(e.Message, Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private Task ShowOnceAsync(MintedKeyView minted)
+    {
+        var parameters = new DialogParameters<MintedKeyDialog>
+        {
+            { d => d.ApiKey, minted.ApiKey },
+            { d => d.Prefix, minted.Prefix },
+            { d => d.Name, minted.Name },
+            { d => d.ExpiresAt, minted.ExpiresAt },
+        };
+        // Only an explicit "Done" closes it: a stray click must not lose a key that is never shown again.
+        var options = new DialogOptions { BackdropClick = false, CloseOnEscapeKey = false, MaxWidth = MaxWidth.Small, FullWidth = true };
+        return Dialogs.ShowAsync<MintedKeyDialog>("API key minted", parameters, options);
+    }
+
+    internal async Task RevokeAsync(KeyView key)
+    {
+        var label = key.Name is { Length: > 0 } ? $"{key.Prefix} ({key.Name})" : key.Prefix;
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Revoke key?",
+            $"Key {label} stops working on its next request. This cannot be undone.", yesText: "Revoke", cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+        busy = true;
+        try
+        {
+            var principal = await Access.EnsureCanManageKeysAsync(GroupId);
+            await Keys.RevokeAsync(GroupId, key.Prefix, principal.Actor);
+            Snackbar.Add($"Key {key.Prefix} revoked", Severity.Success);
+            await LoadAsync();
+        }
+        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        {
+            Snackbar.Add(e.Message, Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using FrontierGateway.Portal.Components.Pages.Billing;
+
+namespace FrontierGateway.Tests.Unit.Portal;
+
+public sealed class EventsCsvTests
+{
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("=SUM(A1)", "'=SUM(A1)")]
+    [InlineData("{\"k\":\"v\",\"n\":1}", "\"{\"\"k\"\":\"\"v\"\",\"\"n\"\":1}\"")]
+    public void Field_QuotesAndDefusesFormulas(string value, string expected) =>
+        Assert.Equal(expected, EventsCsv.Field(value));
+}

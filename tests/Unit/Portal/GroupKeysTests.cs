@@ -1,0 +1,137 @@
+using Bunit;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Keys;
+using FrontierGateway.Portal.Components.Shared.Groups;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FrontierGateway.Tests.Unit.Portal;
+
+public sealed class GroupKeysTests : PortalTestContext
+{
+    private KeyService Keys => Services.GetRequiredService<KeyService>();
+
+    [Fact]
+    public async Task MintAsync_Admin_ShowsTheKeyOnceWithACopyButton()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var group = await CreateGroupAsync("mint");
+        var (dialogs, snackbars) = RenderProviders();
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, group.Id));
+
+        sut.Field("Key name").Input().Change("prod-key-1");
+        sut.Button("Mint key").Click();
+        var apiKey = dialogs.WaitForElement("input[readonly]").GetAttribute("value")!;
+        dialogs.Button("Copy key").Click();
+
+        var stored = Assert.Single(await Keys.ListAllAsync(group.Id));
+        Assert.StartsWith(stored.Prefix + ".", apiKey);
+        Assert.Equal("prod-key-1", stored.Name);
+        Assert.Contains("will not be shown again", dialogs.Markup);
+        var copy = Assert.Single(JSInterop.Invocations, i => i.Identifier == "navigator.clipboard.writeText");
+        Assert.Equal(apiKey, copy.Arguments.Single());
+        snackbars.WaitForAssertion(() => Assert.Contains("Copied", snackbars.Markup));
+
+        dialogs.Button("Done").Click();
+
+        dialogs.WaitForAssertion(() => Assert.DoesNotContain(apiKey, dialogs.Markup));
+        Assert.Contains(stored.Prefix, sut.Markup);
+        Assert.DoesNotContain(apiKey, sut.Markup);
+    }
+
+    [Fact]
+    public async Task MintAsync_ExpiryInThePast_ShowsTheMessageAtTheDate()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var group = await CreateGroupAsync("expired");
+        RenderProviders();
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, group.Id));
+
+        var date = sut.FindComponent<MudBlazor.MudDatePicker>();
+        await sut.InvokeAsync(() => date.Instance.DateChanged.InvokeAsync(DateTime.UtcNow.Date.AddDays(-1)));
+        sut.Button("Mint key").Click();
+
+        Assert.Equal("expires_at must be in the future.", sut.Field("Expires on (UTC)").ErrorText());
+        Assert.Empty(await Keys.ListAllAsync(group.Id));
+    }
+
+    [Fact]
+    public async Task RevokeAsync_Confirmed_RevokesTheKey()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var group = await CreateGroupAsync("revoke");
+        var minted = await Keys.MintAsync(group.Id, new KeyCreateInput("old", null), "test");
+        var (dialogs, snackbars) = RenderProviders();
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, group.Id));
+
+        sut.Button($"Revoke key {minted.Prefix}").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("cannot be undone", dialogs.Markup));
+        dialogs.Button("Revoke").Click();
+
+        sut.WaitForAssertion(() => Assert.Contains("No keys yet", sut.Markup));
+        Assert.Empty(await Keys.ListAllAsync(group.Id));
+        Assert.Contains($"Key {minted.Prefix} revoked", snackbars.Markup);
+    }
+
+    [Fact]
+    public async Task Render_Viewer_DisablesMintAndRevoke()
+    {
+        await SignInAsync(PortalRoles.Viewer);
+        var group = await CreateGroupAsync("viewer");
+        var minted = await Keys.MintAsync(group.Id, new KeyCreateInput(null, null), "test");
+        RenderProviders();
+
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, group.Id));
+
+        Assert.True(sut.Button("Mint key").IsDisabled());
+        Assert.True(sut.Button($"Revoke key {minted.Prefix}").IsDisabled());
+        Assert.True(sut.Field("Key name").Input().IsDisabled());
+        Assert.Contains("Read-only", sut.Markup);
+    }
+
+    [Theory]
+    [InlineData(PortalRoles.Viewer)]
+    [InlineData(PortalRoles.Customer)]
+    public async Task MintAsync_NotAllowed_RefusedByTheServer(string role)
+    {
+        var own = await CreateGroupAsync("own");
+        var other = await CreateGroupAsync("other");
+        await SignInAsync(role, own.Id);
+        var (_, snackbars) = RenderProviders();
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, other.Id));
+
+        await sut.InvokeAsync(() => sut.Instance.MintAsync());
+
+        Assert.Empty(await Keys.ListAllAsync(other.Id));
+        snackbars.WaitForAssertion(() => Assert.Contains("You are not allowed to do this.", snackbars.Markup));
+    }
+
+    [Fact]
+    public async Task Render_CustomerOfAnotherGroup_ShowsAccessDeniedAndNoKey()
+    {
+        var own = await CreateGroupAsync("mine");
+        var other = await CreateGroupAsync("theirs");
+        var minted = await Keys.MintAsync(other.Id, new KeyCreateInput(null, null), "test");
+        await SignInAsync(PortalRoles.Customer, own.Id);
+        RenderProviders();
+
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, other.Id));
+
+        Assert.Contains("You do not have access to this page.", sut.Markup);
+        Assert.DoesNotContain(minted.Prefix, sut.Markup);
+    }
+
+    [Fact]
+    public async Task MintAsync_CustomerOnADescendant_Mints()
+    {
+        var own = await CreateGroupAsync("cust-root");
+        var child = await CreateGroupAsync("cust-child", own.Id);
+        await SignInAsync(PortalRoles.Customer, own.Id);
+        var (dialogs, _) = RenderProviders();
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, child.Id));
+
+        sut.Button("Mint key").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("API key minted", dialogs.Markup));
+        Assert.Single(await Keys.ListAllAsync(child.Id));
+    }
+}

@@ -1,0 +1,119 @@
+using Bunit;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Portal.Components.Pages.Groups;
+using MudBlazor;
+using MudBlazor.Extensions;
+
+namespace FrontierGateway.Tests.Unit.Portal;
+
+public sealed class GroupsPageTests : PortalTestContext
+{
+    private static List<string> Links(IRenderedComponent<GroupsPage> cut) =>
+        cut.FindAll("a.group-link").Select(a => a.TextContent.Trim()).ToList();
+
+    [Fact]
+    public async Task Search_ByExternalId_KeepsTheMatchAndItsAncestors()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var acme = await CreateGroupAsync("cust_acme", name: "Acme");
+        var prod = await CreateGroupAsync("cust_acme_prod", acme.Id, name: "Production");
+        await CreateGroupAsync("cust_acme_eu", prod.Id, name: "Europe");
+        await CreateGroupAsync("cust_globex", name: "Globex");
+        RenderProviders();
+        var sut = Render<GroupsPage>();
+        sut.WaitForAssertion(() => Assert.Equal(["Acme", "Production", "Europe", "Globex"], Links(sut)));
+
+        sut.Find("input[type=text]").Input("ACME_PROD");
+
+        sut.WaitForAssertion(() => Assert.Equal(["Acme", "Production"], Links(sut)));
+    }
+
+    [Fact]
+    public async Task Search_NoMatch_SaysSo()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        await CreateGroupAsync("cust_acme", name: "Acme");
+        RenderProviders();
+        var sut = Render<GroupsPage>();
+
+        sut.Find("input[type=text]").Input("initech");
+
+        sut.WaitForAssertion(() => Assert.Contains("No group matches", sut.Markup));
+        Assert.Empty(Links(sut));
+    }
+
+    [Fact]
+    public async Task Render_NoGroups_InvitesToCreateTheFirst()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        RenderProviders();
+
+        var sut = Render<GroupsPage>();
+
+        sut.WaitForAssertion(() => Assert.Contains("No groups yet — create the first", sut.Markup));
+        Assert.False(sut.Button("Create a group").IsDisabled());
+    }
+
+    [Fact]
+    public async Task Render_Viewer_CannotCreate()
+    {
+        await SignInAsync(PortalRoles.Viewer);
+        await CreateGroupAsync("cust_acme", name: "Acme");
+        RenderProviders();
+
+        var sut = Render<GroupsPage>();
+
+        sut.WaitForAssertion(() => Assert.Equal(["Acme"], Links(sut)));
+        Assert.True(sut.Button("New root group").IsDisabled());
+        Assert.True(sut.Button("Add child to Acme").IsDisabled());
+    }
+
+    [Fact]
+    public async Task Render_LevelFive_CannotHaveChildren()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        string? parent = null;
+        for (var level = 1; level <= 5; level++)
+        {
+            parent = (await CreateGroupAsync($"level{level}", parent, name: $"Level {level}")).Id;
+        }
+        RenderProviders();
+
+        var sut = Render<GroupsPage>();
+
+        sut.WaitForAssertion(() => Assert.Equal(5, Links(sut).Count));
+        Assert.False(sut.Button("Add child to Level 4").IsDisabled());
+        Assert.True(sut.Button("Add child to Level 5").IsDisabled());
+    }
+
+    [Fact]
+    public async Task CreateAsync_Child_InheritsTheModeShowsDomainErrorsThenCreates()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        await CreateGroupAsync("cust_taken", mode: "CASCADING", name: "Taken");
+        var (dialogs, snackbars) = RenderProviders();
+        var sut = Render<GroupsPage>();
+
+        sut.Button("Add child to Taken").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("New child of Taken", dialogs.Markup));
+        var mode = dialogs.FindComponent<MudSelect<string>>().Instance;
+        Assert.Equal(("CASCADING", true), (mode.GetState(x => x.Value), mode.Disabled));
+        dialogs.Field("External id").Input().Change("cust_taken");
+        dialogs.Button("Create").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("at least one model", dialogs.Field("Model slug").ErrorText()));
+
+        dialogs.Field("Model slug").Input().Input("acme/chat");
+        dialogs.Button("Add slug").Click();
+        dialogs.Button("Create").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("already used", dialogs.Field("External id").ErrorText()));
+
+        dialogs.Field("External id").Input().Change("cust_child");
+        dialogs.Field("Name").Input().Change("Child");
+        dialogs.Button("Create").Click();
+
+        sut.WaitForAssertion(() => Assert.Equal(["Taken", "Child"], Links(sut)));
+        Assert.Contains("Group “Child” created", snackbars.Markup);
+        var child = (await Groups.ListTreeAsync()).Single(n => n.ExternalEntityId == "cust_child");
+        Assert.Equal(("CASCADING", 2), (child.LimitEnforcement, child.Depth));
+    }
+}
