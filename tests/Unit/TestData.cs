@@ -3,6 +3,7 @@ using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Data.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,7 @@ public sealed class TestData : IAsyncDisposable
         services.AddSingleton<DataChanges>();
         services.AddSingleton<GroupService>();
         services.AddSingleton<GroupUsageService>();
+        services.AddSingleton<UsageHistoryService>();
         services.AddSingleton<IDailyUsageSource, DatabaseDailyUsageSource>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<EndpointService>();

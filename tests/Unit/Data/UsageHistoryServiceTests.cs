@@ -1,21 +1,41 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Data;
 
 public sealed class UsageHistoryServiceTests : IAsyncLifetime
 {
+    private readonly TestData data = new();
     private readonly ManualTime time = new();
-    private TestDatabase database = null!;
+    private ServiceProvider services = null!;
+    private IDbContextFactory<FrontierDbContext> dbFactory = null!;
     private UsageHistoryService sut = null!;
 
     public async Task InitializeAsync()
     {
-        database = await TestDatabase.CreateAsync();
-        sut = new UsageHistoryService(database, time);
+        var collection = new ServiceCollection();
+        data.Register(collection);
+        services = collection.BuildServiceProvider();
+        await TestData.MigrateAsync(services);
+        dbFactory = services.GetRequiredService<IDbContextFactory<FrontierDbContext>>();
+        sut = new UsageHistoryService(dbFactory, time);
     }
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await services.DisposeAsync();
+        await data.DisposeAsync();
+    }
+
+    private async Task AddAsync(params UsageEvent[] events)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        db.UsageEvents.AddRange(events);
+        await db.SaveChangesAsync();
+    }
 
     private static UsageEvent Event(DateTimeOffset at, long input = 10, long output = 5, string group = "grp_a") => new()
     {
@@ -34,7 +54,7 @@ public sealed class UsageHistoryServiceTests : IAsyncLifetime
     public async Task GetAsync_LastHour_SixtyMinuteBucketsEndingWithTheCurrentMinute()
     {
         time.Now = new DateTimeOffset(2026, 5, 13, 12, 30, 40, TimeSpan.Zero);
-        await database.AddAsync(
+        await AddAsync(
             Event(time.Now.AddMinutes(-2)), Event(time.Now.AddMinutes(-2).AddSeconds(-15), input: 100),
             Event(time.Now.AddSeconds(-5)),
             Event(new DateTimeOffset(2026, 5, 13, 11, 31, 0, TimeSpan.Zero)),
@@ -55,7 +75,7 @@ public sealed class UsageHistoryServiceTests : IAsyncLifetime
     public async Task GetAsync_LastDay_HourlyBucketsAcrossMidnight()
     {
         time.Now = new DateTimeOffset(2026, 5, 14, 1, 30, 0, TimeSpan.Zero);
-        await database.AddAsync(
+        await AddAsync(
             Event(new DateTimeOffset(2026, 5, 13, 1, 10, 0, TimeSpan.Zero)),
             Event(new DateTimeOffset(2026, 5, 13, 2, 5, 0, TimeSpan.Zero)),
             Event(new DateTimeOffset(2026, 5, 13, 23, 10, 0, TimeSpan.Zero)),
@@ -74,7 +94,7 @@ public sealed class UsageHistoryServiceTests : IAsyncLifetime
     [Fact]
     public async Task GetAsync_OtherGroupsEvents_AreNotCounted()
     {
-        await database.AddAsync(Event(time.Now.AddMinutes(-1), group: "grp_b"));
+        await AddAsync(Event(time.Now.AddMinutes(-1), group: "grp_b"));
 
         var buckets = await sut.GetAsync("grp_a", UsageHistoryRange.LastHour);
 

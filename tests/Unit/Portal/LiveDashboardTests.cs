@@ -1,53 +1,30 @@
 using Bunit;
 using Bunit.TestDoubles;
-using FrontierGateway.Data;
-using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Portal.Components.Pages.Live;
 using FrontierGateway.Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
-using MudBlazor.Services;
 
 namespace FrontierGateway.Tests.Unit.Portal;
 
-public sealed class LiveDashboardTests : IAsyncLifetime
+public sealed class LiveDashboardTests : PortalTestContext
 {
-    // Held, not inherited: MudBlazor's services must be disposed asynchronously, which xUnit 2 does not do.
-    private readonly BunitContext context = new();
     private readonly ManualTime time = new();
     private readonly LiveUsage live;
-    private TestDatabase database = null!;
 
     public LiveDashboardTests()
     {
         live = new LiveUsage(time);
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddMudServices();
-        context.Services.AddSingleton(live);
-        // The stored-usage chart has its own access rules and database reads; here only its placement matters.
-        context.ComponentFactories.AddStub<UsageHistoryChart>();
-    }
-
-    public async Task InitializeAsync()
-    {
-        database = await TestDatabase.CreateAsync();
-        context.Services.AddSingleton<IDbContextFactory<FrontierDbContext>>(database);
-        await database.AddAsync(new Group { Id = "grp_acme", Name = "Acme", ExternalEntityId = "cust_42" });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await database.DisposeAsync();
+        Services.AddSingleton(live);
+        // The stored-usage chart has tests of its own; here only its placement matters.
+        ComponentFactories.AddStub<UsageHistoryChart>();
     }
 
     private IRenderedComponent<LiveDashboard> RenderDashboard()
     {
-        context.Render<MudPopoverProvider>();
-        return context.Render<LiveDashboard>();
+        RenderProviders();
+        return Render<LiveDashboard>();
     }
 
     private static string Stat(IRenderedComponent<LiveDashboard> sut, string label) =>
@@ -100,18 +77,19 @@ public sealed class LiveDashboardTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Render_GroupInTheQuery_FiltersToThatGroup()
+    public async Task Render_GroupInTheQuery_FiltersToThatGroupAndShowsItsStoredUsage()
     {
-        live.RecordCall("grp_acme", "org/m", 200, 10, TimeSpan.FromMilliseconds(5));
+        var acme = await CreateGroupAsync("cust_42", name: "Acme");
+        live.RecordCall(acme.Id, "org/m", 200, 10, TimeSpan.FromMilliseconds(5));
         live.RecordCall("grp_other", "org/m", 200, 10, TimeSpan.FromMilliseconds(5));
         time.AdvanceSeconds(1);
-        context.Services.GetRequiredService<NavigationManager>().NavigateTo("live?group=grp_acme");
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"live?group={acme.Id}");
 
         var sut = RenderDashboard();
 
         Assert.Equal("0.1", Stat(sut, "Requests per second"));
         Assert.Contains("Acme (cust_42)", sut.Markup);
         var history = sut.FindComponent<Stub<UsageHistoryChart>>();
-        Assert.Equal("grp_acme", history.Instance.Parameters.Get(c => c.GroupId));
+        Assert.Equal(acme.Id, history.Instance.Parameters.Get(c => c.GroupId));
     }
 }

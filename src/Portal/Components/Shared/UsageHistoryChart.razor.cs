@@ -16,6 +16,7 @@ public sealed partial class UsageHistoryChart
     private ChartData? tokens;
     private long totalRequests;
     private long totalTokens;
+    private bool denied;
 
     [Inject] public required UsageHistoryService History { get; init; }
 
@@ -48,8 +49,12 @@ public sealed partial class UsageHistoryChart
     private async Task LoadAsync()
     {
         loadedFor = GroupId;
-        // Customers see their own subtree only; the rule is checked here, on the server.
-        await Access.EnsureCanSeeGroupAsync(GroupId);
+        // Customers see their own subtree only; the rule is checked here, on the server, whatever page hosts this.
+        denied = !await Access.CanSeeGroupAsync(GroupId);
+        if (denied)
+        {
+            return;
+        }
         var buckets = await History.GetAsync(GroupId, range);
         var start = new DateTimeOffset(buckets[0].Start).ToUnixTimeMilliseconds();
         var step = (long)(range == UsageHistoryRange.LastHour ? TimeSpan.FromMinutes(1) : TimeSpan.FromHours(1)).TotalMilliseconds;
