@@ -48,6 +48,8 @@ public sealed partial class LiveDashboard
 
     protected override async Task OnInitializedAsync()
     {
+        // Something to show before the filters' choices arrive: the page renders while they load.
+        Refresh();
         // The filters' choices come from the database when the page opens and when a group is searched;
         // the numbers and charts come from memory only.
         groups = await LoadGroupsAsync(CancellationToken.None);
