@@ -28,7 +28,7 @@ internal static class PortalServiceExtensions
         {
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
-            o.AccessDeniedPath = "/account/login";
+            o.AccessDeniedPath = "/account/denied";
         });
         services.AddAuthorization();
         services.AddIdentityCore<PortalUser>(o =>

@@ -47,7 +47,9 @@ public sealed partial class GroupsJourneyTests
             await EditLimitsAsync(page);
             await ExpectEffectiveLimitsAsync(page, groupUrl);
             var apiKey = await MintAndCopyAsync(page);
+            Assert.Equal(200, await Inference.ChatStatusAsync(sut.BaseAddress, apiKey, Seeded));
             await ReloadAndRevokeAsync(page, apiKey);
+            Assert.Equal(401, await Inference.ChatStatusAsync(sut.BaseAddress, apiKey, Seeded));
         }
         catch
         {
