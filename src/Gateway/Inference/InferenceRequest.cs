@@ -38,9 +38,10 @@ internal sealed class InferenceRequest(InferenceOperation operation, JsonObject 
         {
             return (null, "The body is not valid JSON (or repeats a property).", null);
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException e)
         {
-            return (null, "The body is too large.", null);
+            // Too large, or cut off by the client.
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The body is too large." : "The body could not be read.", null);
         }
         if (node is not JsonObject body)
         {

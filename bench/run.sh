@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# Load harness for the inference path (not part of `dotnet test`). Loopback only, bounded runs.
+#
+#   bench/run.sh                      # ~5-6 minutes: publish, seed 100k keys / 10k groups, 3 rounds of 10 s
+#   DURATION=5s ROUNDS=1 bench/run.sh # a quick end-to-end check
+#   GATEWAY=0 bench/run.sh            # stub and nginx only (no build)
+#
+# Targets, interleaved in every round, each with `wrk -t1 -c1` and `wrk -t2 -c64`:
+#   (a) direct   a fast stub upstream (nginx `return 200` chat.completion)    127.0.0.1:18081
+#   (b) nginx    nginx as a plain reverse proxy to (a), upstream keep-alive   127.0.0.1:18082
+#   (c) gateway  the published Portal host, a real customer key, a group with
+#                rate and usage limits, metering on, proxying to (a)         127.0.0.1:18080
+# Then writes docs/PERFORMANCE.md (bench/report.py) from the medians; raw wrk outputs stay in
+# bench/results/<UTC time>/ (git-ignored). Every process started here is stopped on exit.
+#
+# Knobs (environment): DURATION=10s ROUNDS=3 WARMUP=10s SEED_GROUPS=10000 SEED_KEYS=100000
+#   NGINX_WORKERS=auto GATEWAY=1 REPORT=docs/PERFORMANCE.md KEEP_TMP=0 STARTUP_TIMEOUT=60
+#   QUIET_WAIT=120 QUIET_BUSY=15 QUIET_BUDGET=120 GATEWAY_ENV="DOTNET_gcServer=0 ..." PUBLISHED=<publish dir>
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-10s}
+SEED_GROUPS=${SEED_GROUPS:-10000}
+SEED_KEYS=${SEED_KEYS:-100000}
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
+GATEWAY=${GATEWAY:-1}
+REPORT=${REPORT:-$ROOT/docs/PERFORMANCE.md}
+KEEP_TMP=${KEEP_TMP:-0}
+STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
+QUIET_WAIT=${QUIET_WAIT:-120}       # wait up to this many seconds for an idle machine before the load
+QUIET_BUSY=${QUIET_BUSY:-15}        # "idle" = at most this % of all CPUs busy over a 2 s sample
+QUIET_BUDGET=${QUIET_BUDGET:-120}   # seconds the load phase may spend waiting, in all, for an idle machine between runs
+PUBLISHED=${PUBLISHED:-}            # an existing `dotnet publish` folder of src/Portal to use instead of publishing
+GATEWAY_ENV=${GATEWAY_ENV:-}        # extra VAR=value pairs for the gateway, e.g. "DOTNET_gcServer=0"
+
+GW_PORT=18080
+STUB_PORT=18081
+PROXY_PORT=18082
+# The development bootstrap workspace key (appsettings.Development.json), set explicitly because the
+# published host runs outside the repository and so does not find that file.
+WS_KEY=fgwdevbootstrap0.dev-only-secret-change-me-0123456789abcdef
+CHAT_BODY='{"model":"bench/stub","messages":[{"role":"user","content":"hi"}]}'
+
+COMMAND="DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP SEED_GROUPS=$SEED_GROUPS SEED_KEYS=$SEED_KEYS NGINX_WORKERS=$NGINX_WORKERS bench/run.sh"
+[[ $GATEWAY == 1 ]] || COMMAND="GATEWAY=$GATEWAY $COMMAND"
+[[ -z $GATEWAY_ENV ]] || COMMAND="GATEWAY_ENV=\"$GATEWAY_ENV\" $COMMAND"
+[[ -z $PUBLISHED ]] || COMMAND="PUBLISHED=$PUBLISHED $COMMAND"
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- processes and clean-up
+TMP=$(mktemp -d /tmp/fgw-bench.XXXXXX)
+NGINX_PID=""
+GW_PID=""
+
+stop_pid() { # pid [seconds]: TERM, wait, then KILL
+    local pid=$1 wait_s=${2:-15} i
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < wait_s * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    log "pid $pid did not stop in ${wait_s}s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_pid "$GW_PID"
+    stop_pid "$NGINX_PID"
+    if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- tools
+need_pkg() { # command package...
+    local cmd=$1; shift
+    command -v "$cmd" >/dev/null && return 0
+    local sudo=""
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    log "installing $* (apt-get)"
+    $sudo apt-get update -qq
+    local p
+    for p in "$@"; do
+        if DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$p" >/dev/null; then return 0; fi
+    done
+    die "could not install $cmd"
+}
+need_pkg wrk wrk
+need_pkg nginx nginx-light nginx
+need_pkg curl curl
+command -v python3 >/dev/null || die "python3 is required"
+[[ $GATEWAY != 1 ]] || command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is required"
+
+for port in $GW_PORT $STUB_PORT $PROXY_PORT; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is already in use"; fi
+done
+
+RESULTS="$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$RESULTS"
+META="$RESULTS/meta.env"
+meta() { printf '%s=%s\n' "$1" "$2" >>"$META"; }
+
+meta command "$COMMAND"
+meta date "$(date -u '+%Y-%m-%d %H:%M')"
+meta duration "$DURATION"
+meta rounds "$ROUNDS"
+meta nproc "$(nproc)"
+meta cpu_model "$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+meta mem_total "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+meta kernel "$(uname -r)"
+meta os "$(. /etc/os-release && echo "$PRETTY_NAME")"
+meta nginx_version "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
+meta wrk_version "$(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+meta nginx_workers "$NGINX_WORKERS"
+meta seed_groups "$SEED_GROUPS"
+meta seed_keys "$SEED_KEYS"
+meta loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------- nginx: stub (a) and proxy (b)
+mkdir -p "$TMP/nginx"
+sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@WORKERS@#$NGINX_WORKERS#g" \
+    -e "s#@STUB_PORT@#$STUB_PORT#g" -e "s#@PROXY_PORT@#$PROXY_PORT#g" \
+    "$HERE/nginx.conf.template" >"$TMP/nginx/nginx.conf"
+nginx -t -q -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log"
+nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
+NGINX_PID=$!
+
+wait_http() { # url expected-status timeout-seconds [curl args...]
+    local url=$1 want=$2 timeout=$3; shift 3
+    local deadline=$((SECONDS + timeout)) code
+    while ((SECONDS < deadline)); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" "$url" || true)
+        [[ $code == "$want" ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+wait_http "http://127.0.0.1:$STUB_PORT/v1/chat/completions" 200 10 -X POST -d "$CHAT_BODY" || die "the stub did not answer"
+wait_http "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" 200 10 -X POST -d "$CHAT_BODY" || die "nginx did not answer"
+log "stub on :$STUB_PORT and nginx proxy on :$PROXY_PORT (nginx master pid $NGINX_PID)"
+
+# ---------------------------------------------------------------- helpers and gateway (c)
+cpu_busy_pct() { # [seconds]: % of all CPUs busy (any process) over a sample (default 2 s)
+    local a b
+    a=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat)
+    sleep "${1:-2}"
+    b=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2];
+        printf "%.0f", (busy + idle > 0 ? 100 * busy / (busy + idle) : 0)}'
+}
+wait_quiet() { # meta-key: waits (bounded) until other work on the machine has calmed down; records what it saw
+    local deadline=$((SECONDS + QUIET_WAIT)) busy
+    busy=$(cpu_busy_pct)
+    while ((busy > QUIET_BUSY && SECONDS < deadline)); do
+        log "machine busy (${busy}% of CPU); waiting up to ${QUIET_WAIT}s for <= ${QUIET_BUSY}%"
+        sleep 5
+        busy=$(cpu_busy_pct)
+    done
+    ((busy <= QUIET_BUSY)) || log "WARNING: still ${busy}% busy; measuring anyway (see the report)"
+    meta "$1" "${busy}%"
+}
+
+BENCH_KEY=none
+mgmt() { # method path [json]: the management API with the workspace key; prints the body, fails on non-2xx
+    local out code
+    out=$(curl -s -w '\n%{http_code}' -X "$1" "http://127.0.0.1:$GW_PORT$2" \
+        -H "Authorization: Api-Key $WS_KEY" -H 'Content-Type: application/json' ${3:+-d "$3"})
+    code=${out##*$'\n'}
+    out=${out%$'\n'*}
+    [[ $code == 2* ]] || die "$1 $2 answered $code: $out"
+    printf '%s' "$out"
+}
+json_get() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+start_gateway() {
+    (
+        cd "$TMP/gw"
+        exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
+            Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning \
+            Management__BootstrapApiKey="$WS_KEY" $GATEWAY_ENV \
+            dotnet "$TMP/gw/FrontierGateway.Portal.dll"
+    ) >>"$RESULTS/gateway.log" 2>&1 &
+    GW_PID=$!
+}
+gateway_died() { log "gateway log (tail):"; tail -n 40 "$RESULTS/gateway.log" >&2 || true; die "$1"; }
+gateway_alive() { # dies, with the gateway's exit status (128 + n: killed by signal n), when it has gone
+    kill -0 "$GW_PID" 2>/dev/null && return 0
+    local rc=0
+    wait "$GW_PID" || rc=$?
+    GW_PID=""
+    gateway_died "the gateway exited on its own (status $rc)"
+}
+proc_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+if [[ $GATEWAY == 1 ]]; then
+    if [[ -n $PUBLISHED ]]; then
+        [[ -f $PUBLISHED/FrontierGateway.Portal.dll ]] || die "PUBLISHED=$PUBLISHED holds no FrontierGateway.Portal.dll"
+        log "using the published gateway in $PUBLISHED"
+        cp -a "$PUBLISHED" "$TMP/gw"
+    else
+        log "publishing src/Portal (Release) to $TMP/gw"
+        dotnet publish "$ROOT/src/Portal" -c Release -o "$TMP/gw" -nologo -v quiet >"$RESULTS/publish.log" 2>&1 \
+            || { tail -n 30 "$RESULTS/publish.log" >&2; die "dotnet publish failed (log: $RESULTS/publish.log)"; }
+    fi
+    meta git "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n $(git -C "$ROOT" status --porcelain -- src 2>/dev/null) ]] && echo ' + uncommitted changes in src/')"
+    meta dotnet_runtime "$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v = $2} END {print "ASP.NET Core " v}')"
+    meta gc "$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1]))["runtimeOptions"].get("configProperties",{}); print("server" if o.get("System.GC.Server") else "workstation", "GC; concurrent", o.get("System.GC.Concurrent", True))' "$TMP/gw/FrontierGateway.Portal.runtimeconfig.json" 2>/dev/null || echo '?')"
+
+    # 1. First start: migrate, then the bench endpoint, group and key through the management API.
+    log "first start (migrations)"
+    start_gateway
+    wait_http "http://127.0.0.1:$GW_PORT/v1/gateway/endpoints" 200 "$STARTUP_TIMEOUT" -H "Authorization: Api-Key $WS_KEY" \
+        || gateway_died "the gateway did not answer GET /v1/gateway/endpoints within ${STARTUP_TIMEOUT}s"
+    mgmt POST /v1/gateway/endpoints \
+        '{"slug":"bench/stub","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:'"$STUB_PORT"'/v1","target_model":"stub"}]}' >/dev/null
+    GROUP_ID=$(mgmt POST /v1/gateway/groups '{
+        "metadata": {"name": "bench", "external_entity_id": "bench"},
+        "models": [{"slug": "bench/stub",
+                    "rate_limits": [{"type": "REQUEST", "unit": "SECOND", "threshold": 1000000000},
+                                    {"type": "TOKEN", "unit": "MINUTE", "threshold": 1000000000000}],
+                    "usage_limits": [{"type": "TOKEN", "unit": "DAY", "threshold": 1000000000000}]}],
+        "hierarchy": {"limit_enforcement": "INDEPENDENT", "parent_group_id": null}}' | json_get id)
+    BENCH_KEY=$(mgmt POST "/v1/gateway/groups/$GROUP_ID/api_keys" '{"name":"bench"}' | json_get api_key)
+    printf '%s\n' "$BENCH_KEY" >"$TMP/bench-key" # for profiling by hand with KEEP_TMP=1
+    log "bench group $GROUP_ID, key prefix ${BENCH_KEY%%.*}"
+    stop_pid "$GW_PID" 30
+    GW_PID=""
+
+    # 2. The data set for memory and start-up.
+    log "seeding $SEED_GROUPS groups and $SEED_KEYS keys"
+    python3 "$HERE/seed.py" "$TMP/data/frontier.db" --groups "$SEED_GROUPS" --keys "$SEED_KEYS" >"$TMP/seeded-key"
+
+    # 3. Second start, timed: spawn -> first HTTP answer, and -> first 200 from the inference API.
+    wait_quiet cpu_busy_before_start
+    log "second start (timed)"
+    t0=$(date +%s%N)
+    start_gateway
+    first_any="" ready=""
+    while [[ -z $ready ]]; do
+        gateway_alive
+        (( ($(date +%s%N) - t0) / 1000000000 < STARTUP_TIMEOUT )) || gateway_died "not ready within ${STARTUP_TIMEOUT}s"
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST "http://127.0.0.1:$GW_PORT/v1/chat/completions" \
+            -H "Authorization: Bearer $BENCH_KEY" -H 'Content-Type: application/json' -d "$CHAT_BODY" || true)
+        now=$(date +%s%N)
+        [[ -z $first_any && $code != 000 ]] && first_any=$now
+        if [[ $code == 200 ]]; then ready=$now; else sleep 0.02; fi
+    done
+    meta startup_first_http_s "$(awk -v a="$first_any" -v b="$t0" 'BEGIN {printf "%.2f", (a - b) / 1e9}')"
+    meta startup_ready_s "$(awk -v a="$ready" -v b="$t0" 'BEGIN {printf "%.2f", (a - b) / 1e9}')"
+    meta rss_ready_mb "$(awk -v k="$(proc_kb "$GW_PID" VmRSS)" 'BEGIN {printf "%.0f", k / 1024}')"
+    log "gateway ready in $(( (ready - t0) / 1000000 )) ms (pid $GW_PID)"
+
+    # The seeded data is live too: one seeded key must be known (its slug has no endpoint: 404, not 401).
+    seeded_key=$(head -1 "$TMP/seeded-key")
+    code=$(curl -s -o "$RESULTS/seeded-key-answer.json" -w '%{http_code}' -X POST "http://127.0.0.1:$GW_PORT/v1/chat/completions" \
+        -H "Authorization: Bearer $seeded_key" -H 'Content-Type: application/json' -d "$CHAT_BODY")
+    [[ $code != 401 ]] || log "WARNING: a seeded key was refused with 401 (is the seeded data loaded?)"
+fi
+export BENCH_KEY
+
+# ---------------------------------------------------------------- load
+url_of() {
+    case $1 in
+        direct) echo "http://127.0.0.1:$STUB_PORT" ;;
+        nginx) echo "http://127.0.0.1:$PROXY_PORT" ;;
+        gateway) echo "http://127.0.0.1:$GW_PORT" ;;
+    esac
+}
+sample_error() { # capture one gateway answer, headers and body, for the report
+    curl -s -i -X POST "http://127.0.0.1:$GW_PORT/v1/chat/completions" -H "Authorization: Bearer $BENCH_KEY" \
+        -H 'Content-Type: application/json' -d "$CHAT_BODY" >"$RESULTS/gateway-sample-answer.txt" 2>&1 || true
+    log "a sample gateway answer ($RESULTS/gateway-sample-answer.txt):"
+    head -c 2000 "$RESULTS/gateway-sample-answer.txt" >&2
+    echo >&2
+}
+stat_ticks() { # "<busy> <total>" jiffies of all CPUs since boot
+    awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
+}
+our_ticks() { # CPU jiffies used so far by the processes under test: the gateway, nginx's master and workers
+    local sum=0 pid t
+    for pid in $GW_PID $NGINX_PID $(pgrep -P "$NGINX_PID" || true); do
+        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        sum=$((sum + t))
+    done
+    echo "$sum"
+}
+quiet_before_run() { # bounded by QUIET_BUDGET seconds over the whole load phase
+    local busy
+    busy=$(cpu_busy_pct 1)
+    while ((busy > QUIET_BUSY && QUIET_BUDGET > 0)); do
+        log "machine busy (${busy}% of CPU) before the next run; waiting (budget left ${QUIET_BUDGET}s)"
+        sleep 4
+        QUIET_BUDGET=$((QUIET_BUDGET - 5))
+        busy=$(cpu_busy_pct 1)
+    done
+}
+run_wrk() { # out target connections duration
+    local out=$1 target=$2 conns=$3 duration=$4 threads=1 g0=0 g1=0 s0 s1 o0 o1 wrk_cpu
+    local stat=${out%.txt}.cpu
+    ((conns > 1)) && threads=2
+    if [[ $target == gateway ]]; then gateway_alive; g0=$(cpu_ticks "$GW_PID"); fi
+    s0=$(stat_ticks) o0=$(our_ticks)
+    { TIMEFORMAT='%3U %3S'; time wrk -t"$threads" -c"$conns" -d"$duration" --timeout 10s --latency \
+        -s "$HERE/chat.lua" "$(url_of "$target")" >"$out" 2>&1; } 2>"$stat.time" \
+        || { cat "$out" >&2; die "wrk failed against $target"; }
+    s1=$(stat_ticks) o1=$(our_ticks)
+    if [[ $target == gateway ]]; then gateway_alive; g1=$(cpu_ticks "$GW_PID"); fi
+    wrk_cpu=$(awk '{print $1 + $2}' "$stat.time")
+    # Everything busy on the machine that was not wrk, nginx or the gateway (builds, tests...): a noisy run.
+    awk -v s0="$s0" -v s1="$s1" -v o0="$o0" -v o1="$o1" -v w="$wrk_cpu" -v g="$((g1 - g0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+        split(s0, a, " "); split(s1, b, " "); busy = b[1] - a[1]; total = b[2] - a[2]; if (total <= 0) total = 1;
+        other = busy - (o1 - o0) - w * hz; if (other < 0) other = 0;
+        printf "gateway_ticks=%d\nhz=%d\nbusy_pct=%.0f\nother_pct=%.0f\nwrk_cpu_s=%.2f\n", g, hz, 100 * busy / total, 100 * other / total, w
+    }' >"$stat"
+    rm -f "$stat.time"
+    log "$(printf '%-7s c=%-2s %s' "$target" "$conns" "$(python3 "$HERE/report.py" summary "$out")")"
+    if ! python3 "$HERE/report.py" check "$out"; then
+        [[ $target == gateway ]] && sample_error
+        die "$target answered errors under load (raw output: $out)"
+    fi
+}
+
+TARGETS=(direct nginx)
+[[ $GATEWAY == 1 ]] && TARGETS+=(gateway)
+wait_quiet cpu_busy_before_load
+if [[ $GATEWAY == 1 ]]; then
+    log "gateway warm-up ($WARMUP at c=64)"
+    run_wrk "$RESULTS/warmup-gateway-c64.txt" gateway 64 "$WARMUP"
+fi
+for ((round = 1; round <= ROUNDS; round++)); do
+    for target in "${TARGETS[@]}"; do
+        for conns in 1 64; do
+            quiet_before_run
+            run_wrk "$RESULTS/r$round-$target-c$conns.txt" "$target" "$conns" "$DURATION"
+        done
+    done
+done
+
+# ---------------------------------------------------------------- memory, metering, report
+if [[ $GATEWAY == 1 ]]; then
+    gateway_alive
+    meta loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+    meta rss_after_mb "$(awk -v k="$(proc_kb "$GW_PID" VmRSS)" 'BEGIN {printf "%.0f", k / 1024}')"
+    meta rss_hwm_mb "$(awk -v k="$(proc_kb "$GW_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')"
+    stop_pid "$GW_PID" 30
+    GW_PID=""
+    # Metering on: every admitted call should have left one usage event (written in batches; flushed on stop).
+    events=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM UsageEvents").fetchone()[0])' \
+        "$TMP/data/frontier.db" 2>/dev/null || echo '?')
+    counted=$(cat "$RESULTS"/*gateway-c*.txt | awk '/requests in/ {n += $1} END {print n + 0}')
+    meta metering "$events events / $counted requests"
+    meta gateway_log "$(grep -c '^fail:' "$RESULTS/gateway.log" || true) 'fail:' entries, $(grep -c 'Unexpected end of request content' "$RESULTS/gateway.log" || true) of them 'Unexpected end of request content' (gateway.log)"
+    [[ -z $GATEWAY_ENV ]] || meta gateway_env "$GATEWAY_ENV"
+    log "usage events: $events; requests counted by wrk: $counted"
+fi
+
+python3 "$HERE/report.py" write "$RESULTS" "$REPORT"
+log "raw outputs in $RESULTS"
