@@ -18,6 +18,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         gateway.Settings["Webhooks:BackoffMaxSeconds"] = "0.5";
         gateway.Settings["Webhooks:MaxAttempts"] = "4";
         gateway.Settings["Webhooks:BatchSize"] = "5";
+        gateway.Settings["Webhooks:AttemptTimeoutSeconds"] = "1";
         admin = gateway.Client();
     }
 
@@ -87,6 +88,22 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Single(receiver.Attempts.Select(a => a.RequestId).Distinct());
         var delivery = Assert.Single(await DeliveriesAsync("DELIVERED"));
         Assert.Equal(4, delivery["attempts"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task HangingReceiverAndRedirect_AreRetriedAfterTheTimeout_NotFollowed()
+    {
+        await EnableAsync();
+        receiver.Delays.Enqueue(TimeSpan.FromSeconds(30));
+        receiver.Answer(302);
+
+        await admin.PostAsync("/v1/gateway/webhook/test", "{}");
+        await receiver.WaitForAsync(r => r.Events.Count == 1);
+
+        Assert.Equal(3, receiver.Attempts.Count);
+        Assert.Single(receiver.Attempts.Select(a => a.RequestId).Distinct());
+        var delivery = Assert.Single(await DeliveriesAsync("DELIVERED"));
+        Assert.Equal(3, delivery["attempts"]!.GetValue<int>());
     }
 
     [Fact]

@@ -33,6 +33,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public int SignatureFailures;
 
+    /// <summary>Delays before answering, one per request, in order (then none): a slow or hanging receiver.</summary>
+    public ConcurrentQueue<TimeSpan> Delays { get; } = new();
+
     /// <summary>The status code when the script is empty.</summary>
     public int DefaultAnswer { get; set; } = 200;
 
@@ -64,6 +67,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var body = buffer.ToArray();
         var signature = context.Request.Headers["X-Baseten-Signature"].ToString();
         var requestId = context.Request.Headers["X-Baseten-Request-ID"].ToString();
+        if (Delays.TryDequeue(out var delay))
+        {
+            try
+            {
+                await Task.Delay(delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                Attempts.Add((requestId, signature, 0));
+                return;
+            }
+        }
         var answer = script.TryDequeue(out var scripted) ? scripted : DefaultAnswer;
         if (!Verify(body, signature))
         {
