@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
@@ -35,6 +36,7 @@ public static class DataServiceExtensions
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();
         services.AddSingleton<EndpointService>();
+        services.AddSingleton<AuditQueryService>();
         return builder;
     }
 
