@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
@@ -40,6 +41,7 @@ public static class DataServiceExtensions
         services.AddSingleton<EndpointService>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<EventQueryService>();
+        services.AddSingleton<AuditQueryService>();
         return builder;
     }
 

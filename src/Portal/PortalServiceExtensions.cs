@@ -43,6 +43,7 @@ internal static class PortalServiceExtensions
             .AddDefaultTokenProviders();
         services.AddSingleton<SetupState>();
         services.AddScoped<PortalAccess>();
+        services.AddSingleton<UserAdminService>();
         services.AddScoped<IDataSeeder, PortalSeeder>();
         return builder;
     }

@@ -25,6 +25,10 @@ public static class TargetParser
         _ => null,
     };
 
+    /// <summary>The base URL a BASETEN target without one calls: its model's environment.</summary>
+    public static string BasetenUrl(string modelId, string? environmentName) =>
+        $"https://model-{modelId}.api.baseten.co/environments/{environmentName ?? "production"}/sync/v1";
+
     /// <summary>The targets, with the plaintext secret of each (or null) to be protected by the caller.</summary>
     public static List<(EndpointTarget Target, string? Secret)> Parse(List<TargetInput?>? targets, string endpointId)
     {
@@ -74,7 +78,7 @@ public static class TargetParser
             ProviderKind.OpenAI => OpenAIBaseUrl,
             ProviderKind.Baseten when string.IsNullOrEmpty(input.ModelId) => throw DomainException.Invalid(
                 $"{path}.model_id", $"{path}.model_id is required for BASETEN unless base_url is given."),
-            ProviderKind.Baseten => $"https://model-{input.ModelId}.api.baseten.co/environments/{input.EnvironmentName ?? "production"}/sync/v1",
+            ProviderKind.Baseten => BasetenUrl(input.ModelId!, input.EnvironmentName),
             ProviderKind.OpenAICompatible => throw DomainException.Invalid(
                 $"{path}.base_url", $"{path}.base_url is required for OPENAI_COMPATIBLE."),
             _ => null,

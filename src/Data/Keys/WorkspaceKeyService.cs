@@ -26,8 +26,12 @@ public sealed class WorkspaceKeyService(IDbContextFactory<FrontierDbContext> dbF
     public async Task<(string ApiKey, WorkspaceKeyView View)> MintAsync(string? name, WorkspaceScope scope, string actor,
         CancellationToken ct = default)
     {
+        if (name is { Length: > Groups.GroupService.MaxTextLength })
+        {
+            throw DomainException.Invalid("name", $"name must be at most {Groups.GroupService.MaxTextLength} characters.");
+        }
         var (prefix, secret) = KeySecrets.NewKey();
-        var key = await AddAsync(prefix, secret, name, scope, actor, ct);
+        var key = await AddAsync(prefix, secret, string.IsNullOrWhiteSpace(name) ? null : name.Trim(), scope, actor, ct);
         return ($"{prefix}.{secret}", ToView(key));
     }
 

@@ -1,0 +1,60 @@
+using FrontierGateway.Data.Endpoints;
+
+namespace FrontierGateway.Portal.Components.Pages.Endpoints;
+
+/// <summary>The endpoint dialog's editable state; the domain (<see cref="EndpointService"/>) validates it.</summary>
+public sealed class EndpointForm
+{
+    public string Slug { get; set; } = "";
+
+    public List<TargetForm> Targets { get; set; } = [new()];
+
+    public static EndpointForm From(EndpointView view) =>
+        new() { Slug = view.Slug, Targets = [.. view.Targets.Select(TargetForm.From)] };
+
+    public EndpointInput ToInput() => new(Slug.Trim(), [.. Targets.Select(t => t.ToInput())]);
+}
+
+public sealed class TargetForm
+{
+    public static readonly IReadOnlyList<string> Providers = ["OPENAI_COMPATIBLE", "OPENAI", "BASETEN", "SIMULATED"];
+
+    public string Provider { get; set; } = "OPENAI_COMPATIBLE";
+    public string? BaseUrl { get; set; }
+    public string? TargetModel { get; set; }
+    public string? ModelId { get; set; }
+    public string? EnvironmentName { get; set; }
+
+    /// <summary>Write-only: empty keeps the secret stored for the same provider and base URL.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Whether the stored target this one was loaded from has a secret.</summary>
+    public bool HasStoredSecret { get; init; }
+
+    public bool IsBaseten => Provider == "BASETEN";
+    public bool IsSimulated => Provider == "SIMULATED";
+
+    public static TargetForm From(TargetView view) => new()
+    {
+        Provider = view.Provider,
+        // A base URL the provider implies is left empty, so that changing the model id rebuilds it.
+        BaseUrl = view.BaseUrl == ImpliedBaseUrl(view) ? null : view.BaseUrl,
+        TargetModel = view.TargetModel,
+        ModelId = view.ModelId,
+        EnvironmentName = view.EnvironmentName,
+        HasStoredSecret = view.HasSecret,
+    };
+
+    /// <summary>The input for the domain; fields hidden for the provider are left out.</summary>
+    public TargetInput ToInput() => new(Provider, IsSimulated ? null : Blank(BaseUrl), Blank(TargetModel),
+        IsSimulated ? null : Blank(Secret), IsBaseten ? Blank(ModelId) : null, IsBaseten ? Blank(EnvironmentName) : null);
+
+    private static string? ImpliedBaseUrl(TargetView view) => view.Provider switch
+    {
+        "OPENAI" => TargetParser.OpenAIBaseUrl,
+        "BASETEN" when view.ModelId is not null => TargetParser.BasetenUrl(view.ModelId, view.EnvironmentName),
+        _ => null,
+    };
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
