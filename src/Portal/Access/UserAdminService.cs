@@ -13,7 +13,8 @@ namespace FrontierGateway.Portal.Access;
 public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<FrontierDbContext> dbFactory,
     TimeProvider time)
 {
-    // One change at a time, so that two admins demoting each other cannot both pass the last-admin check.
+    // One change at a time, so that two admins demoting each other cannot both pass the last-admin check
+    // (within one process; the check against the store below covers the rest).
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
 
     public async Task<List<PortalUserView>> ListAsync(CancellationToken ct = default)
@@ -137,6 +138,11 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             // The same scoped context Identity's stores write through, so the audit entry shares the transaction.
             var db = scope.ServiceProvider.GetRequiredService<FrontierDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // The principal's role comes from its sign-in cookie; an admin demoted since then is refused here.
+            if (await users.FindByIdAsync(admin.UserId) is not { } acting || !await users.IsInRoleAsync(acting, PortalRoles.Admin))
+            {
+                throw new UnauthorizedAccessException("Only an admin can change users.");
+            }
             var result = await change(users, db);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);

@@ -39,7 +39,13 @@ public sealed partial class AuditLogPage
 
     private async Task FilterAsync(Action change)
     {
+        var before = Filter;
         change();
+        // A debounced field commits its value again on blur: only a real change reloads (and collapses the row).
+        if (Filter == before)
+        {
+            return;
+        }
         expanded = null;
         if (table is not null)
         {

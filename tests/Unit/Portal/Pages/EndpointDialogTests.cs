@@ -1,0 +1,111 @@
+using Bunit;
+using FrontierGateway.Data.Endpoints;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Portal.Components.Pages.Endpoints;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace FrontierGateway.Tests.Unit.Portal.Pages;
+
+public sealed class EndpointDialogTests : IAsyncLifetime
+{
+    private readonly PortalHarness ctx = new();
+
+    public Task InitializeAsync() => ctx.InitializeAsync();
+
+    public Task DisposeAsync() => ((IAsyncLifetime)ctx).DisposeAsync();
+
+    [Fact]
+    public async Task Create_CompatibleTargetWithoutBaseUrl_ShowsDomainErrorUnderBaseUrl()
+    {
+        await ctx.SignInAsync(PortalRoles.Admin);
+        var sut = await OpenAsync(null);
+
+        sut.Find("#endpoint-slug").Change("acme/chat");
+        await PortalHarness.ClickAsync(sut, "Create");
+
+        var field = sut.WaitForElement("#target-0-base-url").Closest(".mud-input-control")!;
+        sut.WaitForAssertion(() =>
+            Assert.Contains("targets[0].base_url is required for OPENAI_COMPATIBLE.", field.TextContent));
+        Assert.DoesNotContain("base_url is required", sut.Find("#endpoint-slug").Closest(".mud-input-control")!.TextContent);
+        Assert.Equal(0, await ctx.QueryAsync(db => db.Endpoints.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Create_BadSlug_ShowsErrorUnderSlug()
+    {
+        await ctx.SignInAsync(PortalRoles.Admin);
+        var sut = await OpenAsync(null);
+
+        sut.Find("#endpoint-slug").Change("not a slug");
+        await PortalHarness.ClickAsync(sut, "Create");
+
+        sut.WaitForAssertion(() => Assert.Contains("slug must look like",
+            sut.Find("#endpoint-slug").Closest(".mud-input-control")!.TextContent));
+    }
+
+    [Fact]
+    public async Task Create_ValidTarget_SavesWithSecretAndAuditsTheAdmin()
+    {
+        await ctx.SignInAsync(PortalRoles.Admin);
+        var sut = await OpenAsync(null);
+
+        sut.Find("#endpoint-slug").Change("acme/chat");
+        sut.Find("#target-0-base-url").Change("https://upstream.example/v1");
+        sut.Find("#target-0-secret").Change("sk-upstream-secret");
+        await PortalHarness.ClickAsync(sut, "Create");
+
+        sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("#endpoint-slug")));
+        var endpoint = await ctx.QueryAsync(db => db.Endpoints.Include(e => e.Targets).SingleAsync());
+        Assert.Equal("acme/chat", endpoint.Slug);
+        Assert.NotNull(endpoint.Targets.Single().ProtectedSecret);
+        Assert.DoesNotContain("sk-upstream-secret", endpoint.Targets.Single().ProtectedSecret);
+        var audit = await ctx.QueryAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "endpoint.create"));
+        Assert.Equal($"user:{PortalHarness.AdminEmail}", audit.Actor);
+    }
+
+    [Fact]
+    public async Task Save_EditWithEmptySecret_KeepsStoredSecretAndNeverShowsIt()
+    {
+        var admin = await ctx.SignInAsync(PortalRoles.Admin);
+        var created = await ctx.Services.GetRequiredService<EndpointService>().CreateAsync(new EndpointInput("acme/chat",
+            [new TargetInput("OPENAI_COMPATIBLE", "https://upstream.example/v1", null, "sk-stored", null, null)]), admin.Actor);
+        var sut = await OpenAsync(created);
+
+        Assert.DoesNotContain("sk-stored", sut.Markup);
+        Assert.Contains("Leave empty to keep the stored secret", sut.Markup);
+        sut.Find("#target-0-target-model").Change("gpt-upstream");
+        await PortalHarness.ClickAsync(sut, "Save");
+
+        sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("#endpoint-slug")));
+        var view = await ctx.Services.GetRequiredService<EndpointService>().GetAsync(created.Id);
+        Assert.Equal("gpt-upstream", view.Targets.Single().TargetModel);
+        Assert.True(view.Targets.Single().HasSecret);
+    }
+
+    [Fact]
+    public async Task Create_ViewerSendsSaveAnyway_IsRefusedOnTheServer()
+    {
+        await ctx.SignInAsync(PortalRoles.Viewer);
+        // ReadOnly is false here, as a crafted call would be: the handler itself must refuse.
+        var sut = await OpenAsync(null);
+
+        sut.Find("#endpoint-slug").Change("acme/chat");
+        sut.Find("#target-0-base-url").Change("https://upstream.example/v1");
+        await PortalHarness.ClickAsync(sut, "Create");
+
+        sut.WaitForAssertion(() => Assert.Contains("Only an Admin can change endpoints.", sut.Markup));
+        Assert.Equal(0, await ctx.QueryAsync(db => db.Endpoints.CountAsync()));
+    }
+
+    private async Task<IRenderedComponent<Bunit.Rendering.ContainerFragment>> OpenAsync(EndpointView? endpoint)
+    {
+        var cut = ctx.RenderWithProviders();
+        var dialogs = ctx.Services.GetRequiredService<IDialogService>();
+        await cut.InvokeAsync(() => dialogs.ShowAsync<EndpointDialog>(null,
+            new DialogParameters<EndpointDialog> { { d => d.Endpoint, endpoint } }));
+        cut.WaitForElement("#endpoint-slug");
+        return cut;
+    }
+}
