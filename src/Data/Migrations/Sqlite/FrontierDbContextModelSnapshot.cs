@@ -419,6 +419,8 @@ namespace FrontierGateway.Data.Migrations.Sqlite
 
                     b.HasIndex("Timestamp");
 
+                    b.HasIndex("GroupId", "Timestamp");
+
                     b.ToTable("UsageEvents");
                 });
 

@@ -139,6 +139,81 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "UsageEvents",
+                columns: table => new
+                {
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 26, nullable: false),
+                    Timestamp = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RequestId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RequestMetadata = table.Column<string>(type: "TEXT", nullable: true),
+                    ModelSlug = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    GroupId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ExternalEntityId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    ApiKeyPrefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    InputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    OutputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    CachedInputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    Estimated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DeliveryId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UsageEvents", x => x.IdempotencyKey);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    EventCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DeliveredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastStatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    LastLatencyMs = table.Column<int>(type: "INTEGER", nullable: true),
+                    IsTest = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookEndpoints",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookEndpoints", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookSecrets",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ProtectedSecret = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RetiredAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookSecrets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WorkspaceApiKeys",
                 columns: table => new
                 {
@@ -434,6 +509,31 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                 name: "IX_ModelLimits_GroupModelId",
                 table: "ModelLimits",
                 column: "GroupModelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageEvents_DeliveryId",
+                table: "UsageEvents",
+                column: "DeliveryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageEvents_GroupId_Timestamp",
+                table: "UsageEvents",
+                columns: new[] { "GroupId", "Timestamp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageEvents_Timestamp",
+                table: "UsageEvents",
+                column: "Timestamp");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_CreatedAt",
+                table: "WebhookDeliveries",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_Status_NextAttemptAt",
+                table: "WebhookDeliveries",
+                columns: new[] { "Status", "NextAttemptAt" });
         }
 
         /// <inheritdoc />
@@ -471,6 +571,18 @@ namespace FrontierGateway.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ModelLimits");
+
+            migrationBuilder.DropTable(
+                name: "UsageEvents");
+
+            migrationBuilder.DropTable(
+                name: "WebhookDeliveries");
+
+            migrationBuilder.DropTable(
+                name: "WebhookEndpoints");
+
+            migrationBuilder.DropTable(
+                name: "WebhookSecrets");
 
             migrationBuilder.DropTable(
                 name: "WorkspaceApiKeys");

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FrontierGateway.Data.Migrations.Sqlite
 {
     [DbContext(typeof(FrontierDbContext))]
-    [Migration("20261127003356_Webhooks")]
-    partial class Webhooks
+    [Migration("20261127022416_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -421,6 +421,8 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                     b.HasIndex("DeliveryId");
 
                     b.HasIndex("Timestamp");
+
+                    b.HasIndex("GroupId", "Timestamp");
 
                     b.ToTable("UsageEvents");
                 });
