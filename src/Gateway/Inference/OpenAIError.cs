@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FrontierGateway.Gateway.Management;
 using Microsoft.AspNetCore.Http;
@@ -35,7 +34,4 @@ internal static class OpenAIError
     public static Task ModelNotFoundAsync(HttpContext context, string model) => WriteAsync(context, 404,
         $"The model `{model}` does not exist or you do not have access to it.", "invalid_request_error",
         "model_not_found", "model");
-
-    /// <summary>The body of a JSON error, for logging nothing else.</summary>
-    public static string Describe(JsonElement element) => element.GetRawText();
 }

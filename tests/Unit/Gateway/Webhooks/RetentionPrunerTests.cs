@@ -1,0 +1,50 @@
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Webhooks;
+using FrontierGateway.Gateway.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FrontierGateway.Tests.Unit.Gateway.Webhooks;
+
+public sealed class RetentionPrunerTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    [Fact]
+    public async Task Prune_RemovesOnlyDeliveredDeliveriesAndTheirEventsPastTheRetention()
+    {
+        var now = DateTime.UtcNow;
+        var old = Delivery(DeliveryStatus.Delivered, now.AddDays(-31));
+        var recent = Delivery(DeliveryStatus.Delivered, now.AddDays(-1));
+        var deadOld = Delivery(DeliveryStatus.Dead, now.AddDays(-40));
+        await factory.QueryAsync(async db =>
+        {
+            db.WebhookDeliveries.AddRange(old, recent, deadOld);
+            db.UsageEvents.AddRange(Event(old.Id), Event(recent.Id), Event(deadOld.Id), Event(null));
+            return await db.SaveChangesAsync();
+        });
+        var sut = factory.Services.GetRequiredService<RetentionPruner>();
+
+        var removed = await sut.PruneAsync(CancellationToken.None);
+
+        Assert.Equal(1, removed);
+        var left = await factory.QueryAsync(db => db.WebhookDeliveries.Select(d => d.Id).ToListAsync());
+        Assert.Equal(new[] { recent.Id, deadOld.Id }.Order(), left.Order());
+        var events = await factory.QueryAsync(db => db.UsageEvents.Where(e => e.RequestId == "req_prune").ToListAsync());
+        Assert.Equal(3, events.Count);
+        Assert.DoesNotContain(events, e => e.DeliveryId == old.Id);
+    }
+
+    private static WebhookDelivery Delivery(DeliveryStatus status, DateTime at)
+    {
+        var delivery = WebhookService.NewDelivery("{}", 1, at);
+        delivery.Status = status;
+        delivery.DeliveredAt = status == DeliveryStatus.Delivered ? at : null;
+        return delivery;
+    }
+
+    private static UsageEvent Event(string? deliveryId) => new()
+    {
+        IdempotencyKey = FrontierGateway.Data.Ids.NewUlid(), Timestamp = DateTime.UtcNow, RequestId = "req_prune",
+        ModelSlug = "acme/m", GroupId = "grp_prune", ExternalEntityId = "prune", ApiKeyPrefix = "pruneprefix00001",
+        DeliveryId = deliveryId,
+    };
+}
