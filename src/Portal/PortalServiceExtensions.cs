@@ -59,6 +59,10 @@ internal static class PortalServiceExtensions
             portal.UseAuthorization();
             portal.UseAntiforgery();
         });
+        // WebApplication adds authentication and authorization in front of everything unless the app adds them
+        // itself; a branch's flags do not reach the app, so they are set here to keep the branch the only place.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         return app;
     }
 

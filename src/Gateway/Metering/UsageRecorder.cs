@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Usage;
 using FrontierGateway.Gateway.Limits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -106,12 +108,14 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            db.UsageEvents.AddRange(batch);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await UsageEventWriter.InsertAsync(db, batch);
             await UsagePersistence.SaveDailyAsync(db, daily, time.GetUtcNow().UtcDateTime);
             await UsagePersistence.SaveLastUsedAsync(db, used);
             await db.SaveChangesAsync();
+            await transaction.CommitAsync();
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException)
         {
             LogWriteFailed(logger, e, batch.Count);
         }

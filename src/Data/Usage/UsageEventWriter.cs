@@ -1,0 +1,54 @@
+using System.Data.Common;
+using FrontierGateway.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace FrontierGateway.Data.Usage;
+
+/// <summary>
+/// Inserts usage events with one prepared command, rebound for every row, in the context's current
+/// transaction. Change tracking costs several times the insert itself at thousands of events a second, so
+/// the metering path skips it. Table, columns and value conversions come from the EF model, so the rows
+/// read back exactly as if EF had written them.
+/// </summary>
+public static class UsageEventWriter
+{
+    public static async Task InsertAsync(FrontierDbContext db, IReadOnlyList<UsageEvent> events, CancellationToken ct = default)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+        var entity = db.Model.FindEntityType(typeof(UsageEvent))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var columns = entity.GetProperties().Select(p => new Column(p, p.GetColumnName(table)!, p.GetRelationalTypeMapping()))
+            .ToArray();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} "
+            + $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) "
+            + $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
+        var parameters = columns.Select((c, i) =>
+            c.Mapping.CreateParameter(command, "@p" + i, null, c.Property.IsNullable)).ToArray();
+        command.Parameters.AddRange(parameters);
+        await command.PrepareAsync(ct);
+        foreach (var usage in events)
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var value = columns[i].Property.GetGetter().GetClrValueUsingContainingEntity(usage);
+                if (columns[i].Mapping.Converter is { } converter && value is not null)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+                parameters[i].Value = value ?? DBNull.Value;
+            }
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping);
+}
