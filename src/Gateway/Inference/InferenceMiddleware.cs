@@ -63,7 +63,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
     {
         var route = request.Route!;
         var original = context.Response.Body;
-        var meter = new MeteringStream(original,
+        using var meter = new MeteringStream(original,
             () => context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true,
             hideUsageChunk: request.Stream && !request.ClientAskedForUsage);
         context.Response.Body = meter;
@@ -71,8 +71,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
         {
             if (route.Simulated)
             {
-                request.PrepareForUpstream(request.Slug);
-                await simulated.WriteAsync(context, request.Operation, request.Body, context.RequestAborted);
+                await simulated.WriteAsync(context, request.Operation, request.PrepareForSimulated(), context.RequestAborted);
             }
             else if (proxyState.TryGetCluster(route.ClusterId, out var cluster))
             {
@@ -102,7 +101,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
             return 0;
         }
         var usage = meter.Usage ?? new TokenUsage(tokens.CountPrompt(request.Operation, request.Body),
-            tokens.Count(meter.Delivered.ToString()), 0);
+            tokens.Count(meter.DeliveredText), 0);
         var end = time.GetUtcNow().UtcDateTime;
         counters.AddTokens(policy, usage.Total, end);
         recorder.Record(new UsageEvent
@@ -110,7 +109,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
             IdempotencyKey = Ids.NewUlid(),
             Timestamp = end,
             RequestId = requestId,
-            RequestMetadata = request.Body["metadata"] is System.Text.Json.Nodes.JsonObject metadata ? metadata.ToJsonString() : null,
+            RequestMetadata = request.Fields.Metadata,
             ModelSlug = request.Slug,
             GroupId = caller.Group.Id,
             ExternalEntityId = caller.Group.ExternalEntityId,

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FrontierGateway.Gateway.Snapshot;
@@ -5,22 +6,43 @@ using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Inference;
 
-/// <summary>One admitted call, as the proxy's transforms and the meter need it.</summary>
-internal sealed class InferenceRequest(InferenceOperation operation, JsonObject body, string slug)
+/// <summary>
+/// One call's body, as the proxy, the simulated model and the meter need it. The body stays the bytes the
+/// client sent (in a pooled buffer, returned when the request ends); the few fields the gateway reads are found
+/// in one pass of a <see cref="Utf8JsonReader"/>, and the upstream's copy is spliced from it
+/// (<see cref="UpstreamBody"/>) rather than parsed into a tree and written again.
+/// </summary>
+internal sealed class InferenceRequest : IDisposable
 {
     public const int MaxBodyBytes = 32 * 1024 * 1024;
 
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+    private byte[]? rented;
+    private byte[]? upstream;
+    private JsonObject? tree;
 
-    public InferenceOperation Operation { get; } = operation;
-    public JsonObject Body { get; } = body;
-    public string Slug { get; } = slug;
-    public bool Stream { get; } = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var b) && b;
-    public bool ClientAskedForUsage { get; } =
-        body["stream_options"] is JsonObject o && o["include_usage"] is JsonValue u && u.TryGetValue<bool>(out var v) && v;
+    private InferenceRequest(InferenceOperation operation, byte[] rented, int length, BodyFields fields)
+    {
+        Operation = operation;
+        this.rented = rented;
+        Raw = rented.AsMemory(0, length);
+        Fields = fields;
+    }
+
+    public InferenceOperation Operation { get; }
+
+    /// <summary>The body exactly as the client sent it.</summary>
+    public ReadOnlyMemory<byte> Raw { get; }
+
+    public BodyFields Fields { get; }
+    public string Slug => Fields.Model;
+    public bool Stream => Fields.Stream;
+    public bool ClientAskedForUsage => Fields.IncludeUsage;
     public EndpointRoute? Route { get; set; }
 
-    /// <summary>Parses the body; null with an error message naming the field when it cannot be served.</summary>
+    /// <summary>The body as a tree, parsed on first use: for the simulated model and the gateway's own token count.</summary>
+    public JsonObject Body => tree ??= (JsonObject)JsonNode.Parse(Raw.Span)!;
+
+    /// <summary>Reads and checks the body; null with an error message naming the field when it cannot be served.</summary>
     public static async Task<(InferenceRequest? Request, string? Error, string? Param)> ReadAsync(HttpRequest request,
         InferenceOperation operation)
     {
@@ -28,45 +50,104 @@ internal sealed class InferenceRequest(InferenceOperation operation, JsonObject 
         {
             return (null, $"The body is larger than {MaxBodyBytes} bytes.", null);
         }
-        JsonNode? node;
+        byte[] buffer;
+        int length;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, documentOptions: StrictJson,
-                cancellationToken: request.HttpContext.RequestAborted);
+            (buffer, length) = await ReadAllAsync(request);
         }
-        catch (JsonException)
-        {
-            return (null, "The body is not valid JSON (or repeats a property).", null);
-        }
-        catch (BadHttpRequestException e)
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             // Too large, or cut off by the client.
-            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The body is too large." : "The body could not be read.", null);
+            return (null, e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                ? "The body is too large." : "The body could not be read.", null);
         }
-        if (node is not JsonObject body)
+        var (fields, error, param) = BodyFields.Read(buffer.AsSpan(0, length));
+        if (fields is null)
         {
-            return (null, "The body must be a JSON object.", null);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, error, param);
         }
-        if (body["model"] is not JsonValue model || !model.TryGetValue<string>(out var slug) || slug.Length == 0)
-        {
-            return (null, "you must provide a model parameter (a string: the model slug).", "model");
-        }
-        return (new InferenceRequest(operation, body, slug), null, null);
+        var read = new InferenceRequest(operation, buffer, length, fields);
+        request.HttpContext.Response.RegisterForDispose(read);
+        return (read, null, null);
     }
 
-    /// <summary>Rewrites the body for an upstream: the target's model name, and usage asked for on every stream.</summary>
-    public void PrepareForUpstream(string model)
+    /// <summary>The body for the simulated model: the same edits <see cref="UpstreamBody"/> makes for an upstream.</summary>
+    public JsonObject PrepareForSimulated()
     {
-        Body["model"] = model;
+        var body = Body;
+        body["model"] = Slug;
         if (Stream)
         {
-            if (Body["stream_options"] is not JsonObject options)
+            if (body["stream_options"] is not JsonObject options)
             {
-                Body["stream_options"] = options = [];
+                body["stream_options"] = options = [];
             }
             options["include_usage"] = true;
         }
+        return body;
     }
 
-    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(Body);
+    /// <summary>The body for an upstream whose model is <paramref name="model"/> (see <see cref="UpstreamBody"/>).</summary>
+    public MemoryStream UpstreamStream(string model)
+    {
+        if (model == Slug && (!Stream || ClientAskedForUsage))
+        {
+            return new MemoryStream(rented!, 0, Raw.Length, writable: false);
+        }
+        if (upstream is { } previous)
+        {
+            upstream = null;
+            ArrayPool<byte>.Shared.Return(previous);
+        }
+        (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, model);
+        return new MemoryStream(upstream, 0, length, writable: false);
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in (ReadOnlySpan<byte[]?>)[rented, upstream])
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        rented = upstream = null;
+    }
+
+    private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(HttpRequest request)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } known and > 0 ? (int)known : 4096);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= MaxBodyBytes)
+                    {
+                        throw new BadHttpRequestException("Too large.", StatusCodes.Status413PayloadTooLarge);
+                    }
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(length * 2, MaxBodyBytes));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+                length += read;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
 }

@@ -16,9 +16,8 @@ internal sealed class UpstreamBodyMiddleware(RequestDelegate next)
         if (context.Features.Get<InferenceRequest>() is { Route: { } route } request && destinations is [var chosen]
             && route.Destinations.TryGetValue(chosen.DestinationId, out var target))
         {
-            request.PrepareForUpstream(target.TargetModel ?? request.Slug);
-            var body = request.Serialize();
-            context.Request.Body = new MemoryStream(body, writable: false);
+            var body = request.UpstreamStream(target.TargetModel ?? request.Slug);
+            context.Request.Body = body;
             context.Request.ContentLength = body.Length;
             context.Request.ContentType = "application/json";
         }

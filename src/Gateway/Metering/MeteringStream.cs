@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -13,19 +12,22 @@ namespace FrontierGateway.Gateway.Metering;
 internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, bool hideUsageChunk) : Stream
 {
     private const int MaxCapturedBytes = 32 * 1024 * 1024;
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
-    private readonly ArrayBufferWriter<byte> buffer = new();
+    // A JSON body's copy, or a stream's unfinished event.
+    private readonly PooledBuffer buffer = new();
     private bool? eventStream;
     private bool overflow;
+    private StringBuilder? delivered;
 
     /// <summary>The usage the response reported, if it did.</summary>
     public TokenUsage? Usage { get; private set; }
 
-    /// <summary>The generated text that reached the client.</summary>
-    public StringBuilder Delivered { get; } = new();
+    /// <summary>The generated text that reached the client; read only when no usage came.</summary>
+    public string DeliveredText => delivered?.ToString() ?? "";
 
     public long BytesWritten { get; private set; }
+
+    private StringBuilder Delivered => delivered ??= new StringBuilder();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
@@ -37,20 +39,20 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
             await inner.WriteAsync(data, ct);
             return;
         }
-        buffer.Write(data.Span);
+        buffer.Append(data.Span);
         var consumed = 0;
         var wrote = false;
-        while (NextEvent(buffer.WrittenSpan[consumed..]) is var length and > 0)
+        while (NextEvent(buffer.Written.Span[consumed..]) is var length and > 0)
         {
-            var segment = buffer.WrittenMemory.Slice(consumed, length);
+            var segment = buffer.Written.Slice(consumed, length);
             consumed += length;
-            if (Inspect(segment.Span))
+            if (Inspect(segment))
             {
                 await inner.WriteAsync(segment, ct);
                 wrote = true;
             }
         }
-        Keep(consumed);
+        buffer.Discard(consumed);
         if (wrote)
         {
             await inner.FlushAsync(ct);
@@ -60,21 +62,25 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
     /// <summary>Sends what is left of an unterminated event and reads the usage of a JSON body.</summary>
     public async Task CompleteAsync(CancellationToken ct)
     {
-        if (eventStream == true && buffer.WrittenCount > 0)
+        if (eventStream == true && buffer.Count > 0)
         {
-            var rest = buffer.WrittenMemory;
-            if (Inspect(rest.Span))
+            var rest = buffer.Written;
+            if (Inspect(rest))
             {
                 await inner.WriteAsync(rest, ct);
             }
-            buffer.ResetWrittenCount();
+            buffer.Discard(buffer.Count);
         }
-        else if (eventStream == false && !overflow && buffer.WrittenCount > 0)
+        else if (eventStream == false && !overflow && buffer.Count > 0)
         {
             try
             {
-                using var document = JsonDocument.Parse(buffer.WrittenMemory);
-                Usage = UsageParser.Read(document.RootElement, Delivered);
+                using var document = JsonDocument.Parse(buffer.Written);
+                Usage = UsageParser.ReadUsage(document.RootElement);
+                if (Usage is null)
+                {
+                    UsageParser.AppendText(document.RootElement, Delivered);
+                }
             }
             catch (JsonException)
             {
@@ -84,26 +90,25 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
     }
 
     /// <summary>Reads one event; false when it must not reach the client.</summary>
-    private bool Inspect(ReadOnlySpan<byte> sse)
+    private bool Inspect(ReadOnlyMemory<byte> sse)
     {
-        var text = Encoding.UTF8.GetString(sse);
         var keep = true;
-        foreach (var line in text.Split('\n'))
+        var rest = sse;
+        while (!rest.IsEmpty)
         {
-            var trimmed = line.TrimEnd('\r');
-            if (!trimmed.StartsWith("data:", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var payload = trimmed[5..].Trim();
-            if (payload.Length == 0 || payload[0] != '{')
+            var newline = rest.Span.IndexOf((byte)'\n');
+            var line = newline < 0 ? rest : rest[..newline];
+            rest = newline < 0 ? default : rest[(newline + 1)..];
+            if (!line.Span.StartsWith("data:"u8) || line.Span[5..].TrimStart(" \t"u8) is not [(byte)'{', ..])
             {
                 continue;
             }
             try
             {
-                using var document = JsonDocument.Parse(payload);
-                Usage = UsageParser.Read(document.RootElement, Delivered) ?? Usage;
+                // JSON allows the whitespace (and a CR) around the payload.
+                using var document = JsonDocument.Parse(line[5..]);
+                UsageParser.AppendText(document.RootElement, Delivered);
+                Usage = UsageParser.ReadUsage(document.RootElement) ?? Usage;
                 keep &= !(hideUsageChunk && UsageParser.IsUsageOnlyChunk(document.RootElement));
             }
             catch (JsonException)
@@ -116,34 +121,32 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
 
     private static int NextEvent(ReadOnlySpan<byte> data)
     {
-        var end = data.IndexOf(EventEnd);
+        var end = data.IndexOf("\n\n"u8);
         if (end >= 0)
         {
-            return end + EventEnd.Length;
+            return end + 2;
         }
         var crlf = data.IndexOf("\r\n\r\n"u8);
         return crlf >= 0 ? crlf + 4 : 0;
     }
 
-    private void Keep(int consumed)
-    {
-        if (consumed == 0)
-        {
-            return;
-        }
-        var rest = buffer.WrittenSpan[consumed..].ToArray();
-        buffer.ResetWrittenCount();
-        buffer.Write(rest);
-    }
-
     private void Capture(ReadOnlySpan<byte> data)
     {
-        if (overflow || buffer.WrittenCount + data.Length > MaxCapturedBytes)
+        if (overflow || buffer.Count + data.Length > MaxCapturedBytes)
         {
             overflow = true;
             return;
         }
-        buffer.Write(data);
+        buffer.Append(data);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            buffer.Dispose();
+        }
+        base.Dispose(disposing);
     }
 
     public override Task WriteAsync(byte[] data, int offset, int count, CancellationToken ct) =>

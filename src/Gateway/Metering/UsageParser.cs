@@ -6,21 +6,11 @@ namespace FrontierGateway.Gateway.Metering;
 /// <summary>Reads OpenAI's <c>usage</c> object and the generated text out of a response body or stream chunk.</summary>
 internal static class UsageParser
 {
-    /// <summary>Appends the chunk's or body's generated text to <paramref name="text"/>; returns its usage if it has one.</summary>
-    public static TokenUsage? Read(JsonElement root, StringBuilder text)
+    /// <summary>The usage of a response body or stream chunk, if it has one.</summary>
+    public static TokenUsage? ReadUsage(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-        if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var choice in choices.EnumerateArray())
-            {
-                AppendText(choice, text);
-            }
-        }
-        if (!root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -31,6 +21,19 @@ internal static class UsageParser
         return new TokenUsage(input, output, cached);
     }
 
+    /// <summary>Appends the generated text of a response body or stream chunk to <paramref name="text"/>.</summary>
+    public static void AppendText(JsonElement root, StringBuilder text)
+    {
+        if (root.ValueKind == JsonValueKind.Object
+            && root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var choice in choices.EnumerateArray())
+            {
+                AppendChoice(choice, text);
+            }
+        }
+    }
+
     /// <summary>True for the extra chunk that only carries usage (<c>"choices": []</c>).</summary>
     public static bool IsUsageOnlyChunk(JsonElement root) =>
         root.ValueKind == JsonValueKind.Object
@@ -38,7 +41,7 @@ internal static class UsageParser
         && root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array
         && choices.GetArrayLength() == 0;
 
-    private static void AppendText(JsonElement choice, StringBuilder text)
+    private static void AppendChoice(JsonElement choice, StringBuilder text)
     {
         if (choice.ValueKind != JsonValueKind.Object)
         {

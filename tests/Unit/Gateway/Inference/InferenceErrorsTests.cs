@@ -12,7 +12,13 @@ public sealed class InferenceErrorsTests(GatewayFactory factory) : IClassFixture
     [InlineData("[1,2]", null)]
     [InlineData("""{"messages":[]}""", "model")]
     [InlineData("""{"model":42}""", "model")]
-    [InlineData("""{"model":"your-org/your-model","model":"other/model"}""", null)]
+    [InlineData("""{"model":"your-org/your-model","model":"other/model"}""", "model")]
+    [InlineData("""{"model":"your-org/your-model","stream":true,"stream":false}""", "stream")]
+    [InlineData("""{"model":"your-org/your-model"} {}""", null)]
+    [InlineData("""{"model":"your-org/your-model","messages":[}""", null)]
+    [InlineData("""{"model":""}""", "model")]
+    [InlineData("", null)]
+    [InlineData("\"text\"", null)]
     public async Task BadBody_Is400InOpenAIShape_NamingTheField(string body, string? param)
     {
         var (_, key) = await factory.CustomerAsync($"err-body-{body.GetHashCode():x}");

@@ -1,0 +1,88 @@
+using FrontierGateway.Data;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FrontierGateway.Tests.Unit.Data;
+
+public sealed class UsageEventWriterTests : IAsyncLifetime
+{
+    private readonly TestData data = new();
+    private ServiceProvider services = null!;
+    private IDbContextFactory<FrontierDbContext> dbFactory = null!;
+
+    public async Task InitializeAsync()
+    {
+        var collection = new ServiceCollection();
+        data.Register(collection);
+        services = collection.BuildServiceProvider();
+        await TestData.MigrateAsync(services);
+        dbFactory = services.GetRequiredService<IDbContextFactory<FrontierDbContext>>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await services.DisposeAsync();
+        await data.DisposeAsync();
+    }
+
+    private static UsageEvent Event(string key, DateTime at, string? metadata = null) => new()
+    {
+        IdempotencyKey = key,
+        Timestamp = at,
+        RequestId = "req_" + key,
+        RequestMetadata = metadata,
+        ModelSlug = "org/m",
+        GroupId = "grp_a",
+        ExternalEntityId = "ext-a",
+        ApiKeyPrefix = "prefix0000000000",
+        InputTokens = 12,
+        OutputTokens = 34,
+        CachedInputTokens = 5,
+        Estimated = true,
+    };
+
+    [Fact]
+    public async Task InsertAsync_RowsReadBackAsEFWritesThem_InTheSameStoredFormat()
+    {
+        var at = new DateTime(2026, 11, 27, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567);
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            db.UsageEvents.Add(Event("01EFWRITTEN000000000000000", at));
+            await db.SaveChangesAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await UsageEventWriter.InsertAsync(db, [Event("01RAWWRITTEN00000000000000", at, """{"k":"v"}"""),
+                Event("01RAWWRITTEN00000000000001", at.AddSeconds(1))]);
+            await transaction.CommitAsync();
+        }
+
+        await using var read = await dbFactory.CreateDbContextAsync();
+        var rows = await read.UsageEvents.AsNoTracking().OrderBy(e => e.IdempotencyKey).ToListAsync();
+        Assert.Equal(3, rows.Count);
+        var raw = rows.Single(r => r.IdempotencyKey.StartsWith("01RAWWRITTEN") && r.RequestMetadata is not null);
+        Assert.Equal(at, raw.Timestamp);
+        Assert.Equal(DateTimeKind.Utc, raw.Timestamp.Kind);
+        Assert.Equal(("""{"k":"v"}""", 12L, 34L, 5L, true, (string?)null),
+            (raw.RequestMetadata, raw.InputTokens, raw.OutputTokens, raw.CachedInputTokens, raw.Estimated, raw.DeliveryId));
+        // The stored text is the same as EF's, so range queries and ordering treat both alike.
+        var stored = await read.Database.SqlQueryRaw<string>(
+            "SELECT Timestamp AS Value FROM UsageEvents WHERE Timestamp = (SELECT Timestamp FROM UsageEvents WHERE IdempotencyKey LIKE '01EF%')").ToListAsync();
+        Assert.Equal(2, stored.Count);
+        Assert.Single(await read.UsageEvents.Where(e => e.Timestamp > at).ToListAsync());
+    }
+
+    [Fact]
+    public async Task InsertAsync_WithoutCommit_WritesNothing()
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await UsageEventWriter.InsertAsync(db, [Event("01ROLLEDBACK00000000000000", DateTime.UtcNow)]);
+            await transaction.RollbackAsync();
+        }
+
+        await using var read = await dbFactory.CreateDbContextAsync();
+        Assert.Equal(0, await read.UsageEvents.CountAsync());
+    }
+}

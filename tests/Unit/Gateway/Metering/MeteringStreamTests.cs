@@ -1,0 +1,72 @@
+using System.Text;
+using FrontierGateway.Gateway.Metering;
+
+namespace FrontierGateway.Tests.Unit.Gateway.Metering;
+
+public sealed class MeteringStreamTests
+{
+    private const string Chunk = """data: {"choices":[{"delta":{"content":"Hel"}}]}""";
+    private const string Usage = """data: {"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":3}}}""";
+
+    [Fact]
+    public async Task EventStream_SplitAcrossWrites_PassesEveryEvent_AndReadsUsage()
+    {
+        var sse = $"{Chunk}\n\n{Chunk.Replace("Hel", "lo")}\r\n\r\n{Usage}\n\ndata: [DONE]\n\n";
+        var (client, meter) = await MeterAsync(sse, eventStream: true, hideUsage: false, pieces: 7);
+
+        Assert.Equal(sse, client);
+        Assert.Equal(new TokenUsage(7, 2, 3), meter.Usage);
+        Assert.Equal("Hello", meter.DeliveredText);
+    }
+
+    [Fact]
+    public async Task EventStream_HidesTheUsageChunk_WhenTheClientDidNotAskForIt()
+    {
+        var sse = $"{Chunk}\n\n{Usage}\n\ndata: [DONE]\n\n";
+        var (client, meter) = await MeterAsync(sse, eventStream: true, hideUsage: true, pieces: 3);
+
+        Assert.Equal($"{Chunk}\n\ndata: [DONE]\n\n", client);
+        Assert.Equal(7, meter.Usage!.Value.Input);
+    }
+
+    [Fact]
+    public async Task EventStream_UnterminatedLastEvent_StillReachesTheClient()
+    {
+        var (client, meter) = await MeterAsync(Chunk, eventStream: true, hideUsage: false, pieces: 2);
+
+        Assert.Equal(Chunk, client);
+        Assert.Null(meter.Usage);
+        Assert.Equal("Hel", meter.DeliveredText);
+    }
+
+    [Fact]
+    public async Task JsonBody_ReadsUsage_AndOnlyKeepsTheTextWhenUsageIsMissing()
+    {
+        const string withUsage = """{"choices":[{"message":{"content":"Hi"}}],"usage":{"prompt_tokens":4,"completion_tokens":1}}""";
+        const string without = """{"choices":[{"message":{"content":"Hi there"}}]}""";
+
+        var (client, metered) = await MeterAsync(withUsage, eventStream: false, hideUsage: false, pieces: 5);
+        var (_, estimated) = await MeterAsync(without, eventStream: false, hideUsage: false, pieces: 1);
+
+        Assert.Equal(withUsage, client);
+        Assert.Equal(new TokenUsage(4, 1, 0), metered.Usage);
+        Assert.Equal("", metered.DeliveredText);
+        Assert.Null(estimated.Usage);
+        Assert.Equal("Hi there", estimated.DeliveredText);
+    }
+
+    private static async Task<(string Client, MeteringStream Meter)> MeterAsync(string body, bool eventStream, bool hideUsage, int pieces)
+    {
+        var sink = new MemoryStream();
+        var meter = new MeteringStream(sink, () => eventStream, hideUsage);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var size = (bytes.Length + pieces - 1) / pieces;
+        for (var at = 0; at < bytes.Length; at += size)
+        {
+            await meter.WriteAsync(bytes.AsMemory(at, Math.Min(size, bytes.Length - at)));
+        }
+        await meter.CompleteAsync(CancellationToken.None);
+        Assert.Equal(bytes.Length, meter.BytesWritten);
+        return (Encoding.UTF8.GetString(sink.ToArray()), meter);
+    }
+}
