@@ -10,10 +10,13 @@ namespace FrontierGateway.Gateway.Inference;
 /// <summary>The x-ratelimit headers of every answer, and the 429 of a refused call.</summary>
 internal static class RateLimitResponse
 {
+    private static readonly HeaderNames Requests = new("requests");
+    private static readonly HeaderNames Tokens = new("tokens");
+
     public static void WriteHeaders(HttpResponse response, Admission admission)
     {
-        Write(response, "requests", admission.Requests);
-        Write(response, "tokens", admission.Tokens);
+        Write(response, Requests, admission.Requests);
+        Write(response, Tokens, admission.Tokens);
     }
 
     public static Task RefuseAsync(HttpContext context, string slug, Admission admission)
@@ -23,10 +26,10 @@ internal static class RateLimitResponse
         var kind = rule.Unit == LimitUnit.Day ? "usage_limit_exceeded" : "rate_limit_exceeded";
         var headers = context.Response.Headers;
         headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var suffix = rule.Type == LimitType.Request ? "requests" : "tokens";
-        headers[$"x-ratelimit-limit-{suffix}"] = rule.Threshold.ToString(CultureInfo.InvariantCulture);
-        headers[$"x-ratelimit-remaining-{suffix}"] = "0";
-        headers[$"x-ratelimit-reset-{suffix}"] = Duration(admission.RetryAfter);
+        var names = rule.Type == LimitType.Request ? Requests : Tokens;
+        headers[names.Limit] = rule.Threshold.ToString(CultureInfo.InvariantCulture);
+        headers[names.Remaining] = "0";
+        headers[names.Reset] = Duration(admission.RetryAfter);
         var what = rule.Unit == LimitUnit.Day ? "Daily usage limit" : "Rate limit";
         var message = $"{what} reached for {slug}: {rule.Threshold} {WireNames.Of(rule.Type)} per {WireNames.Of(rule.Unit)}"
             + $" (limit of group {rule.SourceGroupId}). Retry after {seconds}s.";
@@ -40,15 +43,16 @@ internal static class RateLimitResponse
         return OpenAIError.WriteAsync(context, 429, message, kind, kind, null, new JsonObject { ["limit"] = limit });
     }
 
-    private static void Write(HttpResponse response, string suffix, Headroom? headroom)
+    private static void Write(HttpResponse response, HeaderNames names, Headroom? headroom)
     {
         if (headroom is not { } h)
         {
             return;
         }
-        response.Headers[$"x-ratelimit-limit-{suffix}"] = h.Rule.Threshold.ToString(CultureInfo.InvariantCulture);
-        response.Headers[$"x-ratelimit-remaining-{suffix}"] = Math.Max(0, h.Remaining).ToString(CultureInfo.InvariantCulture);
-        response.Headers[$"x-ratelimit-reset-{suffix}"] = Duration(h.Reset);
+        var headers = response.Headers;
+        headers[names.Limit] = h.Rule.Threshold.ToString(CultureInfo.InvariantCulture);
+        headers[names.Remaining] = Math.Max(0, h.Remaining).ToString(CultureInfo.InvariantCulture);
+        headers[names.Reset] = Duration(h.Reset);
     }
 
     /// <summary>OpenAI's duration spelling: <c>20ms</c>, <c>1s</c>, <c>6m0s</c>, <c>2h3m0s</c>.</summary>
@@ -61,5 +65,13 @@ internal static class RateLimitResponse
         var seconds = (long)Math.Ceiling(span.TotalSeconds);
         var (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
         return h > 0 ? $"{h}h{m}m{s}s" : m > 0 ? $"{m}m{s}s" : $"{s}s";
+    }
+
+    /// <summary>The three header names of one limit type, made once.</summary>
+    private sealed record HeaderNames(string Suffix)
+    {
+        public string Limit { get; } = "x-ratelimit-limit-" + Suffix;
+        public string Remaining { get; } = "x-ratelimit-remaining-" + Suffix;
+        public string Reset { get; } = "x-ratelimit-reset-" + Suffix;
     }
 }
