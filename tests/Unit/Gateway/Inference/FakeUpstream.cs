@@ -17,8 +17,8 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>The base URL to give an endpoint target (ends in <c>/v1</c>).</summary>
     public string BaseUrl { get; private set; } = "";
 
-    /// <summary>What the gateway sent: the Authorization header and the body.</summary>
-    public List<(string? Authorization, JsonObject Body)> Received { get; } = [];
+    /// <summary>What the gateway sent: the Authorization header, the body and the names of all headers.</summary>
+    public List<(string? Authorization, JsonObject Body, string[] HeaderNames)> Received { get; } = [];
 
     /// <summary>Answers <c>POST /v1/chat/completions</c>.</summary>
     public Func<HttpContext, JsonObject, Task> Chat { get; set; } = (context, _) => context.Response.WriteAsync("{}");
@@ -35,7 +35,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
             lock (upstream.Received)
             {
-                upstream.Received.Add((context.Request.Headers.Authorization.ToString(), body));
+                upstream.Received.Add((context.Request.Headers.Authorization.ToString(), body, [.. context.Request.Headers.Keys]));
             }
             await upstream.Chat(context, body);
         });

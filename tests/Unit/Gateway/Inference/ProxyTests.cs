@@ -88,8 +88,10 @@ public sealed class ProxyTests : IAsyncLifetime
         using var response = await client.SendAsync(StreamRequest(includeUsage: true));
         var text = await response.Content.ReadAsStringAsync();
 
-        var (authorization, body) = Assert.Single(upstream.Received);
+        var (authorization, body, headers) = Assert.Single(upstream.Received);
         Assert.Equal($"Bearer {Secret}", authorization);
+        // The customer's address and the gateway's host stay with the gateway.
+        Assert.DoesNotContain(headers, h => h.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("upstream-model", body["model"]!.GetValue<string>());
         Assert.True(body["stream_options"]!["include_usage"]!.GetValue<bool>());
         Assert.Contains("\"usage\":{", text);
