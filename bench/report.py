@@ -6,19 +6,21 @@
   report.py write <results dir> <out.md>  medians over rounds, derived figures, PASS/FAIL against the targets
 
 A results dir holds r<round>-<target>-c<connections>.txt (wrk --latency output), optional
-r<round>-<target>-c<connections>.cpu (key=value: the gateway's CPU ticks and ticks per second, the
-machine's busy %, the % busy with processes other than wrk/nginx/gateway, wrk's CPU seconds) and meta.env
-(key=value lines written by run.sh).
+r<round>-<target>-c<connections>.cpu (key=value: the CPU ticks of the .NET host under test -- gateway or
+YARP -- and ticks per second, the machine's busy %, the % busy with processes other than
+wrk/nginx/YARP/gateway, wrk's CPU seconds) and meta.env (key=value lines written by run.sh).
+Targets: direct, nginx, yarp (a reference, not a target of the issue), gateway.
 """
 import os
 import re
 import statistics
 import sys
 
-TARGETS = ("direct", "nginx", "gateway")
+TARGETS = ("direct", "nginx", "yarp", "gateway")  # the order of the runs in every round
 LABELS = {
     "direct": "(a) stub directly",
     "nginx": "(b) nginx reverse proxy (upstream keep-alive)",
+    "yarp": "(d) YARP alone (pass-through, no gateway logic)",
     "gateway": "(c) Frontier Gateway (key, limits, metering)",
 }
 # Targets of the issue, for the 2-core machine.
@@ -59,8 +61,9 @@ def parse_wrk(path: str) -> dict:
     cpu = path[:-4] + ".cpu" if path.endswith(".txt") else None
     if cpu and os.path.exists(cpu):
         stat = dict(line.split("=", 1) for line in open(cpu).read().split() if "=" in line)
-        if "gateway_ticks" in stat and "hz" in stat:
-            out["cpu_s"] = int(stat["gateway_ticks"]) / int(stat["hz"])
+        ticks = stat.get("proc_ticks", stat.get("gateway_ticks"))  # gateway_ticks: results of older run.sh
+        if ticks is not None and "hz" in stat:
+            out["cpu_s"] = int(ticks) / int(stat["hz"])
         for key in ("busy_pct", "other_pct", "wrk_cpu_s"):
             if key in stat:
                 out[key] = float(stat[key])
@@ -119,11 +122,42 @@ def fnum(meta, key):
         return None
 
 
+def ratio_of(a, b):
+    return None if not a or not b else a / b
+
+
+def fmt_ratio(v):
+    return "n/a" if v is None else f"{v:.2f}×"
+
+
+def cpu_per_request_us(runs_of_target):
+    """Median over rounds of the host's CPU time (user + system) per completed request, in µs."""
+    return med([r["cpu_s"] * 1e6 / r["requests"] for r in runs_of_target if r.get("cpu_s") and r.get("requests")])
+
+
+PROFILE_HEADING = "## What dominated the profile"
+
+
+def kept_section(path: str, heading: str) -> str:
+    """The text under `heading` in an existing report, up to the next `## ` heading; "" when there is none."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return ""
+    start = text.find(heading + "\n")
+    if start < 0:
+        return ""
+    body = text[start + len(heading) + 1:]
+    end = body.find("\n## ")
+    return (body if end < 0 else body[:end]).strip()
+
+
 def write(results: str, out_path: str) -> int:
     meta = read_meta(results)
     runs = {}  # (target, conns) -> [run per round]
     for name in sorted(os.listdir(results)):
-        m = re.fullmatch(r"r(\d+)-(direct|nginx|gateway)-c(\d+)\.txt", name)
+        m = re.fullmatch(r"r(\d+)-(direct|nginx|yarp|gateway)-c(\d+)\.txt", name)
         if m:
             runs.setdefault((m.group(2), int(m.group(3))), []).append(
                 dict(parse_wrk(os.path.join(results, name)), round=int(m.group(1))))
@@ -134,7 +168,7 @@ def write(results: str, out_path: str) -> int:
 
     d50, d99 = stat("direct", 1, "p50"), stat("direct", 1, "p99")
     g50, g99 = stat("gateway", 1, "p50"), stat("gateway", 1, "p99")
-    n64, g64 = stat("nginx", 64, "rps"), stat("gateway", 64, "rps")
+    n64, g64, y64 = stat("nginx", 64, "rps"), stat("gateway", 64, "rps"), stat("yarp", 64, "rps")
     added50, added99 = sub(g50, d50), sub(g99, d99)
     ratio = g64 / n64 if g64 and n64 else None
     rss = fnum(meta, "rss_hwm_mb")
@@ -145,8 +179,12 @@ def write(results: str, out_path: str) -> int:
     L.append("")
     L.append("Measured by `bench/run.sh` (not part of `dotnet test`): loopback only, a fast stub upstream (nginx "
              "`return 200` with a fixed chat.completion and `usage`), and `wrk` against (a) the stub directly, "
-             "(b) nginx as a plain reverse proxy with upstream keep-alive and (c) the gateway with a real customer "
-             "key, a group with rate and usage limits, and metering on. The three targets are interleaved in "
+             "(b) nginx as a plain reverse proxy with upstream keep-alive and (c) the gateway "
+             f"(`ASPNETCORE_ENVIRONMENT={meta.get('gateway_environment', 'Production')}`) with a real customer "
+             "key, a group with rate and usage limits, and metering on. As a reference, not a target, (d) is "
+             "ASP.NET Core + YARP alone (`bench/yarp-baseline`: a pass-through proxy with no gateway logic, same "
+             "runtime and GC), to show how much of the gateway's distance to nginx is the framework itself. "
+             "The targets are interleaved in "
              f"each round; every figure below is the **median over {meta.get('rounds', '?')} rounds** of "
              f"{meta.get('duration', '?')} each.")
     L.append("")
@@ -187,11 +225,13 @@ def write(results: str, out_path: str) -> int:
     L.append(meta.get("command", "bench/run.sh"))
     L.append("```")
     L.append("")
-    L.append("Knobs (environment): `DURATION` (each wrk run, default 10s), `ROUNDS` (default 3), `WARMUP` (gateway "
-             "warm-up before round 1, default 10s), `SEED_GROUPS`/`SEED_KEYS` (default 10000/100000), "
-             "`NGINX_WORKERS` (default auto), `GATEWAY=0` (stub and nginx only), `GATEWAY_ENV` (extra environment for "
-             "the gateway, e.g. `DOTNET_gcServer=0`), `QUIET_WAIT`/`QUIET_BUSY`/`QUIET_BUDGET` (how long to wait for an "
-             "idle machine before the timed start, the load and each run), `REPORT` (this file). "
+    L.append("Knobs (environment): `DURATION` (each wrk run, default 10s), `ROUNDS` (default 3), `WARMUP` (warm-up "
+             "of the YARP baseline and the gateway at c=64 before round 1, default 20s), `SEED_GROUPS`/`SEED_KEYS` "
+             "(default 10000/100000), `NGINX_WORKERS` (default auto), `GATEWAY=0` (stub and nginx only, no YARP "
+             "baseline either), `GATEWAY_ENV` (extra environment for the gateway and the YARP baseline, e.g. "
+             "`DOTNET_gcServer=0`), `QUIET_WAIT`/`QUIET_BUSY`/`QUIET_BUDGET` (how long to wait for an "
+             "idle machine before the timed start, the load and each run), `PORT_BASE` (default 18080: the gateway, "
+             "then the stub, nginx and the YARP baseline on the next three ports), `REPORT` (this file). "
              "Raw wrk outputs are kept in `bench/results/<UTC time>/` (git-ignored).")
     L.append("")
     L.append("## Machine")
@@ -199,7 +239,9 @@ def write(results: str, out_path: str) -> int:
     for label, key in (("date (UTC)", "date"), ("CPU", "cpu_model"), ("cores (nproc)", "nproc"),
                        ("memory", "mem_total"), ("kernel", "kernel"), ("OS", "os"), (".NET runtime", "dotnet_runtime"),
                        ("nginx", "nginx_version"), ("wrk", "wrk_version"), ("gateway source", "git"),
-                       ("GC", "gc"), ("load average (1, 5, 15 min) at the start", "loadavg_start"),
+                       ("gateway ASPNETCORE_ENVIRONMENT (timed start and load)", "gateway_environment"),
+                       ("GC", "gc"), ("GC of the YARP baseline", "yarp_gc"),
+                       ("load average (1, 5, 15 min) at the start", "loadavg_start"),
                        ("load average at the end of the load", "loadavg_end"),
                        ("CPU busy (all processes) just before the timed start", "cpu_busy_before_start"),
                        ("CPU busy (all processes) just before the load", "cpu_busy_before_load"),
@@ -207,7 +249,8 @@ def write(results: str, out_path: str) -> int:
         if meta.get(key):
             L.append(f"- {label}: {meta[key]}")
     L.append("- everything on one machine over loopback: wrk, nginx (stub and proxy, "
-             f"`worker_processes {meta.get('nginx_workers', 'auto')}`) and the gateway share the cores.")
+             f"`worker_processes {meta.get('nginx_workers', 'auto')}`), the YARP baseline and the gateway share "
+             "the cores.")
     L.append("")
     L.append("## Medians per target")
     L.append("")
@@ -225,18 +268,22 @@ def write(results: str, out_path: str) -> int:
              "differences):")
     L.append("")
     L.append(f"- added latency at c=1: p50 {fmt_ms(added50)}, p99 {fmt_ms(added99)} (gateway − direct); "
-             f"nginx adds p50 {fmt_ms(sub(stat('nginx', 1, 'p50'), d50))}, p99 {fmt_ms(sub(stat('nginx', 1, 'p99'), d99))}.")
+             f"nginx adds p50 {fmt_ms(sub(stat('nginx', 1, 'p50'), d50))}, p99 {fmt_ms(sub(stat('nginx', 1, 'p99'), d99))}; "
+             f"YARP alone adds p50 {fmt_ms(sub(stat('yarp', 1, 'p50'), d50))}, "
+             f"p99 {fmt_ms(sub(stat('yarp', 1, 'p99'), d99))}.")
     d64 = stat("direct", 64, "rps")
-    L.append(f"- requests/s at c=64: gateway ÷ nginx = {'n/a' if ratio is None else f'{ratio:.2f}×'}; "
-             f"gateway ÷ direct = {'n/a' if not g64 or not d64 else f'{g64 / d64:.2f}×'}; "
-             f"nginx ÷ direct = {'n/a' if not n64 or not d64 else f'{n64 / d64:.2f}×'}.")
-    cpu = [r["cpu_s"] * 1e6 / r["requests"] for r in runs.get(("gateway", 64), []) if r.get("cpu_s") and r.get("requests")]
-    if cpu:
-        L.append(f"- gateway CPU time per request at c=64 (user + system, /proc/<pid>/stat): "
-                 f"{statistics.median(cpu):.0f} µs (median over rounds).")
-    cpu1 = [r["cpu_s"] * 1e6 / r["requests"] for r in runs.get(("gateway", 1), []) if r.get("cpu_s") and r.get("requests")]
-    if cpu1:
-        L.append(f"- gateway CPU time per request at c=1: {statistics.median(cpu1):.0f} µs.")
+    L.append(f"- requests/s at c=64: gateway ÷ nginx = {fmt_ratio(ratio)}; "
+             f"gateway ÷ direct = {fmt_ratio(ratio_of(g64, d64))}; "
+             f"nginx ÷ direct = {fmt_ratio(ratio_of(n64, d64))}.")
+    L.append(f"- requests/s at c=64 against the reference: YARP alone ÷ nginx = {fmt_ratio(ratio_of(y64, n64))} "
+             "(what the framework alone reaches); "
+             f"gateway ÷ YARP alone = {fmt_ratio(ratio_of(g64, y64))} (the cost of the gateway's own work).")
+    for t, name in (("gateway", "gateway"), ("yarp", "YARP alone")):
+        c64, c1 = cpu_per_request_us(runs.get((t, 64), [])), cpu_per_request_us(runs.get((t, 1), []))
+        if c64 is not None or c1 is not None:
+            L.append(f"- {name} CPU time per request (user + system, /proc/<pid>/stat, median over rounds): "
+                     f"{'n/a' if c64 is None else f'{c64:.0f} µs'} at c=64, "
+                     f"{'n/a' if c1 is None else f'{c1:.0f} µs'} at c=1.")
     L.append("")
     L.append("## Memory and start-up")
     L.append("")
@@ -250,6 +297,8 @@ def write(results: str, out_path: str) -> int:
                              ("RSS once ready, before the load (VmRSS)", "rss_ready_mb", "MB"),
                              ("RSS after the load (VmRSS)", "rss_after_mb", "MB"),
                              ("peak RSS (VmHWM) after the load", "rss_hwm_mb", "MB"),
+                             ("for reference, peak RSS (VmHWM) of the YARP baseline after the load (no data set)",
+                              "yarp_rss_hwm_mb", "MB"),
                              ("usage events written (metering) / requests wrk counted through the gateway "
                               "(warm-up included; wrk does not count calls in flight when a run ends)", "metering", ""),
                              ("gateway log", "gateway_log", "")):
@@ -259,7 +308,8 @@ def write(results: str, out_path: str) -> int:
     L.append("")
     L.append("## Every round")
     L.append("")
-    L.append("\"other CPU\" is the share of the machine busy with anything but wrk, nginx and the gateway during the "
+    L.append("\"other CPU\" is the share of the machine busy with anything but wrk, nginx, the YARP baseline and the "
+             "gateway during the "
              "run (from /proc/stat minus those processes); more than a few percent means the run was disturbed.")
     L.append("")
     L.append("| round | target | c | p50 | p99 | req/s | requests | non-2xx | socket errors | other CPU |")
@@ -271,12 +321,17 @@ def write(results: str, out_path: str) -> int:
                      f"{r['requests'] or 0:,} | {r['non2xx']} | {se} | "
                      f"{fmt_pct(r.get('other_pct'))} |")
     L.append("")
-    L.append("## What dominated the profile")
+    L.append(PROFILE_HEADING)
     L.append("")
-    L.append("_To be filled in by the engineer who profiles the gateway under this load: e.g. `KEEP_TMP=1 "
-             "bench/run.sh`, start nginx and the gateway again from the kept folder (the bench key is in "
-             "`bench-key`), run `wrk -t2 -c64` and meanwhile `dotnet-trace collect-linux -p <pid> --profile "
-             "cpu-sampling --duration 00:00:00:10` and `dotnet-counters collect -p <pid> --counters System.Runtime`._")
+    # The profile is written by hand: a section already in the report is kept as it is.
+    kept = kept_section(out_path, PROFILE_HEADING)
+    if kept:
+        L.append(kept)
+    else:
+        L.append("_To be filled in by the engineer who profiles the gateway under this load: e.g. `KEEP_TMP=1 "
+                 "bench/run.sh`, start nginx and the gateway again from the kept folder (the bench key is in "
+                 "`bench-key`), run `wrk -t2 -c64` and meanwhile `dotnet-trace collect-linux -p <pid> --profile "
+                 "cpu-sampling --duration 00:00:00:10` and `dotnet-counters collect -p <pid> --counters System.Runtime`._")
     L.append("")
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     with open(out_path, "w", encoding="utf-8") as f:

@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Load harness for the inference path (not part of `dotnet test`). Loopback only, bounded runs.
 #
-#   bench/run.sh                      # ~5-6 minutes: publish, seed 100k keys / 10k groups, 3 rounds of 10 s
+#   bench/run.sh                      # ~7 minutes: publish, seed 100k keys / 10k groups, 3 rounds of 10 s
 #   DURATION=5s ROUNDS=1 bench/run.sh # a quick end-to-end check
-#   GATEWAY=0 bench/run.sh            # stub and nginx only (no build)
+#   GATEWAY=0 bench/run.sh            # stub and nginx only (no build, no YARP baseline)
 #
-# Targets, interleaved in every round, each with `wrk -t1 -c1` and `wrk -t2 -c64`:
+# Targets, interleaved in every round (in this order), each with `wrk -t1 -c1` and `wrk -t2 -c64`:
 #   (a) direct   a fast stub upstream (nginx `return 200` chat.completion)    127.0.0.1:18081
 #   (b) nginx    nginx as a plain reverse proxy to (a), upstream keep-alive   127.0.0.1:18082
-#   (c) gateway  the published Portal host, a real customer key, a group with
-#                rate and usage limits, metering on, proxying to (a)         127.0.0.1:18080
+#   (d) yarp     a reference, not a target: ASP.NET Core + YARP as a plain
+#                pass-through proxy to (a), no gateway logic
+#                (bench/yarp-baseline, published here)                        127.0.0.1:18083
+#   (c) gateway  the published Portal host (ASPNETCORE_ENVIRONMENT=Production), a real customer key,
+#                a group with rate and usage limits, metering on, proxying to (a)   127.0.0.1:18080
+# The gateway's first start (migrations, then the bench endpoint, group and key through the management API
+# with the bootstrap key) runs in Development, where that key is seeded; the timed second start and all the
+# load run in Production, as users run it. Both .NET hosts get WARMUP of load at c=64 before round 1.
 # Then writes docs/PERFORMANCE.md (bench/report.py) from the medians; raw wrk outputs stay in
 # bench/results/<UTC time>/ (git-ignored). Every process started here is stopped on exit.
 #
-# Knobs (environment): DURATION=10s ROUNDS=3 WARMUP=10s SEED_GROUPS=10000 SEED_KEYS=100000
+# Knobs (environment): DURATION=10s ROUNDS=3 WARMUP=20s SEED_GROUPS=10000 SEED_KEYS=100000
 #   NGINX_WORKERS=auto GATEWAY=1 REPORT=docs/PERFORMANCE.md KEEP_TMP=0 STARTUP_TIMEOUT=60
 #   QUIET_WAIT=120 QUIET_BUSY=15 QUIET_BUDGET=120 GATEWAY_ENV="DOTNET_gcServer=0 ..." PUBLISHED=<publish dir>
+#   PORT_BASE=18080 (gateway on PORT_BASE, stub +1, nginx proxy +2, YARP +3)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,7 +30,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-20s}
 SEED_GROUPS=${SEED_GROUPS:-10000}
 SEED_KEYS=${SEED_KEYS:-100000}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
@@ -35,11 +42,14 @@ QUIET_WAIT=${QUIET_WAIT:-120}       # wait up to this many seconds for an idle m
 QUIET_BUSY=${QUIET_BUSY:-15}        # "idle" = at most this % of all CPUs busy over a 2 s sample
 QUIET_BUDGET=${QUIET_BUDGET:-120}   # seconds the load phase may spend waiting, in all, for an idle machine between runs
 PUBLISHED=${PUBLISHED:-}            # an existing `dotnet publish` folder of src/Portal to use instead of publishing
-GATEWAY_ENV=${GATEWAY_ENV:-}        # extra VAR=value pairs for the gateway, e.g. "DOTNET_gcServer=0"
+GATEWAY_ENV=${GATEWAY_ENV:-}        # extra VAR=value pairs for the gateway (and the YARP baseline), e.g. "DOTNET_gcServer=0"
+PORT_BASE=${PORT_BASE:-18080}       # the four loopback ports: PORT_BASE .. PORT_BASE+3
 
-GW_PORT=18080
-STUB_PORT=18081
-PROXY_PORT=18082
+GW_PORT=$PORT_BASE
+STUB_PORT=$((PORT_BASE + 1))
+PROXY_PORT=$((PORT_BASE + 2))
+YARP_PORT=$((PORT_BASE + 3))
+GW_LOAD_ENV=Production # ASPNETCORE_ENVIRONMENT of the timed start and the load (the first start is Development)
 # The development bootstrap workspace key (appsettings.Development.json), set explicitly because the
 # published host runs outside the repository and so does not find that file.
 WS_KEY=fgwdevbootstrap0.dev-only-secret-change-me-0123456789abcdef
@@ -49,6 +59,7 @@ COMMAND="DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP SEED_GROUPS=$SEED_GROU
 [[ $GATEWAY == 1 ]] || COMMAND="GATEWAY=$GATEWAY $COMMAND"
 [[ -z $GATEWAY_ENV ]] || COMMAND="GATEWAY_ENV=\"$GATEWAY_ENV\" $COMMAND"
 [[ -z $PUBLISHED ]] || COMMAND="PUBLISHED=$PUBLISHED $COMMAND"
+[[ $PORT_BASE == 18080 ]] || COMMAND="PORT_BASE=$PORT_BASE $COMMAND"
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -57,6 +68,7 @@ die() { log "ERROR: $*"; exit 1; }
 TMP=$(mktemp -d /tmp/fgw-bench.XXXXXX)
 NGINX_PID=""
 GW_PID=""
+YARP_PID=""
 
 stop_pid() { # pid [seconds]: TERM, wait, then KILL
     local pid=$1 wait_s=${2:-15} i
@@ -75,6 +87,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_pid "$GW_PID"
+    stop_pid "$YARP_PID"
     stop_pid "$NGINX_PID"
     if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
     exit "$rc"
@@ -103,7 +116,7 @@ need_pkg curl curl
 command -v python3 >/dev/null || die "python3 is required"
 [[ $GATEWAY != 1 ]] || command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is required"
 
-for port in $GW_PORT $STUB_PORT $PROXY_PORT; do
+for port in $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is already in use"; fi
 done
 
@@ -184,12 +197,16 @@ mgmt() { # method path [json]: the management API with the workspace key; prints
 }
 json_get() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-start_gateway() {
+start_gateway() { # environment (Development or Production): starts the published gateway in the background
+    local env_name=$1 bootstrap=()
+    # The bootstrap workspace key is only seeded in Development; afterwards the bench key lives in the database.
+    [[ $env_name != Development ]] || bootstrap=(Management__BootstrapApiKey="$WS_KEY")
+    printf -- '--- start, ASPNETCORE_ENVIRONMENT=%s\n' "$env_name" >>"$RESULTS/gateway.log"
     (
         cd "$TMP/gw"
-        exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
+        exec env ASPNETCORE_ENVIRONMENT="$env_name" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
             Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning \
-            Management__BootstrapApiKey="$WS_KEY" $GATEWAY_ENV \
+            "${bootstrap[@]}" $GATEWAY_ENV \
             dotnet "$TMP/gw/FrontierGateway.Portal.dll"
     ) >>"$RESULTS/gateway.log" 2>&1 &
     GW_PID=$!
@@ -204,6 +221,36 @@ gateway_alive() { # dies, with the gateway's exit status (128 + n: killed by sig
 }
 proc_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+runtime_gc() { # runtimeconfig.json: "workstation GC; concurrent True" (what the host will run with)
+    python3 -c 'import json,sys; o=json.load(open(sys.argv[1]))["runtimeOptions"].get("configProperties",{}); print("server" if o.get("System.GC.Server") else "workstation", "GC; concurrent", o.get("System.GC.Concurrent", True))' "$1" 2>/dev/null || echo '?'
+}
+
+# (d) YARP alone: the reference pass-through proxy (bench/yarp-baseline), same runtime and GC as the gateway.
+publish_yarp() {
+    log "publishing bench/yarp-baseline (Release) to $TMP/yarp"
+    dotnet publish "$HERE/yarp-baseline" -c Release -o "$TMP/yarp" -nologo -v quiet >"$RESULTS/publish-yarp.log" 2>&1 \
+        || { tail -n 30 "$RESULTS/publish-yarp.log" >&2; die "dotnet publish of bench/yarp-baseline failed (log: $RESULTS/publish-yarp.log)"; }
+    meta yarp_gc "$(runtime_gc "$TMP/yarp/yarp-baseline.runtimeconfig.json")"
+}
+start_yarp() {
+    (
+        cd "$TMP/yarp"
+        exec env ASPNETCORE_ENVIRONMENT="$GW_LOAD_ENV" $GATEWAY_ENV \
+            dotnet "$TMP/yarp/yarp-baseline.dll" --port "$YARP_PORT" --upstream "http://127.0.0.1:$STUB_PORT/"
+    ) >>"$RESULTS/yarp.log" 2>&1 &
+    YARP_PID=$!
+    wait_http "http://127.0.0.1:$YARP_PORT/v1/chat/completions" 200 "$STARTUP_TIMEOUT" -X POST -d "$CHAT_BODY" \
+        || { tail -n 40 "$RESULTS/yarp.log" >&2 || true; die "the YARP baseline did not answer within ${STARTUP_TIMEOUT}s"; }
+    log "YARP baseline on :$YARP_PORT (pid $YARP_PID)"
+}
+yarp_alive() {
+    kill -0 "$YARP_PID" 2>/dev/null && return 0
+    local rc=0
+    wait "$YARP_PID" || rc=$?
+    YARP_PID=""
+    tail -n 40 "$RESULTS/yarp.log" >&2 || true
+    die "the YARP baseline exited on its own (status $rc)"
+}
 
 if [[ $GATEWAY == 1 ]]; then
     if [[ -n $PUBLISHED ]]; then
@@ -217,11 +264,13 @@ if [[ $GATEWAY == 1 ]]; then
     fi
     meta git "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n $(git -C "$ROOT" status --porcelain -- src 2>/dev/null) ]] && echo ' + uncommitted changes in src/')"
     meta dotnet_runtime "$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v = $2} END {print "ASP.NET Core " v}')"
-    meta gc "$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1]))["runtimeOptions"].get("configProperties",{}); print("server" if o.get("System.GC.Server") else "workstation", "GC; concurrent", o.get("System.GC.Concurrent", True))' "$TMP/gw/FrontierGateway.Portal.runtimeconfig.json" 2>/dev/null || echo '?')"
+    meta gc "$(runtime_gc "$TMP/gw/FrontierGateway.Portal.runtimeconfig.json")"
+    meta gateway_environment "$GW_LOAD_ENV"
+    publish_yarp
 
     # 1. First start: migrate, then the bench endpoint, group and key through the management API.
-    log "first start (migrations)"
-    start_gateway
+    log "first start (migrations; Development, for the bootstrap workspace key)"
+    start_gateway Development
     wait_http "http://127.0.0.1:$GW_PORT/v1/gateway/endpoints" 200 "$STARTUP_TIMEOUT" -H "Authorization: Api-Key $WS_KEY" \
         || gateway_died "the gateway did not answer GET /v1/gateway/endpoints within ${STARTUP_TIMEOUT}s"
     mgmt POST /v1/gateway/endpoints \
@@ -245,9 +294,9 @@ if [[ $GATEWAY == 1 ]]; then
 
     # 3. Second start, timed: spawn -> first HTTP answer, and -> first 200 from the inference API.
     wait_quiet cpu_busy_before_start
-    log "second start (timed)"
+    log "second start (timed; $GW_LOAD_ENV)"
     t0=$(date +%s%N)
-    start_gateway
+    start_gateway "$GW_LOAD_ENV"
     first_any="" ready=""
     while [[ -z $ready ]]; do
         gateway_alive
@@ -268,6 +317,9 @@ if [[ $GATEWAY == 1 ]]; then
     code=$(curl -s -o "$RESULTS/seeded-key-answer.json" -w '%{http_code}' -X POST "http://127.0.0.1:$GW_PORT/v1/chat/completions" \
         -H "Authorization: Bearer $seeded_key" -H 'Content-Type: application/json' -d "$CHAT_BODY")
     [[ $code != 401 ]] || log "WARNING: a seeded key was refused with 401 (is the seeded data loaded?)"
+
+    # 4. The reference (d), started after the timed start so that it does not disturb it.
+    start_yarp
 fi
 export BENCH_KEY
 
@@ -276,6 +328,7 @@ url_of() {
     case $1 in
         direct) echo "http://127.0.0.1:$STUB_PORT" ;;
         nginx) echo "http://127.0.0.1:$PROXY_PORT" ;;
+        yarp) echo "http://127.0.0.1:$YARP_PORT" ;;
         gateway) echo "http://127.0.0.1:$GW_PORT" ;;
     esac
 }
@@ -289,9 +342,9 @@ sample_error() { # capture one gateway answer, headers and body, for the report
 stat_ticks() { # "<busy> <total>" jiffies of all CPUs since boot
     awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
 }
-our_ticks() { # CPU jiffies used so far by the processes under test: the gateway, nginx's master and workers
+our_ticks() { # CPU jiffies used so far by the processes under test: the gateway, YARP, nginx's master and workers
     local sum=0 pid t
-    for pid in $GW_PID $NGINX_PID $(pgrep -P "$NGINX_PID" || true); do
+    for pid in $GW_PID $YARP_PID $NGINX_PID $(pgrep -P "$NGINX_PID" || true); do
         t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
         sum=$((sum + t))
     done
@@ -307,23 +360,34 @@ quiet_before_run() { # bounded by QUIET_BUDGET seconds over the whole load phase
         busy=$(cpu_busy_pct 1)
     done
 }
+TARGET_PID=""
+target_pid() { # target: sets TARGET_PID to the .NET host under test (gateway, yarp), dies if it has gone; "" for nginx
+    TARGET_PID=""
+    case $1 in
+        gateway) gateway_alive; TARGET_PID=$GW_PID ;;
+        yarp) yarp_alive; TARGET_PID=$YARP_PID ;;
+    esac
+}
 run_wrk() { # out target connections duration
     local out=$1 target=$2 conns=$3 duration=$4 threads=1 g0=0 g1=0 s0 s1 o0 o1 wrk_cpu
     local stat=${out%.txt}.cpu
     ((conns > 1)) && threads=2
-    if [[ $target == gateway ]]; then gateway_alive; g0=$(cpu_ticks "$GW_PID"); fi
+    # The CPU of the .NET host under test (gateway or YARP), for the CPU time per request.
+    target_pid "$target"
+    [[ -z $TARGET_PID ]] || g0=$(cpu_ticks "$TARGET_PID")
     s0=$(stat_ticks) o0=$(our_ticks)
     { TIMEFORMAT='%3U %3S'; time wrk -t"$threads" -c"$conns" -d"$duration" --timeout 10s --latency \
         -s "$HERE/chat.lua" "$(url_of "$target")" >"$out" 2>&1; } 2>"$stat.time" \
         || { cat "$out" >&2; die "wrk failed against $target"; }
     s1=$(stat_ticks) o1=$(our_ticks)
-    if [[ $target == gateway ]]; then gateway_alive; g1=$(cpu_ticks "$GW_PID"); fi
+    target_pid "$target"
+    [[ -z $TARGET_PID ]] || g1=$(cpu_ticks "$TARGET_PID")
     wrk_cpu=$(awk '{print $1 + $2}' "$stat.time")
-    # Everything busy on the machine that was not wrk, nginx or the gateway (builds, tests...): a noisy run.
+    # Everything busy on the machine that was not wrk, nginx, YARP or the gateway (builds, tests...): a noisy run.
     awk -v s0="$s0" -v s1="$s1" -v o0="$o0" -v o1="$o1" -v w="$wrk_cpu" -v g="$((g1 - g0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {
         split(s0, a, " "); split(s1, b, " "); busy = b[1] - a[1]; total = b[2] - a[2]; if (total <= 0) total = 1;
         other = busy - (o1 - o0) - w * hz; if (other < 0) other = 0;
-        printf "gateway_ticks=%d\nhz=%d\nbusy_pct=%.0f\nother_pct=%.0f\nwrk_cpu_s=%.2f\n", g, hz, 100 * busy / total, 100 * other / total, w
+        printf "proc_ticks=%d\nhz=%d\nbusy_pct=%.0f\nother_pct=%.0f\nwrk_cpu_s=%.2f\n", g, hz, 100 * busy / total, 100 * other / total, w
     }' >"$stat"
     rm -f "$stat.time"
     log "$(printf '%-7s c=%-2s %s' "$target" "$conns" "$(python3 "$HERE/report.py" summary "$out")")"
@@ -334,11 +398,14 @@ run_wrk() { # out target connections duration
 }
 
 TARGETS=(direct nginx)
-[[ $GATEWAY == 1 ]] && TARGETS+=(gateway)
+[[ $GATEWAY == 1 ]] && TARGETS+=(yarp gateway)
 wait_quiet cpu_busy_before_load
 if [[ $GATEWAY == 1 ]]; then
-    log "gateway warm-up ($WARMUP at c=64)"
-    run_wrk "$RESULTS/warmup-gateway-c64.txt" gateway 64 "$WARMUP"
+    # Both .NET hosts get the same warm-up (JIT tiering, connection pools) before round 1.
+    for target in yarp gateway; do
+        log "$target warm-up ($WARMUP at c=64)"
+        run_wrk "$RESULTS/warmup-$target-c64.txt" "$target" 64 "$WARMUP"
+    done
 fi
 for ((round = 1; round <= ROUNDS; round++)); do
     for target in "${TARGETS[@]}"; do
@@ -355,6 +422,10 @@ if [[ $GATEWAY == 1 ]]; then
     meta loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
     meta rss_after_mb "$(awk -v k="$(proc_kb "$GW_PID" VmRSS)" 'BEGIN {printf "%.0f", k / 1024}')"
     meta rss_hwm_mb "$(awk -v k="$(proc_kb "$GW_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')"
+    yarp_alive
+    meta yarp_rss_hwm_mb "$(awk -v k="$(proc_kb "$YARP_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')"
+    stop_pid "$YARP_PID"
+    YARP_PID=""
     stop_pid "$GW_PID" 30
     GW_PID=""
     # Metering on: every admitted call should have left one usage event (written in batches; flushed on stop).
