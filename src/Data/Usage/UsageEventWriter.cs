@@ -15,6 +15,8 @@ namespace FrontierGateway.Data.Usage;
 /// </summary>
 public static class UsageEventWriter
 {
+    private const int RowsBetweenYields = 16;
+
     public static async Task InsertAsync(FrontierDbContext db, IReadOnlyList<UsageEvent> events, CancellationToken ct = default)
     {
         if (events.Count == 0)
@@ -35,8 +37,16 @@ public static class UsageEventWriter
             c.Mapping.CreateParameter(command, "@p" + i, null, c.Property.IsNullable)).ToArray();
         command.Parameters.AddRange(parameters);
         await command.PrepareAsync(ct);
-        foreach (var usage in events)
+        for (var n = 0; n < events.Count; n++)
         {
+            var usage = events[n];
+            // A batch is milliseconds of CPU on one of the host's cores; giving the core up every few rows lets
+            // the calls in flight run in between instead of waiting out the scheduler's slice (the p99 at c=1
+            // fell from 2.5-3.5 ms to 1.1-2.4 ms in bench-style runs, docs/PERFORMANCE.md).
+            if (n % RowsBetweenYields == RowsBetweenYields - 1)
+            {
+                Thread.Yield();
+            }
             for (var i = 0; i < columns.Length; i++)
             {
                 var value = columns[i].Property.GetGetter().GetClrValueUsingContainingEntity(usage);
