@@ -1,7 +1,5 @@
-using FrontierGateway.Data;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Paging;
-using FrontierGateway.Portal.Access;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -10,36 +8,17 @@ namespace FrontierGateway.Portal.Components.Pages.Endpoints;
 public sealed partial class EndpointList
 {
     private List<EndpointView>? endpoints;
-    private PortalPrincipal? principal;
-
-    private bool CanEdit => principal?.IsAdmin == true;
 
     [Inject]
     public required EndpointService Endpoints { get; set; }
 
-    [Inject]
-    public required PortalAccess Access { get; set; }
-
-    [Inject]
-    public required IDialogService Dialogs { get; set; }
-
-    [Inject]
-    public required ISnackbar Snackbar { get; set; }
-
-    protected override async Task OnInitializedAsync()
+    protected override async Task LoadAsync()
     {
-        principal = await Access.GetAsync();
-        // The page's attribute keeps Customers out; the data stays out of reach even if one got here.
-        if (principal.IsCustomer)
+        if (!CanRead)
         {
             endpoints = [];
             return;
         }
-        await LoadAsync();
-    }
-
-    private async Task LoadAsync()
-    {
         var all = new List<EndpointView>();
         Page<EndpointView> page;
         var request = new PageRequest(PageRequest.MaxLimit, null);
@@ -71,26 +50,14 @@ public sealed partial class EndpointList
 
     private async Task DeleteAsync(EndpointView endpoint)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete endpoint?",
-            $"Calls to {endpoint.Slug} stop being routed anywhere. This cannot be undone.",
-            yesText: "Delete", cancelText: "Cancel");
-        if (confirmed != true)
+        if (!await ConfirmAsync("Delete endpoint?",
+            $"Calls to {endpoint.Slug} stop being routed anywhere. This cannot be undone.", "Delete"))
         {
             return;
         }
-        try
+        if (await AsAdminAsync(admin => Endpoints.DeleteAsync(endpoint.Id, admin.Actor), "Only an Admin can delete endpoints."))
         {
-            var admin = await Access.EnsureAdminAsync();
-            await Endpoints.DeleteAsync(endpoint.Id, admin.Actor);
             Snackbar.Add($"Endpoint {endpoint.Slug} deleted", Severity.Success);
-        }
-        catch (DomainException e)
-        {
-            Snackbar.Add(e.Message, Severity.Error);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            Snackbar.Add("Only an Admin can delete endpoints.", Severity.Error);
         }
         await LoadAsync();
     }

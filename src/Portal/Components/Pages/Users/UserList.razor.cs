@@ -1,4 +1,3 @@
-using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Portal.Access;
 using FrontierGateway.Portal.Components.Shared;
@@ -11,30 +10,14 @@ namespace FrontierGateway.Portal.Components.Pages.Users;
 public sealed partial class UserList
 {
     private List<PortalUserView>? users;
-    private PortalPrincipal? principal;
-
-    private bool CanEdit => principal?.IsAdmin == true;
 
     [Inject]
     public required UserAdminService UserAdmin { get; set; }
 
     [Inject]
-    public required PortalAccess Access { get; set; }
-
-    [Inject]
-    public required IDialogService Dialogs { get; set; }
-
-    [Inject]
-    public required ISnackbar Snackbar { get; set; }
-
-    [Inject]
     public required NavigationManager Navigation { get; set; }
 
-    protected override async Task OnInitializedAsync()
-    {
-        principal = await Access.GetAsync();
-        users = principal.IsCustomer ? [] : await UserAdmin.ListAsync();
-    }
+    protected override async Task LoadAsync() => users = CanRead ? await UserAdmin.ListAsync() : [];
 
     private async Task InviteAsync()
     {
@@ -42,23 +25,13 @@ public sealed partial class UserList
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, BackdropClick = false });
         if (await dialog.Result is { Canceled: false, Data: InviteLink invite })
         {
-            users = await UserAdmin.ListAsync();
+            await LoadAsync();
             await RevealAsync(invite, $"Invite for {invite.User.Email} ({invite.User.Role}) created");
         }
     }
 
-    private async Task RenewAsync(PortalUserView user)
-    {
-        try
-        {
-            var admin = await Access.EnsureAdminAsync();
-            await RevealAsync(await UserAdmin.RenewInviteAsync(admin, user.Id), $"New invite link for {user.Email}");
-        }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
-        {
-            Snackbar.Add(Message(e), Severity.Error);
-        }
-    }
+    private Task RenewAsync(PortalUserView user) => AsAdminAsync(async admin =>
+        await RevealAsync(await UserAdmin.RenewInviteAsync(admin, user.Id), $"New invite link for {user.Email}"), Refused);
 
     private async Task ChangeRoleAsync(PortalUserView user)
     {
@@ -68,30 +41,21 @@ public sealed partial class UserList
         if (await dialog.Result is { Canceled: false, Data: PortalUserView changed })
         {
             Snackbar.Add($"{changed.Email} is now {changed.Role}", Severity.Success);
-            users = await UserAdmin.ListAsync();
+            await LoadAsync();
         }
     }
 
     private async Task RemoveAsync(PortalUserView user)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync("Remove user?",
-            $"{user.Email} can no longer sign in. The audit log keeps what they did.",
-            yesText: "Remove", cancelText: "Cancel");
-        if (confirmed != true)
+        if (!await ConfirmAsync("Remove user?", $"{user.Email} can no longer sign in. The audit log keeps what they did.", "Remove"))
         {
             return;
         }
-        try
+        if (await AsAdminAsync(admin => UserAdmin.RemoveAsync(admin, user.Id), Refused))
         {
-            var admin = await Access.EnsureAdminAsync();
-            await UserAdmin.RemoveAsync(admin, user.Id);
             Snackbar.Add($"{user.Email} removed", Severity.Success);
         }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
-        {
-            Snackbar.Add(Message(e), Severity.Error);
-        }
-        users = await UserAdmin.ListAsync();
+        await LoadAsync();
     }
 
     private async Task RevealAsync(InviteLink invite, string intro)
@@ -101,8 +65,7 @@ public sealed partial class UserList
             $"{intro}. Send this link to them: it sets their password once, then stops working.");
     }
 
-    private static string Message(Exception e) =>
-        e is UnauthorizedAccessException ? "Only an Admin can change users." : e.Message;
+    private const string Refused = "Only an Admin can change users.";
 
     private static Color RoleColor(string role) => role switch
     {
