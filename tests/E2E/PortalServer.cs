@@ -10,18 +10,27 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FrontierGateway.Tests.E2E;
 
 /// <summary>
-/// The real host on Kestrel at 127.0.0.1 on a free port, with a fresh SQLite folder and no seeded admin,
-/// so that a browser meets the first-run setup page.
+/// The real host on Kestrel at 127.0.0.1 on a free port, with a fresh SQLite folder. With no admin to seed, a
+/// browser meets the first-run setup page; <see cref="SeededPortalServer"/> seeds one.
 /// </summary>
-internal sealed class PortalServer : WebApplicationFactory<Program>
+internal class PortalServer : WebApplicationFactory<Program>
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "fgw-e2e", Guid.NewGuid().ToString("N"));
+    private readonly (string Email, string Password) seedAdmin;
 
     private Uri? baseAddress;
 
-    public PortalServer() =>
+    public PortalServer()
+        : this("", "")
+    {
+    }
+
+    protected PortalServer(string adminEmail, string adminPassword)
+    {
+        seedAdmin = (adminEmail, adminPassword);
         // The factory's own switch, so that it puts Kestrel, not its in-memory TestServer, behind the host.
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    }
 
     /// <summary>Starts the host on first use and answers the address Kestrel bound.</summary>
     public Uri BaseAddress => baseAddress ??= Start();
@@ -34,8 +43,8 @@ internal sealed class PortalServer : WebApplicationFactory<Program>
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Data:Folder"] = folder,
-            ["Portal:SeedAdmin:Email"] = "",
-            ["Portal:SeedAdmin:Password"] = "",
+            ["Portal:SeedAdmin:Email"] = seedAdmin.Email,
+            ["Portal:SeedAdmin:Password"] = seedAdmin.Password,
             ["Logging:LogLevel:Default"] = "Warning",
         }));
     }

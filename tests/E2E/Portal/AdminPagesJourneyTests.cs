@@ -19,7 +19,7 @@ public sealed class AdminPagesJourneyTests
     [Fact]
     public async Task AdminJourney_EndpointKeyInviteViewer_AuditedAndReadOnly()
     {
-        await using var sut = new AdminPortalServer();
+        await using var sut = new SeededPortalServer();
         await using var chromium = await Chromium.LaunchAsync();
         await using var adminContext = await chromium.Browser.NewContextAsync(new()
         {
@@ -31,7 +31,7 @@ public sealed class AdminPagesJourneyTests
         IPage? viewerPage = null;
         try
         {
-            await SignInAsync(page, AdminPortalServer.AdminEmail, AdminPortalServer.AdminPassword);
+            await SignInAsync(page, SeededPortalServer.AdminEmail, SeededPortalServer.AdminPassword);
 
             await OpenAsync(page, "Endpoints");
             await page.GetByRole(AriaRole.Button, new() { Name = "New endpoint" }).ClickAsync();
@@ -93,7 +93,7 @@ public sealed class AdminPagesJourneyTests
             await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "user.invite" })).ToHaveCountAsync(0);
             var audit = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "endpoint.create" });
             await Expect(audit).ToHaveCountAsync(1);
-            await Expect(audit).ToContainTextAsync($"user:{AdminPortalServer.AdminEmail}");
+            await Expect(audit).ToContainTextAsync($"user:{SeededPortalServer.AdminEmail}");
             await audit.ClickAsync();
             await Expect(page.Locator(".json-block").Last).ToContainTextAsync(Slug);
         }
