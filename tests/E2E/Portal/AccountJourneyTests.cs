@@ -24,7 +24,7 @@ public sealed class AccountJourneyTests
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Timeout);
         page.SetDefaultNavigationTimeout(Timeout);
-        try
+        await Journey.RecordAsync(page, ScreenshotName, async () =>
         {
             await page.GotoAsync("/");
             await Expect(page).ToHaveURLAsync(new Uri(sut.BaseAddress, "account/setup").ToString());
@@ -43,20 +43,7 @@ public sealed class AccountJourneyTests
 
             await SignInAsync(page, Password);
             await ExpectOverviewAsync(page, sut.BaseAddress);
-        }
-        catch
-        {
-            // The page as it was is the quickest clue; a failing screenshot must not hide the real failure.
-            try
-            {
-                await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName + "-failed"), FullPage = true });
-            }
-            catch (PlaywrightException)
-            {
-            }
-            throw;
-        }
-        await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName), FullPage = true });
+        });
     }
 
     private static async Task SignInAsync(IPage page, string password)

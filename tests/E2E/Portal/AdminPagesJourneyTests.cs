@@ -100,10 +100,10 @@ public sealed class AdminPagesJourneyTests
         catch
         {
             // The pages as they were are the quickest clue; a failing screenshot must not hide the real failure.
-            await TryScreenshotAsync(page, ScreenshotName + "-failed");
+            await Journey.TryScreenshotAsync(page, ScreenshotName + "-failed");
             if (viewerPage is not null)
             {
-                await TryScreenshotAsync(viewerPage, ScreenshotName + "-viewer-failed");
+                await Journey.TryScreenshotAsync(viewerPage, ScreenshotName + "-viewer-failed");
             }
             throw;
         }
@@ -120,10 +120,7 @@ public sealed class AdminPagesJourneyTests
 
     private static async Task SignInAsync(IPage page, string email, string password)
     {
-        await page.GotoAsync("/");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Email" }).FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Journey.SignInAsync(page, email, password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" })).ToBeVisibleAsync();
         await Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
     }
@@ -134,16 +131,5 @@ public sealed class AdminPagesJourneyTests
         await page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 })).ToBeVisibleAsync();
         await Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
-    }
-
-    private static async Task TryScreenshotAsync(IPage page, string name)
-    {
-        try
-        {
-            await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(name), FullPage = true });
-        }
-        catch (PlaywrightException)
-        {
-        }
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class GroupsJourneyTests
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Timeout);
         page.SetDefaultNavigationTimeout(Timeout);
-        try
+        await Journey.RecordAsync(page, ScreenshotName, async () =>
         {
             await SignInAsync(page);
 
@@ -50,19 +50,7 @@ public sealed partial class GroupsJourneyTests
             Assert.Equal(200, await Inference.ChatStatusAsync(sut.BaseAddress, apiKey, Seeded));
             await ReloadAndRevokeAsync(page, apiKey);
             Assert.Equal(401, await Inference.ChatStatusAsync(sut.BaseAddress, apiKey, Seeded));
-        }
-        catch
-        {
-            try
-            {
-                await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName + "-failed"), FullPage = true });
-            }
-            catch (PlaywrightException)
-            {
-            }
-            throw;
-        }
-        await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName), FullPage = true });
+        });
         await page.SetViewportSizeAsync(390, 844);
         await page.GetByRole(AriaRole.Tab, new() { Name = "Limits", Exact = true }).ClickAsync();
         await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName + "-mobile"), FullPage = true });
@@ -70,10 +58,7 @@ public sealed partial class GroupsJourneyTests
 
     private static async Task SignInAsync(IPage page)
     {
-        await page.GotoAsync("account/login");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Email" }).FillAsync(SeededPortalServer.AdminEmail);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(SeededPortalServer.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Journey.SignInAsync(page, SeededPortalServer.AdminEmail, SeededPortalServer.AdminPassword);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
     }
 

@@ -31,7 +31,7 @@ public sealed class LiveUsageJourneyTests
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Timeout);
         page.SetDefaultNavigationTimeout(Timeout);
-        try
+        await Journey.RecordAsync(page, ScreenshotName, async () =>
         {
             await SignInAsync(page, sut.BaseAddress);
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Live usage" }).ClickAsync();
@@ -56,27 +56,12 @@ public sealed class LiveUsageJourneyTests
             await Expect(rate).Not.ToHaveTextAsync("0");
             await Expect(chartPath).Not.ToHaveAttributeAsync("d", idlePath!);
             Assert.Equal(42, await page.EvaluateAsync<int>("() => window.liveJourneyMarker"));
-        }
-        catch
-        {
-            try
-            {
-                await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName + "-failed"), FullPage = true });
-            }
-            catch (PlaywrightException)
-            {
-            }
-            throw;
-        }
-        await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath(ScreenshotName), FullPage = true });
+        });
     }
 
     private static async Task SignInAsync(IPage page, Uri baseAddress)
     {
-        await page.GotoAsync("account/login");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Email" }).FillAsync(SeededPortalServer.AdminEmail);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(SeededPortalServer.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Journey.SignInAsync(page, SeededPortalServer.AdminEmail, SeededPortalServer.AdminPassword);
         await Expect(page).ToHaveURLAsync(baseAddress.ToString());
         // A click before the circuit is up can be lost when the prerendered page turns interactive.
         await Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();

@@ -75,10 +75,7 @@ public sealed class RolesJourneyTests
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Timeout);
         page.SetDefaultNavigationTimeout(Timeout);
-        await page.GotoAsync("account/login");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Email" }).FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Journey.SignInAsync(page, email, Password);
         await page.WaitForSelectorAsync("[data-interactive='true']");
         return page;
     }
