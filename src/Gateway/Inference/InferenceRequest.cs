@@ -73,24 +73,15 @@ internal sealed class InferenceRequest : IDisposable
         return (read, null, null);
     }
 
-    /// <summary>The body for the simulated model: the same edits <see cref="UpstreamBody"/> makes for an upstream.</summary>
+    /// <summary>The body for the simulated model: what an upstream named like the slug would get, as a tree.</summary>
     public JsonObject PrepareForSimulated()
     {
-        var body = Body;
-        body["model"] = Slug;
-        if (Stream)
-        {
-            if (body["stream_options"] is not JsonObject options)
-            {
-                body["stream_options"] = options = [];
-            }
-            options["include_usage"] = true;
-        }
-        return body;
+        using var upstream = UpstreamStream(Slug, JsonSerializer.SerializeToUtf8Bytes(Slug));
+        return tree = (JsonObject)JsonNode.Parse(upstream)!;
     }
 
-    /// <summary>The body for an upstream whose model is <paramref name="model"/> (see <see cref="UpstreamBody"/>).</summary>
-    public MemoryStream UpstreamStream(string model)
+    /// <summary>The body for an upstream whose model is <paramref name="model"/>, <paramref name="modelJson"/> as JSON (see <see cref="UpstreamBody"/>).</summary>
+    public MemoryStream UpstreamStream(string model, byte[] modelJson)
     {
         if (model == Slug && (!Stream || ClientAskedForUsage))
         {
@@ -101,7 +92,7 @@ internal sealed class InferenceRequest : IDisposable
             upstream = null;
             ArrayPool<byte>.Shared.Return(previous);
         }
-        (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, model);
+        (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, modelJson);
         return new MemoryStream(upstream, 0, length, writable: false);
     }
 

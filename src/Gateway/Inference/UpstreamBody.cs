@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -14,11 +13,14 @@ internal static class UpstreamBody
     private static readonly byte[] IncludeUsage = "{\"include_usage\":true}"u8.ToArray();
     private static readonly byte[] StreamOptionsMember = ",\"stream_options\":{\"include_usage\":true}"u8.ToArray();
 
-    /// <summary>Writes the upstream's body into a buffer rented from the shared pool; the caller returns it.</summary>
-    public static (byte[] Buffer, int Length) Build(ReadOnlySpan<byte> body, BodyFields fields, string model)
+    /// <summary>
+    /// Writes the upstream's body, with <paramref name="modelJson"/> (a JSON string) as its model, into a buffer
+    /// rented from the shared pool; the caller returns it.
+    /// </summary>
+    public static (byte[] Buffer, int Length) Build(ReadOnlySpan<byte> body, BodyFields fields, byte[] modelJson)
     {
         var (modelStart, modelLength) = fields.ModelValue.GetOffsetAndLength(body.Length);
-        var first = new Edit(modelStart, modelStart + modelLength, Quoted(model));
+        var first = new Edit(modelStart, modelStart + modelLength, modelJson);
         Edit? second = null;
         if (fields.Stream && !fields.IncludeUsage)
         {
@@ -62,14 +64,6 @@ internal static class UpstreamBody
         return new Edit(start, start + length, JsonSerializer.SerializeToUtf8Bytes(options));
     }
 
-    private static byte[] Quoted(string text)
-    {
-        var encoded = JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes;
-        var quoted = new byte[encoded.Length + 2];
-        quoted[0] = quoted[^1] = (byte)'"';
-        encoded.CopyTo(quoted.AsSpan(1));
-        return quoted;
-    }
 
     private readonly record struct Edit(int Start, int End, byte[] With)
     {

@@ -16,7 +16,7 @@ internal sealed class UpstreamBodyMiddleware(RequestDelegate next)
         if (context.Features.Get<InferenceRequest>() is { Route: { } route } request && destinations is [var chosen]
             && route.Destinations.TryGetValue(chosen.DestinationId, out var target))
         {
-            var body = request.UpstreamStream(target.TargetModel ?? request.Slug);
+            var body = request.UpstreamStream(target.Model, target.ModelJson);
             context.Request.Body = body;
             context.Request.ContentLength = body.Length;
             context.Request.ContentType = "application/json";

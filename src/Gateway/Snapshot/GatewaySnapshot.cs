@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Text.Json;
 using FrontierGateway.Data.Entities;
 
 namespace FrontierGateway.Gateway.Snapshot;
@@ -19,9 +20,15 @@ public sealed record SlugPolicy(string Slug, LimitRule[] Rules, string[] DailyGr
 public sealed record GroupPolicy(string Id, string ExternalEntityId, FrozenDictionary<string, SlugPolicy> Slugs,
     string[] SlugOrder);
 
-/// <summary>One upstream of an endpoint, as a YARP destination.</summary>
-public sealed record RouteTarget(string DestinationId, ProviderKind Provider, string? BaseUrl, string? TargetModel,
-    string? Secret);
+/// <summary>
+/// One upstream of an endpoint, as a YARP destination. <paramref name="Model"/> is the name the upstream gets
+/// (the target model, else the slug), also kept as a JSON string for the body splice.
+/// </summary>
+public sealed record RouteTarget(string DestinationId, ProviderKind Provider, string? BaseUrl, string Model,
+    string? Secret)
+{
+    public byte[] ModelJson { get; } = JsonSerializer.SerializeToUtf8Bytes(Model);
+}
 
 public sealed record EndpointRoute(string Slug, string ClusterId, bool Simulated,
     FrozenDictionary<string, RouteTarget> Destinations);

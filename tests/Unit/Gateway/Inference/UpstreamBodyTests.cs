@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FrontierGateway.Gateway.Inference;
 
@@ -35,7 +36,7 @@ public sealed class UpstreamBodyTests
 
         var upstream = Build(body, "gpt-4o \"mini\"");
 
-        Assert.Equal(body.Replace("\"org/slug\"", "\"gpt-4o \\\"mini\\\"\""), upstream);
+        Assert.Equal(body.Replace("\"org/slug\"", "\"gpt-4o \\u0022mini\\u0022\""), upstream);
     }
 
     [Theory]
@@ -63,7 +64,7 @@ public sealed class UpstreamBodyTests
     private static string Build(string body, string model)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        var (buffer, length) = UpstreamBody.Build(bytes, Fields(body), model);
+        var (buffer, length) = UpstreamBody.Build(bytes, Fields(body), JsonSerializer.SerializeToUtf8Bytes(model));
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 }
