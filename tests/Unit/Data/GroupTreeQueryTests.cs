@@ -6,27 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FrontierGateway.Tests.Unit.Data;
 
 /// <summary>The portal's read models: the tree, what a delete takes with it, every live key.</summary>
-public sealed class GroupTreeQueryTests : IAsyncLifetime
+public sealed class GroupTreeQueryTests : DatabaseTest
 {
-    private readonly TestData data = new();
-    private ServiceProvider services = null!;
-
-    private GroupService Groups => services.GetRequiredService<GroupService>();
-    private KeyService Keys => services.GetRequiredService<KeyService>();
-
-    public async Task InitializeAsync()
-    {
-        var collection = new ServiceCollection();
-        data.Register(collection);
-        services = collection.BuildServiceProvider();
-        await TestData.MigrateAsync(services);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await services.DisposeAsync();
-        await data.DisposeAsync();
-    }
+    private GroupService Groups => Services.GetRequiredService<GroupService>();
+    private KeyService Keys => Services.GetRequiredService<KeyService>();
 
     private async Task<string> CreateAsync(string external, string? parent = null, string? name = null) =>
         (await Groups.CreateAsync(new GroupCreateInput(new MetadataInput(name, external),
@@ -70,7 +53,7 @@ public sealed class GroupTreeQueryTests : IAsyncLifetime
         await Keys.MintAsync(group, new KeyCreateInput("soon", DateTime.UtcNow.AddMinutes(1)), "test");
         var revoked = await Keys.MintAsync(group, new KeyCreateInput("revoked", null), "test");
         await Keys.RevokeAsync(group, revoked.Prefix, "test");
-        data.Time.Offset = TimeSpan.FromHours(1);
+        Data.Time.Offset = TimeSpan.FromHours(1);
 
         var sut = (await Groups.ListTreeAsync()).Single();
 

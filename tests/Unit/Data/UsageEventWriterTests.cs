@@ -1,32 +1,11 @@
-using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Usage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Data;
 
-public sealed class UsageEventWriterTests : IAsyncLifetime
+public sealed class UsageEventWriterTests : DatabaseTest
 {
-    private readonly TestData data = new();
-    private ServiceProvider services = null!;
-    private IDbContextFactory<FrontierDbContext> dbFactory = null!;
-
-    public async Task InitializeAsync()
-    {
-        var collection = new ServiceCollection();
-        data.Register(collection);
-        services = collection.BuildServiceProvider();
-        await TestData.MigrateAsync(services);
-        dbFactory = services.GetRequiredService<IDbContextFactory<FrontierDbContext>>();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await services.DisposeAsync();
-        await data.DisposeAsync();
-    }
-
     private static UsageEvent Event(string key, DateTime at, string? metadata = null) => new()
     {
         IdempotencyKey = key,
@@ -47,7 +26,7 @@ public sealed class UsageEventWriterTests : IAsyncLifetime
     public async Task InsertAsync_RowsReadBackAsEFWritesThem_InTheSameStoredFormat()
     {
         var at = new DateTime(2026, 11, 27, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567);
-        await using (var db = await dbFactory.CreateDbContextAsync())
+        await using (var db = await DbFactory.CreateDbContextAsync())
         {
             db.UsageEvents.Add(Event("01EFWRITTEN000000000000000", at));
             await db.SaveChangesAsync();
@@ -57,7 +36,7 @@ public sealed class UsageEventWriterTests : IAsyncLifetime
             await transaction.CommitAsync();
         }
 
-        await using var read = await dbFactory.CreateDbContextAsync();
+        await using var read = await DbFactory.CreateDbContextAsync();
         var rows = await read.UsageEvents.AsNoTracking().OrderBy(e => e.IdempotencyKey).ToListAsync();
         Assert.Equal(3, rows.Count);
         var raw = rows.Single(r => r.IdempotencyKey.StartsWith("01RAWWRITTEN") && r.RequestMetadata is not null);
@@ -75,14 +54,14 @@ public sealed class UsageEventWriterTests : IAsyncLifetime
     [Fact]
     public async Task InsertAsync_WithoutCommit_WritesNothing()
     {
-        await using (var db = await dbFactory.CreateDbContextAsync())
+        await using (var db = await DbFactory.CreateDbContextAsync())
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             await UsageEventWriter.InsertAsync(db, [Event("01ROLLEDBACK00000000000000", DateTime.UtcNow)]);
             await transaction.RollbackAsync();
         }
 
-        await using var read = await dbFactory.CreateDbContextAsync();
+        await using var read = await DbFactory.CreateDbContextAsync();
         Assert.Equal(0, await read.UsageEvents.CountAsync());
     }
 }

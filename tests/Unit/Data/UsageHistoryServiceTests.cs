@@ -1,38 +1,23 @@
-using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Usage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Data;
 
-public sealed class UsageHistoryServiceTests : IAsyncLifetime
+public sealed class UsageHistoryServiceTests : DatabaseTest
 {
-    private readonly TestData data = new();
     private readonly ManualTime time = new();
-    private ServiceProvider services = null!;
-    private IDbContextFactory<FrontierDbContext> dbFactory = null!;
     private UsageHistoryService sut = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        var collection = new ServiceCollection();
-        data.Register(collection);
-        services = collection.BuildServiceProvider();
-        await TestData.MigrateAsync(services);
-        dbFactory = services.GetRequiredService<IDbContextFactory<FrontierDbContext>>();
-        sut = new UsageHistoryService(dbFactory, time);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await services.DisposeAsync();
-        await data.DisposeAsync();
+        await base.InitializeAsync();
+        sut = new UsageHistoryService(DbFactory, time);
     }
 
     private async Task AddAsync(params UsageEvent[] events)
     {
-        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var db = await DbFactory.CreateDbContextAsync();
         db.UsageEvents.AddRange(events);
         await db.SaveChangesAsync();
     }
