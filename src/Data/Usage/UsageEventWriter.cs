@@ -17,7 +17,13 @@ public static class UsageEventWriter
 {
     private const int RowsBetweenYields = 16;
 
-    public static async Task InsertAsync(FrontierDbContext db, IReadOnlyList<UsageEvent> events, CancellationToken ct = default)
+    /// <param name="yieldBetweenRows">
+    /// Give the core up every few rows, for a writer that is keeping up: a batch is milliseconds of CPU, and calls in
+    /// flight otherwise wait out the scheduler's slice behind it (the p99 at c=1 fell from 2.5-3.5 ms to 1.1-2.4 ms in
+    /// bench-style runs, docs/PERFORMANCE.md). A writer that has fallen behind must not: its backlog is memory.
+    /// </param>
+    public static async Task InsertAsync(FrontierDbContext db, IReadOnlyList<UsageEvent> events, bool yieldBetweenRows = false,
+        CancellationToken ct = default)
     {
         if (events.Count == 0)
         {
@@ -40,10 +46,7 @@ public static class UsageEventWriter
         for (var n = 0; n < events.Count; n++)
         {
             var usage = events[n];
-            // A batch is milliseconds of CPU on one of the host's cores; giving the core up every few rows lets
-            // the calls in flight run in between instead of waiting out the scheduler's slice (the p99 at c=1
-            // fell from 2.5-3.5 ms to 1.1-2.4 ms in bench-style runs, docs/PERFORMANCE.md).
-            if (n % RowsBetweenYields == RowsBetweenYields - 1)
+            if (yieldBetweenRows && n % RowsBetweenYields == RowsBetweenYields - 1)
             {
                 Thread.Yield();
             }

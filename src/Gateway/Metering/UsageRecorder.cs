@@ -109,7 +109,8 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         {
             await using var db = await dbFactory.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await UsageEventWriter.InsertAsync(db, batch);
+            // Polite only while caught up: with a full batch still waiting, writing fast is what keeps memory flat.
+            await UsageEventWriter.InsertAsync(db, batch, yieldBetweenRows: events.Reader.Count < options.Value.UsageBatchSize);
             await UsagePersistence.SaveDailyAsync(db, daily, time.GetUtcNow().UtcDateTime);
             await UsagePersistence.SaveLastUsedAsync(db, used);
             await db.SaveChangesAsync();
