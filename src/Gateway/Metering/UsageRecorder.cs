@@ -20,8 +20,8 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     ILogger<UsageRecorder> logger)
     : BackgroundService
 {
-    private readonly Channel<UsageEvent> events = Channel.CreateUnbounded<UsageEvent>(
-        new UnboundedChannelOptions { SingleReader = true });
+    // Not SingleReader: that channel cannot count its backlog, which decides how the writer paces itself.
+    private readonly Channel<UsageEvent> events = Channel.CreateUnbounded<UsageEvent>();
 
     /// <summary>Queues an event; never blocks and never touches the database.</summary>
     public void Record(UsageEvent usage)
