@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace FrontierGateway.Gateway;
 
@@ -29,6 +30,7 @@ public static class GatewayServiceExtensions
 
         services.AddReverseProxy().LoadFromMemory(ProxyConfigUpdater.Routes, [ProxyConfigUpdater.Unrouted])
             .AddTransforms<UpstreamTransform>();
+        services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
         services.AddSingleton<ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<SnapshotStore>();

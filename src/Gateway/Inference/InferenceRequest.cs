@@ -80,11 +80,17 @@ internal sealed class InferenceRequest : IDisposable
         return tree = (JsonObject)JsonNode.Parse(upstream)!;
     }
 
+    /// <summary>
+    /// The body HttpClient sends upstream (see <see cref="UpstreamContentHandler"/>), set by <see cref="UpstreamStream"/>.
+    /// </summary>
+    public UpstreamContent? Upstream { get; private set; }
+
     /// <summary>The body for an upstream whose model is <paramref name="model"/>, <paramref name="modelJson"/> as JSON (see <see cref="UpstreamBody"/>).</summary>
     public MemoryStream UpstreamStream(string model, byte[] modelJson)
     {
         if (model == Slug && (!Stream || ClientAskedForUsage))
         {
+            Upstream = new UpstreamContent(Raw);
             return new MemoryStream(rented!, 0, Raw.Length, writable: false);
         }
         if (upstream is { } previous)
@@ -93,16 +99,22 @@ internal sealed class InferenceRequest : IDisposable
             ArrayPool<byte>.Shared.Return(previous);
         }
         (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, modelJson);
+        Upstream = new UpstreamContent(upstream.AsMemory(0, length));
         return new MemoryStream(upstream, 0, length, writable: false);
     }
 
     public void Dispose()
     {
-        foreach (var buffer in (ReadOnlySpan<byte[]?>)[rented, upstream])
+        // An upstream that answered before it read the whole body can leave HttpClient still sending it: those
+        // buffers are then left to the garbage collector rather than handed to another call while in use.
+        if (Upstream is { InFlight: false } or null)
         {
-            if (buffer is not null)
+            foreach (var buffer in (ReadOnlySpan<byte[]?>)[rented, upstream])
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
         rented = upstream = null;

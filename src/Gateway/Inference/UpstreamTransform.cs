@@ -32,10 +32,14 @@ internal sealed class UpstreamTransform : ITransformProvider
     {
         var http = transform.HttpContext;
         var proxied = http.Features.Get<IReverseProxyFeature>()?.ProxiedDestination;
-        if (http.Features.Get<InferenceRequest>() is not { Route: { } route } || proxied is null
+        if (http.Features.Get<InferenceRequest>() is not { Route: { } route } request || proxied is null
             || !route.Destinations.TryGetValue(proxied.DestinationId, out var target))
         {
             return ValueTask.CompletedTask;
+        }
+        if (request.Upstream is { } content)
+        {
+            transform.ProxyRequest.Options.Set(UpstreamContent.Option, content);
         }
         var headers = transform.ProxyRequest.Headers;
         headers.Authorization = null;

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace FrontierGateway.Gateway.Inference;
+
+/// <summary>
+/// The last handler before the socket: sends the gateway's <see cref="UpstreamContent"/> in place of YARP's
+/// streamed copy of the client's body. YARP refuses a content replaced by a transform, so the swap happens here;
+/// YARP's own content is then never started, which it handles as a body that was not sent.
+/// </summary>
+internal sealed class UpstreamContentHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Content is { } streamed && request.Options.TryGetValue(UpstreamContent.Option, out var content))
+        {
+            foreach (var (name, values) in streamed.Headers.NonValidated)
+            {
+                content.Headers.TryAddWithoutValidation(name, values);
+            }
+            request.Content = content;
+        }
+        return base.SendAsync(request, cancellationToken);
+    }
+}
+
+/// <summary>YARP's HttpClient for every cluster, with <see cref="UpstreamContentHandler"/> in front of the socket handler.</summary>
+internal sealed class UpstreamHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)
+{
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
+        new UpstreamContentHandler(base.WrapHandler(context, handler));
+}
