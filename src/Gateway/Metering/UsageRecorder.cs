@@ -20,8 +20,14 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     ILogger<UsageRecorder> logger)
     : BackgroundService
 {
-    // Not SingleReader: that channel cannot count its backlog, which decides how the writer paces itself.
-    private readonly Channel<UsageEvent> events = Channel.CreateUnbounded<UsageEvent>();
+    private readonly Channel<UsageEvent> events = Channel.CreateUnbounded<UsageEvent>(new() { SingleReader = true });
+    private readonly int batchSize = options.Value.UsageBatchSize;
+
+    /// <summary>Released when the queue reaches a full batch, so that the writer wakes once a batch, not once an event.</summary>
+    private readonly SemaphoreSlim batchFull = new(0);
+
+    /// <summary>Events queued and not yet taken by the writer: the backlog.</summary>
+    private int queued;
 
     /// <summary>Queues an event; never blocks and never touches the database.</summary>
     public void Record(UsageEvent usage)
@@ -29,6 +35,11 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         if (!events.Writer.TryWrite(usage))
         {
             LogDropped(logger, usage.IdempotencyKey);
+            return;
+        }
+        if (Interlocked.Increment(ref queued) == batchSize)
+        {
+            batchFull.Release();
         }
     }
 
@@ -51,45 +62,47 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         events.Writer.TryComplete();
+        batchFull.Release(); // a batch still filling is written now
         await base.StopAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<UsageEvent>();
+        var batch = new List<UsageEvent>(batchSize);
         var reader = events.Reader;
         // Ends only when the channel is completed and empty, so a graceful shutdown drains it.
-        while (await WaitAsync(reader, TimeSpan.FromSeconds(options.Value.CounterFlushSeconds)) is not false)
+        while (await WaitAsync(ct => reader.WaitToReadAsync(ct).AsTask(), TimeSpan.FromSeconds(options.Value.CounterFlushSeconds)) is not false)
         {
-            var deadline = time.GetUtcNow().AddMilliseconds(options.Value.UsageFlushMilliseconds);
-            while (batch.Count < options.Value.UsageBatchSize)
+            // The first event is in: the batch gets the flush interval to fill, unless it fills before.
+            if (Volatile.Read(ref queued) < batchSize)
             {
-                if (reader.TryRead(out var usage))
+                await WaitAsync(async ct =>
                 {
-                    batch.Add(usage);
-                }
-                else if (await WaitAsync(reader, deadline - time.GetUtcNow()) is not true)
-                {
-                    break;
-                }
+                    await batchFull.WaitAsync(ct);
+                    return true;
+                }, TimeSpan.FromMilliseconds(options.Value.UsageFlushMilliseconds));
             }
+            while (batch.Count < batchSize && reader.TryRead(out var usage))
+            {
+                batch.Add(usage);
+            }
+            Interlocked.Add(ref queued, -batch.Count);
             await WriteAsync(batch);
             batch.Clear();
         }
         await WriteAsync(batch);
     }
 
-    /// <summary>True when an event is ready, false when none will come again, null when the wait ran out.</summary>
-    private async Task<bool?> WaitAsync(ChannelReader<UsageEvent> reader, TimeSpan limit)
+    /// <summary>
+    /// Waits for <paramref name="wait"/> at most <paramref name="limit"/> (on the injected clock): its answer, or
+    /// null when the time ran out.
+    /// </summary>
+    private async Task<bool?> WaitAsync(Func<CancellationToken, Task<bool>> wait, TimeSpan limit)
     {
-        if (limit <= TimeSpan.Zero)
-        {
-            return null;
-        }
         using var timeout = new CancellationTokenSource(limit, time);
         try
         {
-            return await reader.WaitToReadAsync(timeout.Token);
+            return await wait(timeout.Token);
         }
         catch (OperationCanceledException)
         {
@@ -110,7 +123,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
             await using var db = await dbFactory.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
             // Polite only while caught up: with a full batch still waiting, writing fast is what keeps memory flat.
-            await UsageEventWriter.InsertAsync(db, batch, yieldBetweenRows: events.Reader.Count < options.Value.UsageBatchSize);
+            await UsageEventWriter.InsertAsync(db, batch, yieldBetweenRows: Volatile.Read(ref queued) < batchSize);
             await UsagePersistence.SaveDailyAsync(db, daily, time.GetUtcNow().UtcDateTime);
             await UsagePersistence.SaveLastUsedAsync(db, used);
             await db.SaveChangesAsync();
