@@ -5,8 +5,8 @@ namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
 /// Runs after load balancing has picked the destination: rewrites the request body for that target
-/// (its model name, usage asked for on streams). YARP forwards <c>HttpContext.Request</c>, so the body is
-/// replaced there.
+/// (its model name, usage asked for on streams). YARP forwards <c>HttpContext.Request</c>, so the body and its
+/// length are replaced there; HttpClient is then handed the same bytes whole (<see cref="UpstreamContentHandler"/>).
 /// </summary>
 internal sealed class UpstreamBodyMiddleware(RequestDelegate next)
 {

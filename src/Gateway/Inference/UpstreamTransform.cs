@@ -8,7 +8,8 @@ namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
 /// Per destination: the upstream credential replaces the customer's key. Compression is not asked for,
-/// so that the meter can read the response. (The body is rewritten before, by <see cref="UpstreamBodyMiddleware"/>.)
+/// so that the meter can read the response. (The body is rewritten before, by <see cref="UpstreamBodyMiddleware"/>;
+/// this hands it on to <see cref="UpstreamContentHandler"/> in the outgoing request's options.)
 /// </summary>
 internal sealed class UpstreamTransform : ITransformProvider
 {
