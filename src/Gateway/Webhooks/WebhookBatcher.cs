@@ -1,4 +1,5 @@
 using FrontierGateway.Data;
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -47,8 +48,7 @@ internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext
         {
             return 0;
         }
-        var events = await db.UsageEvents.Where(e => e.DeliveryId == null)
-            .OrderBy(e => e.Timestamp).ThenBy(e => e.IdempotencyKey).Take(options.Value.BatchSize).ToListAsync(ct);
+        var events = await Unbatched(db, options.Value.BatchSize).ToListAsync(ct);
         if (events.Count == 0)
         {
             return 0;
@@ -61,6 +61,10 @@ internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext
         queue.Wake();
         return events.Count;
     }
+
+    /// <summary>The oldest events not yet in a delivery, read in order from the index of just those.</summary>
+    internal static IQueryable<UsageEvent> Unbatched(FrontierDbContext db, int count) =>
+        db.UsageEvents.Where(e => e.DeliveryId == null).OrderBy(e => e.Timestamp).ThenBy(e => e.IdempotencyKey).Take(count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Batching usage events into a webhook delivery failed.")]
     private static partial void LogBatchFailed(ILogger logger, Exception e);

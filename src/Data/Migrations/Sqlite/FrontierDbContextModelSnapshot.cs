@@ -415,11 +415,15 @@ namespace FrontierGateway.Data.Migrations.Sqlite
 
                     b.HasKey("IdempotencyKey");
 
-                    b.HasIndex("DeliveryId");
+                    b.HasIndex("DeliveryId")
+                        .HasFilter("\"DeliveryId\" IS NOT NULL");
 
                     b.HasIndex("Timestamp");
 
                     b.HasIndex("GroupId", "Timestamp");
+
+                    b.HasIndex(new[] { "Timestamp", "IdempotencyKey" }, "IX_UsageEvents_Undelivered")
+                        .HasFilter("\"DeliveryId\" IS NULL");
 
                     b.ToTable("UsageEvents");
                 });
