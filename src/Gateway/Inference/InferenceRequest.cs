@@ -74,33 +74,31 @@ internal sealed class InferenceRequest : IDisposable
     }
 
     /// <summary>The body for the simulated model: what an upstream named like the slug would get, as a tree.</summary>
-    public JsonObject PrepareForSimulated()
-    {
-        using var upstream = UpstreamStream(Slug, JsonSerializer.SerializeToUtf8Bytes(Slug));
-        return tree = (JsonObject)JsonNode.Parse(upstream)!;
-    }
+    public JsonObject PrepareForSimulated() =>
+        tree = (JsonObject)JsonNode.Parse(PrepareUpstream(Slug, JsonSerializer.SerializeToUtf8Bytes(Slug)).Span)!;
 
-    /// <summary>
-    /// The body HttpClient sends upstream (see <see cref="UpstreamContentHandler"/>), set by <see cref="UpstreamStream"/>.
-    /// </summary>
+    /// <summary>The body HttpClient sends upstream (see <see cref="UpstreamContentHandler"/>), set by <see cref="PrepareUpstream"/>.</summary>
     public UpstreamContent? Upstream { get; private set; }
 
-    /// <summary>The body for an upstream whose model is <paramref name="model"/>, <paramref name="modelJson"/> as JSON (see <see cref="UpstreamBody"/>).</summary>
-    public MemoryStream UpstreamStream(string model, byte[] modelJson)
+    /// <summary>
+    /// Makes <see cref="Upstream"/> the body for an upstream whose model is <paramref name="model"/>,
+    /// <paramref name="modelJson"/> as JSON (see <see cref="UpstreamBody"/>), and answers its bytes.
+    /// </summary>
+    public ReadOnlyMemory<byte> PrepareUpstream(string model, byte[] modelJson)
     {
-        if (model == Slug && (!Stream || ClientAskedForUsage))
-        {
-            Upstream = new UpstreamContent(Raw);
-            return new MemoryStream(rented!, 0, Raw.Length, writable: false);
-        }
         if (upstream is { } previous)
         {
             upstream = null;
             ArrayPool<byte>.Shared.Return(previous);
         }
-        (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, modelJson);
-        Upstream = new UpstreamContent(upstream.AsMemory(0, length));
-        return new MemoryStream(upstream, 0, length, writable: false);
+        ReadOnlyMemory<byte> body = Raw;
+        if (model != Slug || (Stream && !ClientAskedForUsage))
+        {
+            (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, modelJson);
+            body = upstream.AsMemory(0, length);
+        }
+        Upstream = new UpstreamContent(body);
+        return body;
     }
 
     public void Dispose()

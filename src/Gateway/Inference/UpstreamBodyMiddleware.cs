@@ -5,8 +5,9 @@ namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
 /// Runs after load balancing has picked the destination: rewrites the request body for that target
-/// (its model name, usage asked for on streams). YARP forwards <c>HttpContext.Request</c>, so the body and its
-/// length are replaced there; HttpClient is then handed the same bytes whole (<see cref="UpstreamContentHandler"/>).
+/// (its model name, usage asked for on streams). HttpClient is handed those bytes whole (<see cref="UpstreamContentHandler"/>),
+/// in place of YARP's copy of <c>HttpContext.Request.Body</c>, which has been read already; the request's length
+/// and type are set to match, as YARP copies them into the outgoing headers.
 /// </summary>
 internal sealed class UpstreamBodyMiddleware(RequestDelegate next)
 {
@@ -16,9 +17,7 @@ internal sealed class UpstreamBodyMiddleware(RequestDelegate next)
         if (context.Features.Get<InferenceRequest>() is { Route: { } route } request && destinations is [var chosen]
             && route.Destinations.TryGetValue(chosen.DestinationId, out var target))
         {
-            var body = request.UpstreamStream(target.Model, target.ModelJson);
-            context.Request.Body = body;
-            context.Request.ContentLength = body.Length;
+            context.Request.ContentLength = request.PrepareUpstream(target.Model, target.ModelJson).Length;
             context.Request.ContentType = "application/json";
         }
         return next(context);

@@ -16,7 +16,11 @@ internal sealed class UpstreamContentHandler(HttpMessageHandler inner) : Delegat
         {
             foreach (var (name, values) in streamed.Headers.NonValidated)
             {
-                content.Headers.TryAddWithoutValidation(name, values);
+                // The length is the content's own (TryComputeLength), whatever the client's body was.
+                if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    content.Headers.TryAddWithoutValidation(name, values);
+                }
             }
             request.Content = content;
         }

@@ -33,13 +33,12 @@ public sealed class UpstreamContentHandlerTests
     }
 
     [Fact]
-    public async Task WithTheOption_SendsTheGatewaysBody_WithTheStreamedContentsHeaders()
+    public async Task WithTheOption_SendsTheGatewaysBody_WithTheStreamedContentsHeadersButItsOwnLength()
     {
         var capture = new Capture();
         using var invoker = new HttpMessageInvoker(new UpstreamContentHandler(capture));
         var body = Encoding.UTF8.GetBytes("""{"model":"m"}""");
-        var request = Request();
-        request.Content!.Headers.ContentLength = body.Length;
+        var request = Request(); // its streamed content says 8 bytes
         request.Options.Set(UpstreamContent.Option, new UpstreamContent(body));
 
         await invoker.SendAsync(request, CancellationToken.None);
