@@ -75,30 +75,37 @@ internal sealed class InferenceRequest : IDisposable
 
     /// <summary>The body for the simulated model: what an upstream named like the slug would get, as a tree.</summary>
     public JsonObject PrepareForSimulated() =>
-        tree = (JsonObject)JsonNode.Parse(PrepareUpstream(Slug, JsonSerializer.SerializeToUtf8Bytes(Slug)).Span)!;
+        tree = (JsonObject)JsonNode.Parse(Splice(Slug, JsonSerializer.SerializeToUtf8Bytes(Slug)).Span)!;
 
-    /// <summary>The body HttpClient sends upstream (see <see cref="UpstreamContentHandler"/>), set by <see cref="PrepareUpstream"/>.</summary>
+    /// <summary>The upstream the proxy sends this call to, set by <see cref="PrepareUpstream"/>.</summary>
+    public RouteTarget? Target { get; private set; }
+
+    /// <summary>The body HttpClient sends <see cref="Target"/> (see <see cref="UpstreamContentHandler"/>).</summary>
     public UpstreamContent? Upstream { get; private set; }
 
-    /// <summary>
-    /// Makes <see cref="Upstream"/> the body for an upstream whose model is <paramref name="model"/>,
-    /// <paramref name="modelJson"/> as JSON (see <see cref="UpstreamBody"/>), and answers its bytes.
-    /// </summary>
-    public ReadOnlyMemory<byte> PrepareUpstream(string model, byte[] modelJson)
+    /// <summary>Makes <see cref="Upstream"/> the body for <paramref name="target"/> and answers its length.</summary>
+    public int PrepareUpstream(RouteTarget target)
     {
+        Target = target;
+        var body = Splice(target.Model, target.ModelJson);
+        Upstream = new UpstreamContent(body);
+        return body.Length;
+    }
+
+    /// <summary>The body with <paramref name="model"/> (<paramref name="modelJson"/> as JSON) as its model (see <see cref="UpstreamBody"/>).</summary>
+    private ReadOnlyMemory<byte> Splice(string model, byte[] modelJson)
+    {
+        if (model == Slug && (!Stream || ClientAskedForUsage))
+        {
+            return Raw;
+        }
         if (upstream is { } previous)
         {
             upstream = null;
             ArrayPool<byte>.Shared.Return(previous);
         }
-        ReadOnlyMemory<byte> body = Raw;
-        if (model != Slug || (Stream && !ClientAskedForUsage))
-        {
-            (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, modelJson);
-            body = upstream.AsMemory(0, length);
-        }
-        Upstream = new UpstreamContent(body);
-        return body;
+        (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, modelJson);
+        return upstream.AsMemory(0, length);
     }
 
     public void Dispose()

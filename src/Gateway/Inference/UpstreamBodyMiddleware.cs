@@ -17,7 +17,7 @@ internal sealed class UpstreamBodyMiddleware(RequestDelegate next)
         if (context.Features.Get<InferenceRequest>() is { Route: { } route } request && destinations is [var chosen]
             && route.Destinations.TryGetValue(chosen.DestinationId, out var target))
         {
-            context.Request.ContentLength = request.PrepareUpstream(target.Model, target.ModelJson).Length;
+            context.Request.ContentLength = request.PrepareUpstream(target);
             context.Request.ContentType = "application/json";
         }
         return next(context);

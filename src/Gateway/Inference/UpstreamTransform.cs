@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using FrontierGateway.Data.Entities;
-using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -8,8 +7,9 @@ namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
 /// Per destination: the upstream credential replaces the customer's key. Compression is not asked for,
-/// so that the meter can read the response. (The body is rewritten before, by <see cref="UpstreamBodyMiddleware"/>;
-/// this hands it on to <see cref="UpstreamContentHandler"/> in the outgoing request's options.)
+/// so that the meter can read the response. (The target and its body are chosen before, by
+/// <see cref="UpstreamBodyMiddleware"/>; this hands the body on to <see cref="UpstreamContentHandler"/> in the
+/// outgoing request's options.)
 /// </summary>
 internal sealed class UpstreamTransform : ITransformProvider
 {
@@ -31,25 +31,19 @@ internal sealed class UpstreamTransform : ITransformProvider
 
     private static ValueTask Rewrite(RequestTransformContext transform)
     {
-        var http = transform.HttpContext;
-        var proxied = http.Features.Get<IReverseProxyFeature>()?.ProxiedDestination;
-        if (http.Features.Get<InferenceRequest>() is not { Route: { } route } request || proxied is null
-            || !route.Destinations.TryGetValue(proxied.DestinationId, out var target))
-        {
-            return ValueTask.CompletedTask;
-        }
-        if (request.Upstream is { } content)
-        {
-            transform.ProxyRequest.Options.Set(UpstreamContent.Option, content);
-        }
+        // Whatever else happens, the customer's key never goes upstream.
         var headers = transform.ProxyRequest.Headers;
         headers.Authorization = null;
         headers.Remove("api-key");
         headers.AcceptEncoding.Clear();
-        if (target.Secret is { } secret)
+        if (transform.HttpContext.Features.Get<InferenceRequest>() is { Target: { } target, Upstream: { } content })
         {
-            headers.Authorization = new AuthenticationHeaderValue(
-                target.Provider == ProviderKind.Baseten ? "Api-Key" : "Bearer", secret);
+            transform.ProxyRequest.Options.Set(UpstreamContent.Option, content);
+            if (target.Secret is { } secret)
+            {
+                headers.Authorization = new AuthenticationHeaderValue(
+                    target.Provider == ProviderKind.Baseten ? "Api-Key" : "Bearer", secret);
+            }
         }
         return ValueTask.CompletedTask;
     }

@@ -96,8 +96,10 @@ public sealed class OpenAISdkTests(GatewayFactory factory) : IClassFixture<Gatew
             $$"""[{"slug":"{{InferenceHelpers.SimulatedSlug}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":1}]}]""");
         var sdk = Sdk(key);
 
+        // The last character changed (a key that already ended in "x" made this test pass a valid key, 1 run in 62).
+        var wrongKey = key[..^1] + (key[^1] == 'x' ? 'y' : 'x');
         var unauthorized = await Assert.ThrowsAsync<ClientResultException>(() =>
-            Sdk(key[..^1] + "x").GetChatClient(InferenceHelpers.SimulatedSlug).CompleteChatAsync([new UserChatMessage("hi")]));
+            Sdk(wrongKey).GetChatClient(InferenceHelpers.SimulatedSlug).CompleteChatAsync([new UserChatMessage("hi")]));
         var notFound = await Assert.ThrowsAsync<ClientResultException>(() =>
             sdk.GetChatClient("acme/unknown").CompleteChatAsync([new UserChatMessage("hi")]));
         await sdk.GetChatClient(InferenceHelpers.SimulatedSlug).CompleteChatAsync([new UserChatMessage("hi")]);

@@ -60,6 +60,9 @@ public sealed class UpstreamRequestTests : IAsyncLifetime
         }
 
         Assert.Equal(5, received.Count);
+        // This target has no credential of its own: the customer's key must not take its place.
+        Assert.All(received, r => Assert.DoesNotContain("authorization:",
+            Encoding.ASCII.GetString(r.Request, 0, r.HeaderLength).ToLowerInvariant()));
         var body = JsonNode.Parse(received[^1].Request.AsSpan(received[^1].HeaderLength))!;
         Assert.Equal("raw-model", (string?)body["model"]);
         Assert.Equal("hello 4", (string?)body["messages"]![0]!["content"]);
