@@ -20,8 +20,12 @@ public sealed class DataOptions
         {
             return ConnectionString;
         }
-        var folder = Path.GetFullPath(Path.Combine(string.IsNullOrEmpty(Root) ? contentRoot : Root, Folder));
+        var folder = ResolveFolder(contentRoot);
         Directory.CreateDirectory(folder);
         return $"Data Source={Path.Combine(folder, "frontier.db")};Cache=Shared;Pooling=True";
     }
+
+    /// <summary>The full path of <see cref="Folder"/> (or of <paramref name="path"/>, taken like it).</summary>
+    public string ResolveFolder(string contentRoot, string? path = null) =>
+        Path.GetFullPath(Path.Combine(string.IsNullOrEmpty(Root) ? contentRoot : Root, path ?? Folder));
 }

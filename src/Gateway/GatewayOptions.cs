@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Gateway;
@@ -18,6 +19,15 @@ public sealed class GatewayOptions
 
     /// <summary>How often daily counters and keys' last use are written to the database.</summary>
     public int CounterFlushSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// The folder of the usage journal (crash insurance for usage events); relative paths are taken like
+    /// <c>Data:Folder</c>. Default: <c>journal</c> inside the data folder. One host per folder.
+    /// </summary>
+    public string? JournalFolder { get; set; }
+
+    public string ResolveJournalFolder(DataOptions data, string contentRoot) =>
+        data.ResolveFolder(contentRoot, JournalFolder ?? Path.Combine(data.Folder, "journal"));
 }
 
 internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>

@@ -4,11 +4,13 @@ using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Management;
 using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Metering.Journal;
 using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -37,6 +39,10 @@ public static class GatewayServiceExtensions
         services.AddSingleton<ICounterStore, InMemoryCounterStore>();
         services.AddSingleton<IDailyUsageSource, CounterDailyUsageSource>();
         services.AddSingleton<KeyActivity>();
+        services.AddSingleton(sp => new UsageJournal(
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ResolveJournalFolder(
+                sp.GetRequiredService<IOptions<DataOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+            sp.GetRequiredService<ILogger<UsageJournal>>()));
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<LiveUsage>();
         services.AddSimulatedModel();

@@ -17,6 +17,11 @@ public sealed class UsageEvent
     public long CachedInputTokens { get; set; }
     /// <summary>True when the gateway counted the tokens itself (no usage from the upstream).</summary>
     public bool Estimated { get; set; }
+    /// <summary>
+    /// True when the host died during the call: the event was rebuilt from the journal's admission line, with the
+    /// prompt estimated from the body's size and no output (see README, "What survives a crash").
+    /// </summary>
+    public bool Interrupted { get; set; }
     /// <summary>The webhook delivery that carries this event; null until it is batched.</summary>
     public string? DeliveryId { get; set; }
 }

@@ -19,8 +19,16 @@ public sealed record BillingEvent(
     [property: JsonPropertyName("modelSlug")] string ModelSlug,
     [property: JsonPropertyName("externalEntityId")] string ExternalEntityId,
     [property: JsonPropertyName("apiKeyPrefix")] string ApiKeyPrefix,
-    [property: JsonPropertyName("tokens")] BillingTokens Tokens)
+    [property: JsonPropertyName("tokens")] BillingTokens Tokens,
+    [property: JsonPropertyName("usageSource")] string UsageSource,
+    [property: JsonPropertyName("interrupted")] bool Interrupted)
 {
+    /// <summary>The counts came from the upstream's <c>usage</c>.</summary>
+    public const string ProviderSource = "PROVIDER";
+
+    /// <summary>The gateway counted the tokens itself (no usage came, the client left, or the host died).</summary>
+    public const string EstimatedSource = "ESTIMATED";
+
     public static BillingEvent From(UsageEvent e) => new(
         e.IdempotencyKey,
         Rfc3339(e.Timestamp),
@@ -29,7 +37,9 @@ public sealed record BillingEvent(
         e.ModelSlug,
         e.ExternalEntityId,
         e.ApiKeyPrefix,
-        new BillingTokens(e.InputTokens, e.OutputTokens, e.CachedInputTokens));
+        new BillingTokens(e.InputTokens, e.OutputTokens, e.CachedInputTokens),
+        e.Estimated ? EstimatedSource : ProviderSource,
+        e.Interrupted);
 
     /// <summary>RFC 3339 in UTC with milliseconds: <c>2026-05-13T12:00:00.123Z</c>.</summary>
     public static string Rfc3339(DateTime utc) =>

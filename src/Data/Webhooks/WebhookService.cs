@@ -171,7 +171,7 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
         }
         var now = time.GetUtcNow().UtcDateTime;
         var sample = new BillingEvent(Ids.NewUlid(), BillingEvent.Rfc3339(now), "req_test", null, "test/model",
-            "test-customer", "test0000000000ab", new BillingTokens(1, 1, 0));
+            "test-customer", "test0000000000ab", new BillingTokens(1, 1, 0), BillingEvent.ProviderSource, false);
         var row = NewDelivery(BillingEvent.Payload([sample]), 1, now);
         row.IsTest = true;
         db.WebhookDeliveries.Add(row);

@@ -2,6 +2,7 @@ using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Metering.Journal;
 using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// model) with a meter on the response, then debits the tokens and records the usage event.
 /// </summary>
 internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore snapshots, ICounterStore counters,
-    UsageRecorder recorder, LiveUsage live, KeyActivity activity, SimulatedModel simulated, TokenCounter tokens,
+    UsageRecorder recorder, UsageJournal journal, LiveUsage live, KeyActivity activity, SimulatedModel simulated, TokenCounter tokens,
     IProxyStateLookup proxyState, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -53,13 +54,36 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
         var requestId = "req_" + Ids.NewUlid().ToLowerInvariant();
         context.Response.Headers["x-request-id"] = requestId;
         var admitted = time.GetTimestamp();
-        var metered = await ForwardAndMeterAsync(context, request, caller, policy, requestId);
+        var usage = Provisional(request, caller, requestId, now);
+        var admittedIn = journal.Admit(usage);
+        var metered = await ForwardAndMeterAsync(context, request, policy, usage, admittedIn);
         live.RecordCall(caller.Group.Id, request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
     }
 
-    /// <summary>Answers the tokens metered: 0 when the call failed.</summary>
-    private async Task<long> ForwardAndMeterAsync(HttpContext context, InferenceRequest request, Caller caller,
-        SlugPolicy policy, string requestId)
+    /// <summary>
+    /// The call's event as far as it is known at admission: what the journal keeps if the host dies during the call,
+    /// with the prompt estimated at four bytes of body a token (OpenAI's rule of thumb) and no output.
+    /// </summary>
+    private static UsageEvent Provisional(InferenceRequest request, Caller caller, string requestId, DateTime now) => new()
+    {
+        IdempotencyKey = Ids.NewUlid(),
+        Timestamp = now,
+        RequestId = requestId,
+        RequestMetadata = request.Fields.Metadata,
+        ModelSlug = request.Slug,
+        GroupId = caller.Group.Id,
+        ExternalEntityId = caller.Group.ExternalEntityId,
+        ApiKeyPrefix = caller.Key.Prefix,
+        InputTokens = (request.Raw.Length + 3) / 4,
+        Estimated = true,
+    };
+
+    /// <summary>
+    /// Answers the tokens metered: 0 when the call failed. The call ends in the journal, as its event or as void,
+    /// before the response's held-back last bytes are released to the client.
+    /// </summary>
+    private async Task<long> ForwardAndMeterAsync(HttpContext context, InferenceRequest request, SlugPolicy policy,
+        UsageEvent usage, JournalSegment admittedIn)
     {
         var route = request.Route!;
         var original = context.Response.Body;
@@ -84,60 +108,70 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
                 context.Response.Body = original;
                 await OpenAIError.WriteAsync(context, 502, "The model's upstream is not configured yet.",
                     "upstream_error", "upstream_unreachable");
+                journal.Void(admittedIn, usage);
                 return 0;
             }
-            await meter.CompleteAsync(CancellationToken.None);
+            meter.Complete();
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
             // The client left: what reached it is still metered below.
         }
+        catch
+        {
+            journal.Void(admittedIn, usage);
+            throw;
+        }
         finally
         {
             context.Response.Body = original;
         }
-        if (await UpstreamFailedAsync(context) || context.Response.StatusCode is < 200 or >= 300 || meter.BytesWritten == 0)
+        var failure = UpstreamFailure(context);
+        if (failure is not null || context.Response.StatusCode is < 200 or >= 300 || meter.BytesWritten == 0)
         {
+            journal.Void(admittedIn, usage);
+            await (failure is { } error ? UpstreamErrorAsync(context, error) : ReleaseAsync(meter, context));
             return 0;
         }
-        var usage = meter.Usage ?? new TokenUsage(tokens.CountPrompt(request.Operation, request.Body),
+        var counted = meter.Usage ?? new TokenUsage(tokens.CountPrompt(request.Operation, request.Body),
             tokens.Count(meter.DeliveredText), 0);
-        var end = time.GetUtcNow().UtcDateTime;
-        counters.AddTokens(policy, usage.Total, end);
-        recorder.Record(new UsageEvent
-        {
-            IdempotencyKey = Ids.NewUlid(),
-            Timestamp = end,
-            RequestId = requestId,
-            RequestMetadata = request.Fields.Metadata,
-            ModelSlug = request.Slug,
-            GroupId = caller.Group.Id,
-            ExternalEntityId = caller.Group.ExternalEntityId,
-            ApiKeyPrefix = caller.Key.Prefix,
-            InputTokens = usage.Input,
-            OutputTokens = usage.Output,
-            CachedInputTokens = usage.Cached,
-            Estimated = meter.Usage is null,
-        });
-        return usage.Total;
+        usage.Timestamp = time.GetUtcNow().UtcDateTime;
+        (usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens) = (counted.Input, counted.Output, counted.Cached);
+        usage.Estimated = meter.Usage is null;
+        journal.Complete(usage);
+        await ReleaseAsync(meter, context);
+        counters.AddTokens(policy, counted.Total, usage.Timestamp);
+        recorder.Record(usage, admittedIn);
+        return counted.Total;
     }
 
-    /// <summary>Answers a proxy failure that happened before the response started: 504 on timeout, else 502.</summary>
-    private static async Task<bool> UpstreamFailedAsync(HttpContext context)
+    private static async Task ReleaseAsync(MeteringStream meter, HttpContext context)
     {
-        if (context.GetForwarderErrorFeature() is not { } failure || context.Response.HasStarted)
+        try
         {
-            return false;
+            await meter.ReleaseAsync(CancellationToken.None);
         }
-        var timedOut = failure.Error == ForwarderError.RequestTimedOut;
-        var clientGone = failure.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient;
-        if (!clientGone)
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
-            await OpenAIError.WriteAsync(context, timedOut ? 504 : 502,
-                timedOut ? "The upstream model did not answer in time." : "The upstream model could not be reached.",
-                "upstream_error", timedOut ? "upstream_timeout" : "upstream_unreachable");
+            // The client left before the last bytes: the call is metered all the same, as what reached it.
         }
-        return true;
+    }
+
+    /// <summary>A proxy failure that happened before the response started, if there was one.</summary>
+    private static ForwarderError? UpstreamFailure(HttpContext context) =>
+        context.GetForwarderErrorFeature() is { } failure && !context.Response.HasStarted ? failure.Error : null;
+
+    /// <summary>Answers a failure before the response started: 504 on timeout, else 502; nothing when the client left.</summary>
+    private static Task UpstreamErrorAsync(HttpContext context, ForwarderError error)
+    {
+        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient)
+        {
+            return Task.CompletedTask;
+        }
+        var timedOut = error == ForwarderError.RequestTimedOut;
+        return OpenAIError.WriteAsync(context, timedOut ? 504 : 502,
+            timedOut ? "The upstream model did not answer in time." : "The upstream model could not be reached.",
+            "upstream_error", timedOut ? "upstream_timeout" : "upstream_unreachable");
     }
 
     private static InferenceOperation OperationOf(PathString path) =>

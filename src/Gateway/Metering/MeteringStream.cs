@@ -8,6 +8,9 @@ namespace FrontierGateway.Gateway.Metering;
 /// A JSON body goes straight through and a copy is parsed at the end. A server-sent event stream is passed
 /// on event by event, each flushed at once, so nothing waits for more than its own event; the usage-only
 /// chunk is held back from a client that did not ask for usage.
+/// The response's last bytes are held until <see cref="ReleaseAsync"/>, so that the call's event is journaled
+/// before the client can see a complete response: a JSON body's last write, a stream's <c>data: [DONE]</c> event
+/// and anything unterminated after it. A chunked response also ends only when the request does, after both.
 /// </summary>
 internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, bool hideUsageChunk) : Stream
 {
@@ -15,6 +18,8 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
 
     // A JSON body's copy, or a stream's unfinished event.
     private readonly PooledBuffer buffer = new();
+    // The last bytes, written by ReleaseAsync.
+    private readonly PooledBuffer held = new();
     private bool? eventStream;
     private bool overflow;
     private StringBuilder? delivered;
@@ -36,7 +41,12 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         if (eventStream == false)
         {
             Capture(data.Span);
-            await inner.WriteAsync(data, ct);
+            if (held.Count > 0)
+            {
+                await inner.WriteAsync(held.Written, ct);
+                held.Discard(held.Count);
+            }
+            held.Append(data.Span);
             return;
         }
         buffer.Append(data.Span);
@@ -46,7 +56,15 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         {
             var segment = buffer.Written.Slice(consumed, length);
             consumed += length;
-            if (Inspect(segment))
+            if (!Inspect(segment))
+            {
+                continue;
+            }
+            if (held.Count > 0 || IsDone(segment.Span))
+            {
+                held.Append(segment.Span);
+            }
+            else
             {
                 await inner.WriteAsync(segment, ct);
                 wrote = true;
@@ -59,15 +77,15 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         }
     }
 
-    /// <summary>Sends what is left of an unterminated event and reads the usage of a JSON body.</summary>
-    public async Task CompleteAsync(CancellationToken ct)
+    /// <summary>Holds what is left of an unterminated event and reads the usage of a JSON body.</summary>
+    public void Complete()
     {
         if (eventStream == true && buffer.Count > 0)
         {
             var rest = buffer.Written;
             if (Inspect(rest))
             {
-                await inner.WriteAsync(rest, ct);
+                held.Append(rest.Span);
             }
             buffer.Discard(buffer.Count);
         }
@@ -88,6 +106,19 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
             }
         }
     }
+
+    /// <summary>Sends the bytes held back: the response is complete for the client once they are out.</summary>
+    public async Task ReleaseAsync(CancellationToken ct)
+    {
+        if (held.Count > 0)
+        {
+            await inner.WriteAsync(held.Written, ct);
+            held.Discard(held.Count);
+        }
+    }
+
+    private static bool IsDone(ReadOnlySpan<byte> sse) =>
+        sse.StartsWith("data:"u8) && sse[5..].Trim(" \t\r\n"u8).SequenceEqual("[DONE]"u8);
 
     /// <summary>Reads one event; false when it must not reach the client.</summary>
     private bool Inspect(ReadOnlyMemory<byte> sse)
@@ -145,6 +176,7 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         if (disposing)
         {
             buffer.Dispose();
+            held.Dispose();
         }
         base.Dispose(disposing);
     }

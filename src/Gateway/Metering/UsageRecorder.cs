@@ -4,6 +4,7 @@ using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Usage;
 using FrontierGateway.Gateway.Limits;
+using FrontierGateway.Gateway.Metering.Journal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,14 +14,16 @@ namespace FrontierGateway.Gateway.Metering;
 
 /// <summary>
 /// Writes usage events behind the request path, in batches, together with the daily counters and keys'
-/// last use. On a graceful shutdown it drains everything it was given before the host stops.
+/// last use. On a graceful shutdown it drains everything it was given before the host stops. Every event is in
+/// the <see cref="UsageJournal"/> before its call was answered; a batch in the database releases its lines, and
+/// at start-up whatever a killed process left in the journal is replayed first.
 /// </summary>
 internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext> dbFactory, ICounterStore counters,
-    KeyActivity activity, TokenCounter tokens, IOptions<GatewayOptions> options, TimeProvider time,
+    KeyActivity activity, TokenCounter tokens, UsageJournal journal, IOptions<GatewayOptions> options, TimeProvider time,
     ILogger<UsageRecorder> logger)
     : BackgroundService
 {
-    private readonly Channel<UsageEvent> events = Channel.CreateUnbounded<UsageEvent>(new() { SingleReader = true });
+    private readonly Channel<Journaled> events = Channel.CreateUnbounded<Journaled>(new() { SingleReader = true });
     private readonly int batchSize = options.Value.UsageBatchSize;
 
     /// <summary>Released when the queue reaches a full batch, so that the writer wakes once a batch, not once an event.</summary>
@@ -29,10 +32,10 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     /// <summary>Events queued and not yet taken by the writer: the backlog.</summary>
     private int queued;
 
-    /// <summary>Queues an event; never blocks and never touches the database.</summary>
-    public void Record(UsageEvent usage)
+    /// <summary>Queues an event journaled in <paramref name="admittedIn"/>; never blocks and never touches the database.</summary>
+    public void Record(UsageEvent usage, JournalSegment admittedIn)
     {
-        if (!events.Writer.TryWrite(usage))
+        if (!events.Writer.TryWrite(new Journaled(usage, admittedIn)))
         {
             LogDropped(logger, usage.IdempotencyKey);
             return;
@@ -45,8 +48,16 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Today's counters come back from the database so that daily limits survive a restart.
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // First what a killed process left: its events, and the daily counters raised to them.
+        var left = journal.Open();
+        var replayed = await JournalReplay.ReplayAsync(db, left, time.GetUtcNow().UtcDateTime, cancellationToken);
+        UsageJournal.Delete(left);
+        if (replayed.Count > 0)
+        {
+            LogReplayed(logger, replayed.Count, replayed.Count(e => e.Interrupted), left.Count);
+        }
+        // Today's counters come back from the database so that daily limits survive a restart.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var rows = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today).ToListAsync(cancellationToken);
         counters.LoadDaily(rows.Select(r => KeyValuePair.Create(new DailyKey(r.GroupId, r.Slug, r.Type, r.Day), r.Value)));
@@ -68,7 +79,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<UsageEvent>(batchSize);
+        var batch = new List<Journaled>(batchSize);
         var reader = events.Reader;
         // Ends only when the channel is completed and empty, so a graceful shutdown drains it.
         while (await WaitAsync(ct => reader.WaitToReadAsync(ct).AsTask(), TimeSpan.FromSeconds(options.Value.CounterFlushSeconds)) is not false)
@@ -110,7 +121,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         }
     }
 
-    private async Task WriteAsync(List<UsageEvent> batch)
+    private async Task WriteAsync(List<Journaled> batch)
     {
         var daily = counters.TakeChangedDaily();
         var used = activity.Take();
@@ -123,7 +134,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
             await using var db = await dbFactory.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
             // Polite only while caught up: with a full batch still waiting, writing fast is what keeps memory flat.
-            await UsageEventWriter.InsertAsync(db, batch, yieldBetweenRows: Volatile.Read(ref queued) < batchSize);
+            await UsageEventWriter.InsertAsync(db, batch.ConvertAll(j => j.Event), yieldBetweenRows: Volatile.Read(ref queued) < batchSize);
             await UsagePersistence.SaveDailyAsync(db, daily, time.GetUtcNow().UtcDateTime);
             await UsagePersistence.SaveLastUsedAsync(db, used);
             await db.SaveChangesAsync();
@@ -131,13 +142,25 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         }
         catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException)
         {
+            // The events stay in the journal (not released): the next start-up stores them.
             LogWriteFailed(logger, e, batch.Count);
+            return;
+        }
+        foreach (var written in batch)
+        {
+            journal.Release(written.AdmittedIn);
         }
     }
+
+    private readonly record struct Journaled(UsageEvent Event, JournalSegment AdmittedIn);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Usage event {Key} could not be queued.")]
     private static partial void LogDropped(ILogger logger, string key);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} usage events failed.")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Stored {Count} usage events from the journal of a host that did not stop cleanly ({Interrupted} cut off by it; {Segments} segments).")]
+    private static partial void LogReplayed(ILogger logger, int count, int interrupted, int segments);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} usage events failed; they stay in the journal until the next start.")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, int count);
 }

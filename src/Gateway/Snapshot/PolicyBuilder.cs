@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
+using FrontierGateway.Data.Usage;
 
 namespace FrontierGateway.Gateway.Snapshot;
 
@@ -12,8 +13,7 @@ internal static class PolicyBuilder
     {
         var group = chain[0];
         var cascading = group.Enforcement == LimitEnforcement.Cascading;
-        // INDEPENDENT meters each group alone; CASCADING adds every call to every ancestor's pool too.
-        string[] dailyGroups = cascading ? [.. chain.Select(g => g.Id)] : [group.Id];
+        var dailyGroups = DailyCounters.GroupsOf(chain);
         var models = EffectiveModels.Compute(chain);
         var slugs = models.ToFrozenDictionary(m => m.Slug, m => new SlugPolicy(m.Slug,
             [.. m.Limits.Select(l => new LimitRule(l.Type, l.Unit, l.Threshold, l.SourceGroupId,

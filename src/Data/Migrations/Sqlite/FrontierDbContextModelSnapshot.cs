@@ -394,6 +394,9 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                     b.Property<long>("InputTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Interrupted")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ModelSlug")
                         .IsRequired()
                         .HasMaxLength(255)

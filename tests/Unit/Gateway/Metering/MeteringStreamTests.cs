@@ -55,6 +55,38 @@ public sealed class MeteringStreamTests
         Assert.Equal("Hi there", estimated.DeliveredText);
     }
 
+    [Fact]
+    public async Task JsonBody_LastWrite_IsHeldUntilRelease()
+    {
+        var sink = new MemoryStream();
+        using var sut = new MeteringStream(sink, () => false, hideUsageChunk: false);
+
+        await sut.WriteAsync("{\"usage\":"u8.ToArray());
+        await sut.WriteAsync("{\"prompt_tokens\":1,\"completion_tokens\":2}}"u8.ToArray());
+        sut.Complete();
+
+        // The client has all but the last write: it cannot see a complete body before the event is journaled.
+        Assert.Equal("{\"usage\":", Encoding.UTF8.GetString(sink.ToArray()));
+        Assert.Equal(new TokenUsage(1, 2, 0), sut.Usage);
+        await sut.ReleaseAsync(CancellationToken.None);
+        Assert.Equal("{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}", Encoding.UTF8.GetString(sink.ToArray()));
+    }
+
+    [Fact]
+    public async Task EventStream_DoneEvent_IsHeldUntilRelease_WhileEarlierEventsGoAtOnce()
+    {
+        var sink = new MemoryStream();
+        using var sut = new MeteringStream(sink, () => true, hideUsageChunk: false);
+
+        await sut.WriteAsync(Encoding.UTF8.GetBytes($"{Chunk}\n\n{Usage}\n\n"));
+        await sut.WriteAsync("data: [DONE]\n\n"u8.ToArray());
+        sut.Complete();
+
+        Assert.Equal($"{Chunk}\n\n{Usage}\n\n", Encoding.UTF8.GetString(sink.ToArray()));
+        await sut.ReleaseAsync(CancellationToken.None);
+        Assert.EndsWith("data: [DONE]\n\n", Encoding.UTF8.GetString(sink.ToArray()));
+    }
+
     private static async Task<(string Client, MeteringStream Meter)> MeterAsync(string body, bool eventStream, bool hideUsage, int pieces)
     {
         var sink = new MemoryStream();
@@ -65,7 +97,8 @@ public sealed class MeteringStreamTests
         {
             await meter.WriteAsync(bytes.AsMemory(at, Math.Min(size, bytes.Length - at)));
         }
-        await meter.CompleteAsync(CancellationToken.None);
+        meter.Complete();
+        await meter.ReleaseAsync(CancellationToken.None);
         Assert.Equal(bytes.Length, meter.BytesWritten);
         return (Encoding.UTF8.GetString(sink.ToArray()), meter);
     }

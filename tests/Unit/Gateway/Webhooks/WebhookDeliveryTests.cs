@@ -68,7 +68,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.All(receiver.Attempts, a => Assert.True(Guid.TryParse(a.RequestId, out _)));
         var sample = receiver.Events.Values.First();
         Assert.Equal(["idempotencyKey", "timestamp", "requestId", "requestMetadata", "modelSlug", "externalEntityId",
-            "apiKeyPrefix", "tokens"], sample.Select(p => p.Key));
+            "apiKeyPrefix", "tokens", "usageSource", "interrupted"], sample.Select(p => p.Key));
+        Assert.Equal(("PROVIDER", false), (sample["usageSource"]!.GetValue<string>(), sample["interrupted"]!.GetValue<bool>()));
         Assert.Equal(("hook-all", key[..16], "your-org/your-model"), (sample["externalEntityId"]!.GetValue<string>(),
             sample["apiKeyPrefix"]!.GetValue<string>(), sample["modelSlug"]!.GetValue<string>()));
         Assert.True(sample["tokens"]!["outputTokens"]!.GetValue<long>() > 0);

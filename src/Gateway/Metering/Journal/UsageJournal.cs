@@ -1,0 +1,200 @@
+using FrontierGateway.Data.Entities;
+using Microsoft.Extensions.Logging;
+
+namespace FrontierGateway.Gateway.Metering.Journal;
+
+/// <summary>
+/// An append-only record of every admitted call, so that no call answered to a client is lost with the process.
+/// A call writes a line when it is admitted and one when it ends (its event, or a void), the second before the
+/// response's last bytes leave (<see cref="MeteringStream"/> holds them back). Lines go to the page cache with one
+/// positional write each and are not fsynced: the page cache outlives the process, not the machine. A segment is
+/// deleted once every call admitted into it has its event in the database and every older segment is gone; what
+/// is left at start-up is replayed (<see cref="JournalReplay"/>).
+/// </summary>
+internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> logger) : IDisposable
+{
+    private const string Extension = ".journal";
+
+    private readonly Lock gate = new();
+    private readonly Queue<JournalSegment> segments = new();
+    private JournalSegment? current;
+    private FileStream? lockFile;
+    private long nextNumber;
+
+    public string Folder => folder;
+
+    /// <summary>A segment is sealed and a new one started past this size.</summary>
+    internal long SegmentBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary>A segment with nothing pending is replaced (and deleted) once it is this large.</summary>
+    internal long TrimBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Takes the folder for this process and answers the segments a previous process left, oldest first, for
+    /// replay. They stay on disk until <see cref="Delete"/>.
+    /// </summary>
+    public IReadOnlyList<string> Open()
+    {
+        Directory.CreateDirectory(folder);
+        try
+        {
+            lockFile = new FileStream(Path.Combine(folder, "journal.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException(
+                $"The usage journal folder '{folder}' is in use by another host; give each host its own (Gateway:JournalFolder).", e);
+        }
+        var left = Directory.GetFiles(folder, "*" + Extension).Order(StringComparer.Ordinal).ToList();
+        nextNumber = left.Count == 0 ? 1 : long.Parse(Path.GetFileNameWithoutExtension(left[^1])) + 1;
+        lock (gate)
+        {
+            Rotate();
+        }
+        return left;
+    }
+
+    public static void Delete(IEnumerable<string> files)
+    {
+        foreach (var file in files)
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Records an admitted call; answers the segment that holds it until <see cref="Release"/>.</summary>
+    public JournalSegment Admit(UsageEvent provisional)
+    {
+        var line = new JournalRecord(JournalKind.Admitted, provisional).Encode();
+        JournalSegment segment;
+        long offset;
+        lock (gate)
+        {
+            segment = current ?? throw new InvalidOperationException("The usage journal is not open.");
+            Interlocked.Increment(ref segment.Pending);
+            offset = Reserve(segment, line.Length);
+        }
+        Write(segment, line, offset);
+        return segment;
+    }
+
+    /// <summary>Records a call's final event; the call's segment stays until the event is in the database.</summary>
+    public void Complete(UsageEvent usage) => Append(new JournalRecord(JournalKind.Completed, usage));
+
+    /// <summary>Records that an admitted call ends without an event, and lets its segment go.</summary>
+    public void Void(JournalSegment admittedIn, UsageEvent provisional)
+    {
+        Append(new JournalRecord(JournalKind.Voided, provisional));
+        Release(admittedIn);
+    }
+
+    /// <summary>The call admitted into <paramref name="segment"/> needs its line no more (its event is stored).</summary>
+    public void Release(JournalSegment segment)
+    {
+        if (Interlocked.Decrement(ref segment.Pending) != 0)
+        {
+            return;
+        }
+        lock (gate)
+        {
+            if (segment == current && segment.Pending == 0 && segment.Length >= TrimBytes)
+            {
+                Rotate();
+            }
+            Trim();
+        }
+    }
+
+    private void Append(JournalRecord record)
+    {
+        var line = record.Encode();
+        JournalSegment segment;
+        long offset;
+        lock (gate)
+        {
+            segment = current ?? throw new InvalidOperationException("The usage journal is not open.");
+            offset = Reserve(segment, line.Length);
+        }
+        // Safe after the lock: this call's own admission holds its segment, and no newer segment goes before it.
+        Write(segment, line, offset);
+    }
+
+    private long Reserve(JournalSegment segment, int length)
+    {
+        var offset = segment.Length;
+        segment.Length += length;
+        if (segment.Length >= SegmentBytes)
+        {
+            Rotate();
+        }
+        return offset;
+    }
+
+    private void Write(JournalSegment segment, ReadOnlyMemory<byte> line, long offset)
+    {
+        try
+        {
+            RandomAccess.Write(segment.Handle, line.Span, offset);
+        }
+        catch (IOException e)
+        {
+            // The call goes on: its event still reaches the database behind it, it only loses its crash insurance.
+            LogWriteFailed(logger, e, segment.Path);
+        }
+    }
+
+    private void Rotate()
+    {
+        if (current is not null)
+        {
+            current.Sealed = true;
+        }
+        var path = Path.Combine(folder, nextNumber++.ToString("D12") + Extension);
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        current = new JournalSegment(path, handle);
+        segments.Enqueue(current);
+    }
+
+    /// <summary>Deletes, oldest first, the sealed segments nothing needs. Called under the lock.</summary>
+    private void Trim()
+    {
+        while (segments.TryPeek(out var oldest) && oldest.Sealed && Volatile.Read(ref oldest.Pending) == 0)
+        {
+            segments.Dequeue();
+            oldest.Handle.Dispose();
+            try
+            {
+                File.Delete(oldest.Path);
+            }
+            catch (IOException e)
+            {
+                LogDeleteFailed(logger, e, oldest.Path);
+            }
+        }
+    }
+
+    /// <summary>On a graceful stop, after the recorder has drained: what nothing needs is deleted.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (current is not null)
+            {
+                current.Sealed = true;
+                current = null;
+            }
+            Trim();
+            foreach (var segment in segments)
+            {
+                segment.Handle.Dispose();
+            }
+        }
+        lockFile?.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting the usage journal segment {Path} failed; a replay would skip its stored events.")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception e, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing to the usage journal {Path} failed.")]
+    private static partial void LogWriteFailed(ILogger logger, Exception e, string path);
+}
