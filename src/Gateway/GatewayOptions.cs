@@ -18,6 +18,15 @@ public sealed class GatewayOptions
 
     /// <summary>How often daily counters and keys' last use are written to the database.</summary>
     public int CounterFlushSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Passive health checks: a target failing at least 30 % of its calls (YARP's TransportFailureRate) over this
+    /// window, once it has had <see cref="HealthMinimumCalls"/> calls in it, is taken out; it is put back this long
+    /// after (YARP waits at least the window), and the next call it takes decides.
+    /// </summary>
+    public int HealthWindowSeconds { get; set; } = 10;
+
+    public int HealthMinimumCalls { get; set; } = 5;
 }
 
 internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
@@ -40,6 +49,14 @@ internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (o.CounterFlushSeconds < 1)
         {
             errors.Add("Gateway:CounterFlushSeconds must be at least 1.");
+        }
+        if (o.HealthWindowSeconds < 1)
+        {
+            errors.Add("Gateway:HealthWindowSeconds must be at least 1.");
+        }
+        if (o.HealthMinimumCalls < 1)
+        {
+            errors.Add("Gateway:HealthMinimumCalls must be at least 1.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
