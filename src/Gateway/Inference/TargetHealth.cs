@@ -9,9 +9,9 @@ public enum TargetState { Unknown, Healthy, Unhealthy }
 /// <summary>
 /// Each upstream target's health as YARP's health checks last judged it (read from the proxy's state, nothing
 /// stored): unhealthy while taken out, healthy once a call through it went well, unknown before any call and
-/// again when a target is put back.
+/// again when a target is put back. Public for the portal's pages.
 /// </summary>
-internal sealed class TargetHealth(IProxyStateLookup proxy)
+public sealed class TargetHealth(IProxyStateLookup proxy)
 {
     /// <summary>The state of the target at <paramref name="position"/> of an endpoint; null when YARP has no
     /// destination for it (a SIMULATED target, or an endpoint the proxy has not loaded yet).</summary>
