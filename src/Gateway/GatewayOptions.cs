@@ -26,6 +26,7 @@ public sealed class GatewayOptions
     /// </summary>
     public int HealthWindowSeconds { get; set; } = 10;
 
+    /// <summary>Calls a target must have had within the window before its failure rate can take it out.</summary>
     public int HealthMinimumCalls { get; set; } = 5;
 }
 

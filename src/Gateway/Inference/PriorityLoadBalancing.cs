@@ -8,8 +8,8 @@ namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
 /// YARP's load balancing for an endpoint's targets: only the available targets (healthy or not yet known, as YARP's
-/// health checks leave them) of the best <see cref="RouteTarget.Priority"/> (lowest number) take calls; lower ones
-/// only when all of those are down. Among those, power of two choices as YARP's default, with the draws weighted
+/// health checks leave them) of the best <see cref="RouteTarget.Priority"/> (lowest number) take calls; targets with
+/// a higher number only when all of those are down. Among those, power of two choices as YARP's default, with the draws weighted
 /// by <see cref="RouteTarget.Weight"/> and the busier one judged by calls in flight per unit of weight.
 /// YARP calls it only when more than one destination is available; it allocates nothing.
 /// </summary>
