@@ -28,6 +28,16 @@ public sealed class GatewayOptions
 
     public string ResolveJournalFolder(DataOptions data, string contentRoot) =>
         data.ResolveFolder(contentRoot, JournalFolder ?? Path.Combine(data.Folder, "journal"));
+
+    /// <summary>
+    /// Passive health checks: a target failing at least 30 % of its calls (YARP's TransportFailureRate) over this
+    /// window, once it has had <see cref="HealthMinimumCalls"/> calls in it, is taken out; it is put back this long
+    /// after (YARP waits at least the window), and the next call it takes decides.
+    /// </summary>
+    public int HealthWindowSeconds { get; set; } = 10;
+
+    /// <summary>Calls a target must have had within the window before its failure rate can take it out.</summary>
+    public int HealthMinimumCalls { get; set; } = 5;
 }
 
 internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
@@ -50,6 +60,14 @@ internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (o.CounterFlushSeconds < 1)
         {
             errors.Add("Gateway:CounterFlushSeconds must be at least 1.");
+        }
+        if (o.HealthWindowSeconds < 1)
+        {
+            errors.Add("Gateway:HealthWindowSeconds must be at least 1.");
+        }
+        if (o.HealthMinimumCalls < 1)
+        {
+            errors.Add("Gateway:HealthMinimumCalls must be at least 1.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -14,6 +14,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
 
 namespace FrontierGateway.Gateway;
 
@@ -33,6 +35,13 @@ public static class GatewayServiceExtensions
         services.AddReverseProxy().LoadFromMemory(ProxyConfigUpdater.Routes, [ProxyConfigUpdater.Unrouted])
             .AddTransforms<UpstreamTransform>();
         services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
+        services.AddSingleton<ILoadBalancingPolicy, PriorityLoadBalancing>();
+        services.AddOptions<TransportFailureRateHealthPolicyOptions>().Configure<IOptions<GatewayOptions>>((health, gateway) =>
+        {
+            health.DetectionWindowSize = TimeSpan.FromSeconds(gateway.Value.HealthWindowSeconds);
+            health.MinimalTotalCountThreshold = gateway.Value.HealthMinimumCalls;
+        });
+        services.AddSingleton<TargetHealth>();
         services.AddSingleton<ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<SnapshotStore>();

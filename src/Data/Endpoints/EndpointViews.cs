@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace FrontierGateway.Data.Endpoints;
 
 public sealed record TargetInput(string? Provider, string? BaseUrl, string? TargetModel, string? Secret,
-    string? ModelId, string? EnvironmentName);
+    string? ModelId, string? EnvironmentName, int? Weight = null, int? Priority = null);
 
 public sealed record EndpointInput(string? Slug, List<TargetInput?>? Targets);
 
@@ -13,7 +13,9 @@ public sealed record TargetView(
     string? TargetModel,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ModelId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EnvironmentName,
-    bool HasSecret);
+    bool HasSecret,
+    int Weight = 1,
+    int Priority = 0);
 
 public sealed record EndpointView(string Id, string Slug, IReadOnlyList<TargetView> Targets, DateTime CreatedAt,
     DateTime UpdatedAt);

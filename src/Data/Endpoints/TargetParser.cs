@@ -7,6 +7,8 @@ public static class TargetParser
 {
     public const int MaxTargets = 16;
     public const string OpenAIBaseUrl = "https://api.openai.com/v1";
+    public const int MaxWeight = 1000;
+    public const int MaxPriority = 1000;
 
     public static string Name(ProviderKind provider) => provider switch
     {
@@ -47,6 +49,8 @@ public static class TargetParser
             CheckLength(input.ModelId, $"{path}.model_id", 255);
             CheckLength(input.EnvironmentName, $"{path}.environment_name", 255);
             CheckLength(input.Secret, $"{path}.secret", 4096);
+            CheckRange(input.Weight, $"{path}.weight", 1, MaxWeight);
+            CheckRange(input.Priority, $"{path}.priority", 0, MaxPriority);
             var target = new EndpointTarget
             {
                 EndpointId = endpointId,
@@ -56,6 +60,8 @@ public static class TargetParser
                 ModelId = provider == ProviderKind.Baseten ? input.ModelId : null,
                 EnvironmentName = provider == ProviderKind.Baseten ? input.EnvironmentName ?? "production" : null,
                 BaseUrl = BaseUrl(provider, input, path),
+                Weight = input.Weight ?? 1,
+                Priority = input.Priority ?? 0,
             };
             result.Add((target, string.IsNullOrEmpty(input.Secret) ? null : input.Secret));
         }
@@ -83,6 +89,14 @@ public static class TargetParser
                 $"{path}.base_url", $"{path}.base_url is required for OPENAI_COMPATIBLE."),
             _ => null,
         };
+    }
+
+    private static void CheckRange(int? value, string path, int min, int max)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            throw DomainException.Invalid(path, $"{path} must be an integer from {min} to {max}.");
+        }
     }
 
     private static void CheckLength(string? value, string path, int max)

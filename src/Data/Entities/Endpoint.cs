@@ -22,6 +22,12 @@ public sealed class EndpointTarget
     public string? TargetModel { get; set; }
     public string? ModelId { get; set; }
     public string? EnvironmentName { get; set; }
+
+    /// <summary>Share of the traffic among targets of the same priority (1 to 1000).</summary>
+    public int Weight { get; set; } = 1;
+
+    /// <summary>Failover order: a lower number is tried first; higher ones take traffic only when those are down.</summary>
+    public int Priority { get; set; }
     /// <summary>The upstream credential, encrypted with Data Protection; never returned.</summary>
     public string? ProtectedSecret { get; set; }
 }

@@ -14,7 +14,7 @@ public static class InferenceEndpoints
             proxy.UseMiddleware<InferenceMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
+            proxy.UseMiddleware<PassiveHealthMiddleware>();
             proxy.UseMiddleware<UpstreamBodyMiddleware>();
         });
         return app;

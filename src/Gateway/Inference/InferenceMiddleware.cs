@@ -100,8 +100,13 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
             else if (proxyState.TryGetCluster(route.ClusterId, out var cluster))
             {
                 context.Features.Set(request);
-                context.ReassignProxyRequest(cluster);
-                await next(context);
+                var retry = new UpstreamRetry(cluster, request);
+                do
+                {
+                    retry.Aim(context);
+                    await next(context);
+                }
+                while (retry.ShouldRetry(context));
             }
             else
             {

@@ -83,12 +83,15 @@ internal sealed class InferenceRequest : IDisposable
     /// <summary>The body HttpClient sends <see cref="Target"/> (see <see cref="UpstreamContentHandler"/>).</summary>
     public UpstreamContent? Upstream { get; private set; }
 
+    /// <summary>Whether another target is left should this attempt fail (set by <see cref="UpstreamRetry"/>).</summary>
+    public bool FailOver { get; set; }
+
     /// <summary>Makes <see cref="Upstream"/> the body for <paramref name="target"/> and answers its length.</summary>
     public int PrepareUpstream(RouteTarget target)
     {
         Target = target;
         var body = Splice(target.Model, target.ModelJson);
-        Upstream = new UpstreamContent(body);
+        Upstream = new UpstreamContent(body, FailOver);
         return body.Length;
     }
 
@@ -101,8 +104,12 @@ internal sealed class InferenceRequest : IDisposable
         }
         if (upstream is { } previous)
         {
+            // A retry's body: the failed attempt's buffer goes back to the pool unless HttpClient may still be sending it.
             upstream = null;
-            ArrayPool<byte>.Shared.Return(previous);
+            if (Upstream is not { InFlight: true })
+            {
+                ArrayPool<byte>.Shared.Return(previous);
+            }
         }
         (upstream, var length) = UpstreamBody.Build(Raw.Span, Fields, modelJson);
         return upstream.AsMemory(0, length);

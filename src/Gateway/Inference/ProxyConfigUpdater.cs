@@ -1,7 +1,7 @@
 using FrontierGateway.Gateway.Snapshot;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Health;
 
 namespace FrontierGateway.Gateway.Inference;
 
@@ -25,14 +25,16 @@ internal sealed class ProxyConfigUpdater(InMemoryConfigProvider provider, IOptio
         var clusters = endpoints.Where(e => !e.Simulated).Select(e => new ClusterConfig
         {
             ClusterId = e.ClusterId,
-            LoadBalancingPolicy = LoadBalancingPolicies.PowerOfTwoChoices,
+            LoadBalancingPolicy = PriorityLoadBalancing.PolicyName,
+            // Passive checks only (see README, "Upstream failover"): an active probe would need a path every
+            // OpenAI-compatible upstream answers without cost or credential, and there is none.
             HealthCheck = new HealthCheckConfig
             {
                 Passive = new PassiveHealthCheckConfig
                 {
                     Enabled = true,
-                    Policy = "TransportFailureRate",
-                    ReactivationPeriod = TimeSpan.FromSeconds(10),
+                    Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                    ReactivationPeriod = TimeSpan.FromSeconds(options.Value.HealthWindowSeconds),
                 },
             },
             HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig

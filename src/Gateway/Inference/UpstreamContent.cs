@@ -8,7 +8,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// wake-up of the upstream for every call). It can be written more than once, so HttpClient may retry a call
 /// that met a stale pooled connection. <see cref="InFlight"/> says whether the bytes are still being read.
 /// </summary>
-internal sealed class UpstreamContent(ReadOnlyMemory<byte> body) : HttpContent
+internal sealed class UpstreamContent(ReadOnlyMemory<byte> body, bool failOver = false) : HttpContent
 {
     /// <summary>The option of the outgoing request that carries it from the transform to <see cref="UpstreamContentHandler"/>.</summary>
     public static readonly HttpRequestOptionsKey<UpstreamContent> Option = new("FrontierGateway.UpstreamContent");
@@ -16,6 +16,9 @@ internal sealed class UpstreamContent(ReadOnlyMemory<byte> body) : HttpContent
     private int writers;
 
     public bool InFlight => Volatile.Read(ref writers) > 0;
+
+    /// <summary>Whether another target is left to try should this one answer a retriable error (<see cref="UpstreamRetry"/>).</summary>
+    public bool FailOver => failOver;
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);

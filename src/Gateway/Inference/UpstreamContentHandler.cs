@@ -23,8 +23,29 @@ internal sealed class UpstreamContentHandler(HttpMessageHandler inner) : Delegat
                 }
             }
             request.Content = content;
+            if (content.FailOver)
+            {
+                return SendOrFailOverAsync(request, cancellationToken);
+            }
         }
         return base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// A 500/502/503 while another target is left becomes a failed send: YARP then copies nothing of it to the client,
+    /// counts it against the target's health (a transport failure to its passive check), and <see cref="UpstreamRetry"/>
+    /// tries another. (Its async state is the one allocation failover adds, and only on endpoints with several targets up.)
+    /// </summary>
+    private async Task<HttpResponseMessage> SendOrFailOverAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        if (!UpstreamRetry.IsRetriable(response.StatusCode))
+        {
+            return response;
+        }
+        response.Dispose();
+        throw new HttpRequestException(HttpRequestError.Unknown,
+            $"The upstream answered {(int)response.StatusCode}; the call fails over to another target.", null, response.StatusCode);
     }
 }
 

@@ -22,12 +22,16 @@ public sealed record GroupPolicy(string Id, string ExternalEntityId, FrozenDicti
 
 /// <summary>
 /// One upstream of an endpoint, as a YARP destination. <paramref name="Model"/> is the name the upstream gets
-/// (the target model, else the slug), also kept as a JSON string for the body splice.
+/// (the target model, else the slug), also kept as a JSON string for the body splice. <paramref name="Weight"/>
+/// and <paramref name="Priority"/> steer the load balancing (<c>PriorityLoadBalancing</c>).
 /// </summary>
 public sealed record RouteTarget(string DestinationId, ProviderKind Provider, string? BaseUrl, string Model,
-    string? Secret)
+    string? Secret, int Weight = 1, int Priority = 0)
 {
     public byte[] ModelJson { get; } = JsonSerializer.SerializeToUtf8Bytes(Model);
+
+    /// <summary>The YARP destination of an endpoint's target (its cluster is the endpoint's id).</summary>
+    public static string IdOf(string endpointId, int position) => $"{endpointId}-{position}";
 }
 
 public sealed record EndpointRoute(string Slug, string ClusterId, bool Simulated,

@@ -63,8 +63,8 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     {
         var simulated = endpoint.Targets.TrueForAll(t => t.Provider == ProviderKind.Simulated);
         var targets = endpoint.Targets.Where(t => simulated || t.Provider != ProviderKind.Simulated)
-            .Select(t => new RouteTarget($"{endpoint.Id}-{t.Position}", t.Provider, t.BaseUrl, t.TargetModel ?? endpoint.Slug,
-                endpoints.Unprotect(t)));
+            .Select(t => new RouteTarget(RouteTarget.IdOf(endpoint.Id, t.Position), t.Provider, t.BaseUrl, t.TargetModel ?? endpoint.Slug,
+                endpoints.Unprotect(t), t.Weight, t.Priority));
         return new EndpointRoute(endpoint.Slug, endpoint.Id, simulated,
             targets.ToFrozenDictionary(t => t.DestinationId, StringComparer.Ordinal));
     }

@@ -58,12 +58,31 @@ public sealed class EndpointsApiTests(GatewayFactory factory) : IClassFixture<Ga
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"ftp://h/v1"}]}""", "targets[0].base_url")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"BASETEN"}]}""", "targets[0].model_id")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED","secret":5}]}""", "targets[0].secret")]
+    [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED"},{"provider":"SIMULATED","weight":0}]}""", "targets[1].weight")]
+    [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED","weight":1001}]}""", "targets[0].weight")]
+    [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED","weight":"heavy"}]}""", "targets[0].weight")]
+    [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED","priority":-1}]}""", "targets[0].priority")]
+    [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED","priority":1.5}]}""", "targets[0].priority")]
     public async Task Create_BadBody_Is400NamingTheField(string body, string param)
     {
         var before = await factory.QueryAsync(db => db.Endpoints.CountAsync());
 
         (await sut.PostAsync("/v1/gateway/endpoints", body)).AssertError(HttpStatusCode.BadRequest, param);
         Assert.Equal(before, await factory.QueryAsync(db => db.Endpoints.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Create_WeightAndPriority_AreStoredAndReturned_DefaultsWhenLeftOut()
+    {
+        var (_, created) = await sut.PostAsync("/v1/gateway/endpoints", """
+            {"slug":"acme/weighted","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:9/v1","weight":3,"priority":2},
+                                               {"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:10/v1"}]}
+            """);
+        var (_, got) = await sut.GetJsonAsync($"/v1/gateway/endpoints/{created!["id"]!.GetValue<string>()}");
+
+        var targets = got!["targets"]!.AsArray();
+        Assert.Equal((3, 2), (targets[0]!["weight"]!.GetValue<int>(), targets[0]!["priority"]!.GetValue<int>()));
+        Assert.Equal((1, 0), (targets[1]!["weight"]!.GetValue<int>(), targets[1]!["priority"]!.GetValue<int>()));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Portal.Access;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.DataProtection;
@@ -16,6 +17,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Yarp.ReverseProxy;
 
 namespace FrontierGateway.Tests.Unit.Portal;
 
@@ -30,6 +32,9 @@ public sealed class PortalHarness : BunitContext, IAsyncLifetime
     private readonly string folder = Path.Combine(Path.GetTempPath(), "fgw-bunit", Guid.NewGuid().ToString("N"));
     private readonly BunitAuthorizationContext auth;
 
+    /// <summary>What the pages read of the proxy: targets' health.</summary>
+    public ProxyStates Proxy { get; } = new();
+
     public PortalHarness()
     {
         Directory.CreateDirectory(folder);
@@ -40,6 +45,9 @@ public sealed class PortalHarness : BunitContext, IAsyncLifetime
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<DataChanges>();
         Services.AddSingleton<EndpointService>();
+        Services.AddSingleton(Proxy);
+        Services.AddSingleton<IProxyStateLookup>(Proxy);
+        Services.AddSingleton<TargetHealth>();
         Services.AddSingleton<WorkspaceKeyService>();
         Services.AddSingleton<AuditQueryService>();
         Services.AddSingleton<UserAdminService>();

@@ -173,6 +173,9 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProtectedSecret")
                         .HasColumnType("TEXT");
 
@@ -184,6 +187,9 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                     b.Property<string>("TargetModel")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

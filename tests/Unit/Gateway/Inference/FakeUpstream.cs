@@ -23,10 +23,11 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Answers <c>POST /v1/chat/completions</c>.</summary>
     public Func<HttpContext, JsonObject, Task> Chat { get; set; } = (context, _) => context.Response.WriteAsync("{}");
 
-    public static async Task<FakeUpstream> StartAsync()
+    /// <summary>Starts one on <paramref name="port"/>, or any free port: an upstream restarted where it was.</summary>
+    public static async Task<FakeUpstream> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var upstream = new FakeUpstream(app);
@@ -43,6 +44,12 @@ public sealed class FakeUpstream : IAsyncDisposable
         upstream.BaseUrl = app.Urls.First().TrimEnd('/') + "/v1";
         return upstream;
     }
+
+    public int Port => new Uri(BaseUrl).Port;
+
+    /// <summary>An OK chat completion with usage 1 + 1, for tests about where calls go.</summary>
+    public static Task AnswerOkAsync(HttpContext context, JsonObject _) => context.Response.WriteAsync(
+        """{"choices":[{"index":0,"message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":1,"completion_tokens":1}}""");
 
     /// <summary>Writes one server-sent event and flushes it.</summary>
     public static async Task SendEventAsync(HttpContext context, string data)

@@ -85,6 +85,23 @@ public sealed class EndpointDialogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_PriorityAndWeight_AreSavedOnTheTarget()
+    {
+        await ctx.SignInAsync(PortalRoles.Admin);
+        var sut = await OpenAsync(null);
+
+        sut.Find("#endpoint-slug").Change("acme/chat");
+        sut.Find("#target-0-base-url").Change("https://upstream.example/v1");
+        sut.Find("#target-0-priority").Change("2");
+        sut.Find("#target-0-weight").Change("5");
+        await PortalHarness.ClickAsync(sut, "Create");
+
+        sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("#endpoint-slug")));
+        var target = await ctx.QueryAsync(db => db.EndpointTargets.SingleAsync());
+        Assert.Equal((2, 5), (target.Priority, target.Weight));
+    }
+
+    [Fact]
     public async Task Create_ViewerSendsSaveAnyway_IsRefusedOnTheServer()
     {
         await ctx.SignInAsync(PortalRoles.Viewer);

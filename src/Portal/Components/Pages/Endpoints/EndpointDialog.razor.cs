@@ -71,6 +71,6 @@ public sealed partial class EndpointDialog
     private bool IsField(string param) => param == "slug"
         || (FieldPath().Match(param) is { Success: true } m && int.Parse(m.Groups[1].Value) < form.Targets.Count);
 
-    [GeneratedRegex(@"^targets\[(\d+)\]\.(provider|base_url|target_model|model_id|environment_name|secret)$")]
+    [GeneratedRegex(@"^targets\[(\d+)\]\.(provider|base_url|target_model|model_id|environment_name|secret|weight|priority)$")]
     private static partial Regex FieldPath();
 }

@@ -24,6 +24,8 @@ public sealed class TargetForm
     public string? TargetModel { get; set; }
     public string? ModelId { get; set; }
     public string? EnvironmentName { get; set; }
+    public int Weight { get; set; } = 1;
+    public int Priority { get; set; }
 
     /// <summary>Write-only: empty keeps the secret stored for the same provider and base URL.</summary>
     public string? Secret { get; set; }
@@ -42,12 +44,14 @@ public sealed class TargetForm
         TargetModel = view.TargetModel,
         ModelId = view.ModelId,
         EnvironmentName = view.EnvironmentName,
+        Weight = view.Weight,
+        Priority = view.Priority,
         HasStoredSecret = view.HasSecret,
     };
 
     /// <summary>The input for the domain; fields hidden for the provider are left out.</summary>
     public TargetInput ToInput() => new(Provider, IsSimulated ? null : Blank(BaseUrl), Blank(TargetModel),
-        IsSimulated ? null : Blank(Secret), IsBaseten ? Blank(ModelId) : null, IsBaseten ? Blank(EnvironmentName) : null);
+        IsSimulated ? null : Blank(Secret), IsBaseten ? Blank(ModelId) : null, IsBaseten ? Blank(EnvironmentName) : null, Weight, Priority);
 
     private static string? ImpliedBaseUrl(TargetView view) => view.Provider switch
     {

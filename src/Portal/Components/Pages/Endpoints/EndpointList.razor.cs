@@ -1,16 +1,49 @@
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Paging;
+using FrontierGateway.Gateway.Inference;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace FrontierGateway.Portal.Components.Pages.Endpoints;
 
-public sealed partial class EndpointList
+public sealed partial class EndpointList : IDisposable
 {
+    /// <summary>How often the targets' health is shown again (read from the proxy's memory, not the database).</summary>
+    private static readonly TimeSpan HealthRefresh = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource disposed = new();
     private List<EndpointView>? endpoints;
 
     [Inject]
     public required EndpointService Endpoints { get; set; }
+
+    [Inject]
+    public required TargetHealth Health { get; set; }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _ = RefreshHealthAsync();
+        }
+    }
+
+    private async Task RefreshHealthAsync()
+    {
+        using var timer = new PeriodicTimer(HealthRefresh);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(disposed.Token))
+            {
+                await InvokeAsync(StateHasChanged);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose() => disposed.Cancel();
 
     protected override async Task LoadAsync()
     {
@@ -61,6 +94,22 @@ public sealed partial class EndpointList
         }
         await LoadAsync();
     }
+
+    private static string HealthText(TargetState state) => state.ToString().ToLowerInvariant();
+
+    private static Color HealthColor(TargetState state) => state switch
+    {
+        TargetState.Healthy => Color.Success,
+        TargetState.Unhealthy => Color.Error,
+        _ => Color.Default,
+    };
+
+    private static string HealthIcon(TargetState state) => state switch
+    {
+        TargetState.Healthy => Icons.Material.Filled.CheckCircle,
+        TargetState.Unhealthy => Icons.Material.Filled.Error,
+        _ => Icons.Material.Filled.HelpOutline,
+    };
 
     private static Color ProviderColor(string provider) => provider switch
     {

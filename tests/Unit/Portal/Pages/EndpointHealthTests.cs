@@ -1,0 +1,46 @@
+using Bunit;
+using FrontierGateway.Data.Endpoints;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Portal.Components.Pages.Endpoints;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Model;
+
+namespace FrontierGateway.Tests.Unit.Portal.Pages;
+
+public sealed class EndpointHealthTests : IAsyncLifetime
+{
+    private readonly PortalHarness ctx = new();
+
+    public Task InitializeAsync() => ctx.InitializeAsync();
+
+    public Task DisposeAsync() => ((IAsyncLifetime)ctx).DisposeAsync();
+
+    [Fact]
+    public async Task EndpointList_TargetsJudgedByTheProxy_ShowsEachTargetsHealth()
+    {
+        await ctx.SignInAsync(PortalRoles.Viewer);
+        var endpoint = await ctx.Services.GetRequiredService<EndpointService>().CreateAsync(new EndpointInput("acme/chat",
+        [
+            new TargetInput("OPENAI_COMPATIBLE", "https://a.example/v1", null, null, null, null),
+            new TargetInput("OPENAI_COMPATIBLE", "https://b.example/v1", null, null, null, null, Weight: 3, Priority: 1),
+            new TargetInput("OPENAI_COMPATIBLE", "https://c.example/v1", null, null, null, null),
+        ]), "test");
+        // As YARP's health checks leave them: the first taken out, the second answering, the third not called yet.
+        var cluster = ctx.Proxy.Cluster(endpoint.Id);
+        foreach (var (position, passive) in new[] { (0, DestinationHealth.Unhealthy), (1, DestinationHealth.Healthy), (2, DestinationHealth.Unknown) })
+        {
+            var destination = new DestinationState(RouteTarget.IdOf(endpoint.Id, position));
+            destination.Health.Passive = passive;
+            cluster.Destinations[destination.DestinationId] = destination;
+        }
+
+        var sut = ctx.RenderPage<EndpointList>();
+
+        sut.WaitForAssertion(() => Assert.Contains("acme/chat", sut.Markup));
+        Assert.Equal("unhealthy", sut.Find("[aria-label='Target 1 is unhealthy']").TextContent.Trim());
+        Assert.Equal("healthy", sut.Find("[aria-label='Target 2 is healthy']").TextContent.Trim());
+        Assert.Equal("unknown", sut.Find("[aria-label='Target 3 is unknown']").TextContent.Trim());
+        Assert.Contains("priority 1 · weight 3", sut.Markup);
+    }
+}
