@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FrontierGateway.Gateway.Inference;
@@ -21,23 +22,64 @@ public sealed class TokenCounter
     // the tokenizer is thread-safe.
     private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
 
+    /// <summary>
+    /// The characters counted exactly per text, or per request body in <see cref="CountPrompt"/>; beyond them
+    /// the count is <see cref="Estimate"/>. A million characters is ~250K tokens of English, more than nearly
+    /// every model's context, and counts in at most ~0.5 s of CPU even when made of one long "word" (~0.05 s as
+    /// prose), so no request can pin a core for longer, whatever its size (bodies go up to 32 MB).
+    /// </summary>
+    public const int MaxExactChars = 1_000_000;
+
     /// <summary>The number of tokens of <paramref name="text"/>; 0 for null or empty.</summary>
-    public int Count(string text) => string.IsNullOrEmpty(text) ? 0 : Tokenizer.Value.CountTokens(text);
+    public int Count(string text)
+    {
+        var budget = MaxExactChars;
+        return Count(text, ref budget);
+    }
+
+    /// <summary>
+    /// The estimate for text past <see cref="MaxExactChars"/>: a token per 4 UTF-8 bytes, OpenAI's rule of thumb for
+    /// English (o200k measures 4.3–4.6 bytes a token on prose and code, fewer on dense text such as base64).
+    /// </summary>
+    internal static int Estimate(ReadOnlySpan<char> text) => (int)((Encoding.UTF8.GetByteCount(text) + 3L) / 4);
+
+    // Counts exactly what the budget still allows, estimates the rest, and draws the budget down.
+    private static int Count(string text, ref int budget)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        var exact = Math.Min(text.Length, budget);
+        if (exact < text.Length && exact > 0 && char.IsLowSurrogate(text[exact]))
+        {
+            exact--;
+        }
+
+        budget -= exact;
+        return LongRuns.Count(Tokenizer.Value, text.AsSpan(0, exact)) + (exact == text.Length ? 0 : Estimate(text.AsSpan(exact)));
+    }
 
     /// <summary>
     /// The prompt tokens of a request body: chat <c>messages[].content</c> (a string or text parts)
     /// plus the per-message overhead, completions <c>prompt</c>, embeddings <c>input</c> (strings or
-    /// token ids). Fields that are missing or of an unexpected type count 0; this never throws.
+    /// token ids). Fields that are missing or of an unexpected type count 0; this never throws. The texts of one
+    /// body share one <see cref="MaxExactChars"/>.
     /// </summary>
-    public int CountPrompt(InferenceOperation operation, JsonObject body) => operation switch
+    public int CountPrompt(InferenceOperation operation, JsonObject body)
     {
-        InferenceOperation.ChatCompletions => CountMessages(body["messages"]),
-        InferenceOperation.Completions => CountInput(body["prompt"]),
-        InferenceOperation.Embeddings => CountInput(body["input"]),
-        _ => 0,
-    };
+        var budget = MaxExactChars;
+        return operation switch
+        {
+            InferenceOperation.ChatCompletions => CountMessages(body["messages"], ref budget),
+            InferenceOperation.Completions => CountInput(body["prompt"], ref budget),
+            InferenceOperation.Embeddings => CountInput(body["input"], ref budget),
+            _ => 0,
+        };
+    }
 
-    private int CountMessages(JsonNode? messages)
+    private static int CountMessages(JsonNode? messages, ref int budget)
     {
         if (messages is not JsonArray array)
         {
@@ -49,18 +91,18 @@ public sealed class TokenCounter
         {
             if (message is JsonObject m)
             {
-                total += TokensPerMessage + CountContent(m["content"]);
+                total += TokensPerMessage + CountContent(m["content"], ref budget);
             }
         }
 
         return total == 0 ? 0 : total + ReplyPriming;
     }
 
-    private int CountContent(JsonNode? content)
+    private static int CountContent(JsonNode? content, ref int budget)
     {
         if (content is not JsonArray parts)
         {
-            return Count(AsString(content) ?? "");
+            return Count(AsString(content) ?? "", ref budget);
         }
 
         var total = 0;
@@ -68,7 +110,7 @@ public sealed class TokenCounter
         {
             if (part is JsonObject p && AsString(p["type"]) == "text")
             {
-                total += Count(AsString(p["text"]) ?? "");
+                total += Count(AsString(p["text"]) ?? "", ref budget);
             }
         }
 
@@ -76,11 +118,11 @@ public sealed class TokenCounter
     }
 
     // A string, an array of strings, an array of token ids, or an array of arrays of token ids.
-    private int CountInput(JsonNode? input)
+    private static int CountInput(JsonNode? input, ref int budget)
     {
         if (input is not JsonArray items)
         {
-            return Count(AsString(input) ?? "");
+            return Count(AsString(input) ?? "", ref budget);
         }
 
         var total = 0;
@@ -90,7 +132,7 @@ public sealed class TokenCounter
             {
                 JsonArray ids => ids.Count(IsNumber),
                 _ when IsNumber(item) => 1,
-                _ => Count(AsString(item) ?? ""),
+                _ => Count(AsString(item) ?? "", ref budget),
             };
         }
 
