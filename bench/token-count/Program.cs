@@ -50,7 +50,7 @@ foreach (var (name, text) in new[]
     Console.WriteLine($"| {name} | {exact} | {after} | {100.0 * (after - exact) / exact:+0.00;-0.00;0}% |");
 }
 
-Console.WriteLine("\n## UTF-8 bytes per token (the estimate past TokenCounter.MaxExactChars assumes 4)\n");
+Console.WriteLine("\n## UTF-8 bytes per token (the estimate past TokenCounter.MaxExactBytes assumes 4)\n");
 foreach (var (name, text) in new[] { ("prose (README.md)", prose), ("code (TokenCounter.cs)", code),
     ("base64", Convert.ToBase64String(RandomBytes(15_000))) })
 {

@@ -36,7 +36,7 @@ internal static class LongRuns
         {
             var c = text[i];
             var kind = KindOf(c);
-            var bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            var bytes = Utf8Bytes(c);
             if (kind != run || kind == Kind.Digit)
             {
                 (run, runBytes) = (kind, bytes);
@@ -54,6 +54,9 @@ internal static class LongRuns
 
         return total + tokenizer.CountTokens(text[start..]);
     }
+
+    /// <summary>The UTF-8 length of <paramref name="c"/>: 1 to 3 bytes, a surrogate pair 4 (2 a half).</summary>
+    public static int Utf8Bytes(char c) => c < 0x80 ? 1 : c < 0x800 || char.IsSurrogate(c) ? 2 : 3;
 
     // Only needs to tell apart what the pre-tokenizer keeps together; digits never form a long pre-token.
     private static Kind KindOf(char c)

@@ -148,7 +148,7 @@ public sealed class TokenCounterTests
     }
 
     [Fact]
-    public void Count_MultiMegabyteOneWord_CountsTheFirstMillionExactlyAndEstimatesTheRest()
+    public void Count_MultiMegabyteOneWord_CountsTheFirstMegabyteExactlyAndEstimatesTheRest()
     {
         var word = new string('a', 5_000_000);
         sut.Count("loads the encoding (~40 MB) before measuring");
@@ -157,10 +157,33 @@ public sealed class TokenCounterTests
 
         var tokens = sut.Count(word);
 
-        // 8 a's are one o200k token; the 4M characters past the cap count a token per 4 bytes.
-        Assert.Equal((TokenCounter.MaxExactChars / 8) + ((word.Length - TokenCounter.MaxExactChars) / 4), tokens);
+        // 8 a's are one o200k token; the 4 MB past the cap count a token per 4 bytes.
+        Assert.Equal((TokenCounter.MaxExactBytes / 8) + ((word.Length - TokenCounter.MaxExactBytes) / 4), tokens);
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - allocated, 0, 2L * word.Length);
+    }
+
+    [Fact]
+    public void Count_MultiMegabyteRunOfRandomCjk_CostsNoMoreThanTheCap()
+    {
+        var random = new Random(3);
+        var run = string.Create(3_000_000, random, (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)r.Next(0x4E00, 0xA000);
+            }
+        });
+        sut.Count(run[..20_000]); // loads the encoding and warms the code up, as a running gateway has it
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var watch = Stopwatch.StartNew();
+
+        var tokens = sut.Count(run);
+
+        // The costliest text per byte (bench/token-count): 0.3-1 s for the first megabyte on a loaded 2-core machine.
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - allocated, 0, 8L * run.Length);
+        Assert.InRange(tokens, run.Length / 2, run.Length * 2);
     }
 
     [Fact]
@@ -175,14 +198,14 @@ public sealed class TokenCounterTests
 
         var tokens = sut.CountPrompt(InferenceOperation.ChatCompletions, body);
 
-        // 600K + 400K characters exactly (8 per token), the last 200K estimated (4 per token), plus 2 × 3 + 3.
+        // 600K + 400K bytes exactly (8 per token), the last 200K estimated (4 per token), plus 2 × 3 + 3.
         Assert.Equal((1_000_000 / 8) + (200_000 / 4) + 9, tokens);
     }
 
     [Fact]
-    public void Count_CapFallsInsideASurrogatePair_DoesNotSplitIt()
+    public void Count_CapFallsInsideASurrogatePair_EstimatesThePairWhole()
     {
-        var prefix = new string('a', TokenCounter.MaxExactChars - 1);
+        var prefix = new string('a', TokenCounter.MaxExactBytes - 2);
 
         var tokens = sut.Count(prefix + "😀");
 
