@@ -26,8 +26,8 @@ public sealed class TokenCounter
     /// The UTF-8 bytes counted exactly per text, or per request body in <see cref="CountPrompt"/>; past them the
     /// count is <see cref="Estimate"/>. Counting costs up to ~1 µs a byte for the worst text (a run of random letters
     /// or CJK, cut into 256-byte pieces that all differ; prose ~0.1 µs), so a request costs at most about a second of
-    /// CPU whatever its size (bodies go up to 32 MB; bench/token-count/README.md). 1 MB is ~250K tokens of English, more than nearly every
-    /// model's context.
+    /// CPU whatever its size (bodies go up to 32 MB; bench/token-count/README.md). 1 MB is ~250K tokens of English,
+    /// more than nearly every model's context.
     /// </summary>
     public const int MaxExactBytes = 1_000_000;
 
