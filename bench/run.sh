@@ -53,6 +53,8 @@ GW_LOAD_ENV=Production # ASPNETCORE_ENVIRONMENT of the timed start and the load 
 # The development bootstrap workspace key (appsettings.Development.json), set explicitly because the
 # published host runs outside the repository and so does not find that file.
 WS_KEY=fgwdevbootstrap0.dev-only-secret-change-me-0123456789abcdef
+# The key ring's key-encryption key, required in every environment; the development value, for the same reason.
+KEK=ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTAwMDE=
 CHAT_BODY='{"model":"bench/stub","messages":[{"role":"user","content":"hi"}]}'
 
 COMMAND="DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP SEED_GROUPS=$SEED_GROUPS SEED_KEYS=$SEED_KEYS NGINX_WORKERS=$NGINX_WORKERS bench/run.sh"
@@ -205,7 +207,7 @@ start_gateway() { # environment (Development or Production): starts the publishe
     (
         cd "$TMP/gw"
         exec env ASPNETCORE_ENVIRONMENT="$env_name" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
-            Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning \
+            Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning DataProtection__KeyEncryptionKeys__development="$KEK" \
             "${bootstrap[@]}" $GATEWAY_ENV \
             dotnet "$TMP/gw/FrontierGateway.Portal.dll"
     ) >>"$RESULTS/gateway.log" 2>&1 &

@@ -2,6 +2,7 @@ using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Data.Protection;
 using FrontierGateway.Data.Usage;
 using FrontierGateway.Data.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
@@ -15,7 +16,7 @@ namespace FrontierGateway.Data;
 
 public static class DataServiceExtensions
 {
-    /// <summary>The data layer: the database, Data Protection keys kept in it, and the domain services.</summary>
+    /// <summary>The data layer: the database, Data Protection keys kept in it (encrypted), and the domain services.</summary>
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -29,6 +30,8 @@ public static class DataServiceExtensions
             options.UseSqlite(data.ResolveConnectionString(env.ContentRootPath),
                 sqlite => sqlite.MigrationsAssembly(typeof(FrontierDbContext).Assembly.GetName().Name));
         });
+        // The key ring lives in the database, encrypted with a key that does not (DataProtection:KeyEncryptionKeys).
+        services.AddKeyRingProtection();
         services.AddDataProtection().SetApplicationName("FrontierGateway").PersistKeysToDbContext<FrontierDbContext>();
         services.TryAddTimeProvider();
         services.AddSingleton<DataChanges>();

@@ -24,8 +24,6 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
             throw DomainException.Invalid("models", "models must list at least one model.");
         }
         var hierarchy = input.Hierarchy ?? throw DomainException.Invalid("hierarchy", "hierarchy is required.");
-        var mode = WireNames.ParseEnforcement(hierarchy.LimitEnforcement) ?? throw DomainException.Invalid(
-            "hierarchy.limit_enforcement", "hierarchy.limit_enforcement must be one of INDEPENDENT, CASCADING.");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var group = new Group
@@ -33,22 +31,18 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
             Id = Ids.New("grp"),
             Name = input.Metadata!.Name,
             ExternalEntityId = external,
-            Enforcement = mode,
             Depth = 1,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         group.Models = ModelParser.Parse(input.Models, group.Id);
         List<Group> ancestors = [];
-        if (hierarchy.ParentGroupId is { } parentId)
+        var parent = hierarchy.ParentGroupId is { } parentId
+            ? await GroupTree.FindAsync(db, parentId, ct) ?? throw DomainException.NotFound(
+                "hierarchy.parent_group_id", $"hierarchy.parent_group_id: no group \"{parentId}\".")
+            : null;
+        group.Enforcement = HierarchyRules.ModeOf(hierarchy.LimitEnforcement, parent);
+        if (parent is not null)
         {
-            var parent = await GroupTree.FindAsync(db, parentId, ct) ?? throw DomainException.NotFound(
-                "hierarchy.parent_group_id", $"hierarchy.parent_group_id: no group \"{parentId}\".");
-            if (parent.Enforcement != mode)
-            {
-                throw DomainException.Invalid("hierarchy.limit_enforcement",
-                    $"hierarchy.limit_enforcement must equal the parent's ({WireNames.Of(parent.Enforcement)}): a tree has one mode.",
-                    "mixed_enforcement");
-            }
             if (parent.Depth >= HierarchyRules.MaxDepth)
             {
                 throw DomainException.Invalid("hierarchy.parent_group_id",
@@ -58,7 +52,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
             group.Depth = parent.Depth + 1;
             ancestors = await GroupTree.ChainAsync(db, parent, null, ct);
         }
-        if (mode == LimitEnforcement.Cascading)
+        if (group.Enforcement == LimitEnforcement.Cascading)
         {
             HierarchyRules.CheckCascading(group.Models, ancestors, []);
         }

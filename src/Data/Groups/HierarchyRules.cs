@@ -7,6 +7,29 @@ public static class HierarchyRules
 {
     public const int MaxDepth = 5;
     public const string ChildExceedsParent = "Child group exceeds parent group limit.";
+    private const string ModeParam = "hierarchy.limit_enforcement";
+
+    /// <summary>
+    /// The mode of a new group: a tree has one mode, so an omitted <paramref name="requested"/> takes the
+    /// parent's, or INDEPENDENT for a root (as upstream); a value that names no mode, or contradicts the parent's, is refused.
+    /// </summary>
+    public static LimitEnforcement ModeOf(string? requested, Group? parent)
+    {
+        var fallback = parent?.Enforcement ?? LimitEnforcement.Independent;
+        if (requested is null)
+        {
+            return fallback;
+        }
+        var mode = WireNames.ParseEnforcement(requested) ?? throw DomainException.Invalid(ModeParam,
+            $"{ModeParam} must be one of INDEPENDENT, CASCADING (or omitted); got \"{requested}\".");
+        if (parent is not null && mode != parent.Enforcement)
+        {
+            throw DomainException.Invalid(ModeParam,
+                $"{ModeParam} must equal the parent's ({WireNames.Of(parent.Enforcement)}): a tree has one mode.",
+                "mixed_enforcement");
+        }
+        return mode;
+    }
 
     /// <summary>
     /// In a CASCADING tree no limit of <paramref name="models"/> may exceed an ancestor's for the same

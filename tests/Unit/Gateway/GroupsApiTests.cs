@@ -100,6 +100,48 @@ public sealed class GroupsApiTests(GatewayFactory factory) : IClassFixture<Gatew
     }
 
     [Fact]
+    public async Task Create_RootWithoutLimitEnforcement_DefaultsToIndependent()
+    {
+        var (status, body) = await sut.PostAsync("/v1/gateway/groups", """
+            {"metadata":{"external_entity_id":"omit-root"},"models":[{"slug":"acme/m"}],"hierarchy":{"parent_group_id":null}}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("INDEPENDENT", body!["hierarchy"]!["limit_enforcement"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("CASCADING")]
+    [InlineData("INDEPENDENT")]
+    public async Task Create_ChildWithoutLimitEnforcement_TakesParentsMode(string parentMode)
+    {
+        var parent = await sut.CreateGroupAsync($"omit-parent-{parentMode}", parentMode);
+
+        var (status, body) = await sut.PostAsync("/v1/gateway/groups", $$"""
+            {"metadata":{"external_entity_id":"omit-child-{{parentMode}}"},"models":[{"slug":"acme/m"}],
+             "hierarchy":{"parent_group_id":"{{parent}}" } }
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(parentMode, body!["hierarchy"]!["limit_enforcement"]!.GetValue<string>());
+        var (_, stored) = await sut.GetJsonAsync($"/v1/gateway/groups/{body["id"]!.GetValue<string>()}");
+        Assert.Equal(parentMode, stored!["hierarchy"]!["limit_enforcement"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Create_ChildOmittingModeUnderCascadingParent_StillChecksCascadingLimits()
+    {
+        var parent = await sut.CreateGroupAsync("omit-cas-parent", "CASCADING", models: Daily(100));
+
+        var tooHigh = await sut.PostAsync("/v1/gateway/groups", $$"""
+            {"metadata":{"external_entity_id":"omit-cas-child"},"models":{{Daily(101)}},
+             "hierarchy":{"limit_enforcement":null,"parent_group_id":"{{parent}}" } }
+            """);
+
+        tooHigh.AssertError(HttpStatusCode.BadRequest, "models[0].usage_limits[0].threshold");
+    }
+
+    [Fact]
     public async Task Patch_ModelsFullReplacement_RemovesLeftOutSlugs_AndEmptyClears()
     {
         var id = await sut.CreateGroupAsync("replace-me", models: """[{"slug":"acme/a"},{"slug":"acme/b"}]""");

@@ -56,7 +56,8 @@ public sealed partial class CreateGroupDialog
             var input = new GroupCreateInput(
                 new MetadataInput(string.IsNullOrWhiteSpace(name) ? null : name.Trim(), externalId?.Trim()),
                 slugs.ConvertAll<ModelInput?>(s => new ModelInput(s, [], [])),
-                new HierarchyInput(mode, Parent?.Id));
+                // A child sends no mode: it takes its parent's (HierarchyRules.ModeOf), as an API caller's would.
+                new HierarchyInput(Parent is null ? mode : null, Parent?.Id));
             Dialog.Close(DialogResult.Ok(await Groups.CreateAsync(input, principal.Actor)));
         }
         catch (DomainException e)
