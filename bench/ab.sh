@@ -22,6 +22,8 @@ PORT_BASE=${PORT_BASE:-18180}
 KEEP_TMP=${KEEP_TMP:-0}
 STUB_PORT=$((PORT_BASE + 1))
 WS_KEY=fgwdevbootstrap0.dev-only-secret-change-me-0123456789abcdef
+# The development key-encryption key (appsettings.Development.json), which a published host does not find.
+KEK=ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTAwMDE=
 declare -A PORT=([A]=$((PORT_BASE + 4)) [B]=$((PORT_BASE + 5)))
 declare -A REF=([A]=$REF_A [B]=$REF_B)
 declare -A PID=() KEY=()
@@ -63,6 +65,7 @@ start() { # side environment
     local side=$1 env_name=$2
     (cd "$TMP/gw-$side" && exec env ASPNETCORE_ENVIRONMENT="$env_name" ASPNETCORE_URLS="http://127.0.0.1:${PORT[$side]}" \
         Data__Folder="$TMP/data-$side" Logging__LogLevel__Default=Warning Management__BootstrapApiKey="$WS_KEY" \
+        DataProtection__KeyEncryptionKeys__development="$KEK" \
         dotnet FrontierGateway.Portal.dll) >>"$TMP/gw-$side.log" 2>&1 &
     PID[$side]=$!
     wait_http "http://127.0.0.1:${PORT[$side]}/healthz" 200 90 || wait_http "http://127.0.0.1:${PORT[$side]}/v1/models" 401 30 \
