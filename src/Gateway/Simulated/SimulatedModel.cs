@@ -17,9 +17,17 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
 {
     private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    /// <summary>Writes the whole response to a request whose body has a string <c>model</c>.</summary>
+    /// <summary>
+    /// Writes the whole response to a request whose body has a string <c>model</c>: a 400 in OpenAI's shape when the
+    /// body is not one OpenAI would serve (<see cref="SimulatedValidation"/>).
+    /// </summary>
     public async Task WriteAsync(HttpContext context, InferenceOperation operation, JsonObject body, CancellationToken ct)
     {
+        if (SimulatedValidation.Check(operation, body) is { } invalid)
+        {
+            await OpenAIError.BadRequestAsync(context, invalid);
+            return;
+        }
         var request = SimulatedRequest.From(body, options.Value);
         try
         {
