@@ -23,7 +23,8 @@ internal static class BodyChecks
     public static bool IsText(ref Utf8JsonReader reader)
     {
         var raw = reader.ValueSpan;
-        return Utf8.IsValid(raw) && (!reader.ValueIsEscaped || SurrogateEscapesPaired(raw));
+        // Most escaped text escapes only line breaks and quotes: the careful scan is for text with a \u escape.
+        return Utf8.IsValid(raw) && (!reader.ValueIsEscaped || raw.IndexOf("\\u"u8) < 0 || SurrogateEscapesPaired(raw));
     }
 
     /// <summary>
@@ -60,10 +61,9 @@ internal static class BodyChecks
         _ => "null",
     };
 
-    /// <summary>An optional integer in [min, max]: null when the value is JSON null.</summary>
-    public static BodyError? Integer(ref Utf8JsonReader reader, string param, long min, long max, out long? value)
+    /// <summary>An optional integer in [min, max] (JSON null is as good as absent).</summary>
+    public static BodyError? Integer(ref Utf8JsonReader reader, string param, long min, long max)
     {
-        value = null;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -72,7 +72,6 @@ internal static class BodyChecks
         {
             return BodyError.InvalidType(param, "an integer", Kind(ref reader));
         }
-        value = n;
         return n < min ? BodyError.BelowMin(param, "integer", min, n)
             : n > max ? BodyError.AboveMax(param, "integer", max, n)
             : null;

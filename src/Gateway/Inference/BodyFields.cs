@@ -22,12 +22,6 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
     /// <summary>Where the body's closing brace is.</summary>
     public int End { get; private init; }
 
-    /// <summary>The most tokens the call may generate a choice: <c>max_completion_tokens</c>, else <c>max_tokens</c>.</summary>
-    public long? MaxTokens { get; private init; }
-
-    /// <summary>How many choices the call asks for (<c>n</c>).</summary>
-    public int Choices { get; private init; } = 1;
-
     private static readonly BodyError MissingModel = new("you must provide a model parameter (a string: the model slug).",
         "model", "missing_required_parameter");
 
@@ -59,7 +53,6 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
         string? metadata = null;
         var stream = false;
         var includeUsage = false;
-        long? maxTokens = null, maxCompletionTokens = null, choices = null;
         Range? modelValue = null;
         Range? streamOptions = null;
         var seen = 0;
@@ -84,9 +77,9 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
                 "stream_options" => StreamOptions(ref reader, out includeUsage),
                 "metadata" when reader.TokenType == JsonTokenType.StartObject => BodyChecks.Metadata(ref reader),
                 "metadata" when reader.TokenType != JsonTokenType.Null => BodyError.InvalidType("metadata", "an object", BodyChecks.Kind(ref reader)),
-                "max_tokens" => BodyChecks.Integer(ref reader, "max_tokens", 1, long.MaxValue, out maxTokens),
-                "max_completion_tokens" => BodyChecks.Integer(ref reader, "max_completion_tokens", 1, long.MaxValue, out maxCompletionTokens),
-                "n" => BodyChecks.Integer(ref reader, "n", 1, BodyChecks.MaxChoices, out choices),
+                "max_tokens" => BodyChecks.Integer(ref reader, "max_tokens", 1, long.MaxValue),
+                "max_completion_tokens" => BodyChecks.Integer(ref reader, "max_completion_tokens", 1, long.MaxValue),
+                "n" => BodyChecks.Integer(ref reader, "n", 1, BodyChecks.MaxChoices),
                 _ => null,
             };
             if (error is not null)
@@ -127,8 +120,6 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
             ModelValue = range,
             StreamOptionsValue = streamOptions,
             End = end,
-            MaxTokens = maxCompletionTokens ?? maxTokens,
-            Choices = (int)(choices ?? 1),
         }, null, -1);
     }
 

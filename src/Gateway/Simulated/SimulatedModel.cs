@@ -23,7 +23,7 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
     /// </summary>
     public async Task WriteAsync(HttpContext context, InferenceOperation operation, JsonObject body, CancellationToken ct)
     {
-        if (SimulatedValidation.Check(operation, body) is { } invalid)
+        if (Validate(operation, body) is { } invalid)
         {
             await OpenAIError.BadRequestAsync(context, invalid);
             return;
@@ -51,6 +51,19 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
         catch (Exception e) when ((e is OperationCanceledException or IOException) && ct.IsCancellationRequested)
         {
             // The client has gone; there is no one left to answer.
+        }
+    }
+
+    private static BodyError? Validate(InferenceOperation operation, JsonObject body)
+    {
+        try
+        {
+            return SimulatedValidation.Check(operation, body);
+        }
+        catch (ArgumentException e) when (e.ParamName == "key")
+        {
+            // A JsonObject refuses a repeated name when it is first read; the gateway checked only its own fields.
+            return new BodyError("The body repeats a property name in an object.", null, "duplicate_parameter");
         }
     }
 

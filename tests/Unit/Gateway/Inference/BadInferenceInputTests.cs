@@ -61,6 +61,19 @@ public sealed class BadInferenceInputTests(GatewayFactory factory) : IClassFixtu
     }
 
     [Theory]
+    [InlineData(""" "messages":[{"role":"user","content":"a"}],"messages":[] """)]
+    [InlineData(""" "messages":[{"role":"user","role":"system","content":"a"}] """)]
+    public async Task Post_RepeatedPropertyName_Is400(string members)
+    {
+        var (_, key) = await factory.CustomerAsync($"bad-repeat-{Guid.NewGuid():N}");
+
+        using var response = await factory.Caller(key).PostJsonAsync(Chat, $"{Model},{members}}}");
+
+        var error = await response.AssertOpenAIErrorAsync(HttpStatusCode.BadRequest, null);
+        Assert.Equal("duplicate_parameter", (string?)error["code"]);
+    }
+
+    [Theory]
     [InlineData("""{"model":"your-org/your-model","messages":[{"role":"user","content":"a"},{"role":"user","content":"b"},{"role":"user","content":"caf#"}]}""", "messages[2].content")]
     [InlineData("""{"model":"your-org/your-#"}""", "model")]
     [InlineData("""{"model":"your-org/your-model","input":"#"}""", "input")]
