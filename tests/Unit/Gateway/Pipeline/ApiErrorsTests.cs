@@ -100,6 +100,8 @@ public sealed class ApiErrorsTests(FailingGatewayFactory factory) : IClassFixtur
     public async Task Post_UnexpectedFailureInProduction_IsJson500WithRequestId_LoggedOnce()
     {
         await using var production = new FailingGatewayFactory { Environment = "Production" };
+        // Outside Development the key ring's encryption key must come from configuration.
+        production.Settings["DataProtection:KeyEncryptionKeys:test"] = Convert.ToBase64String(new byte[32]);
         var client = production.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key",
             await production.MintWorkspaceKeyAsync(WorkspaceScope.Manage));
