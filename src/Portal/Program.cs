@@ -2,6 +2,7 @@ using FrontierGateway.Data;
 using FrontierGateway.Gateway;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Management;
+using FrontierGateway.Gateway.Pipeline;
 using FrontierGateway.Portal;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
     app.UseHsts();
 }
+app.UseApiErrors();
 
 app.UsePortal();
 app.MapManagementApi();

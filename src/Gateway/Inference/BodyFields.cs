@@ -5,7 +5,11 @@ namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
 /// What the gateway reads from an inference body, and where in the bytes it sits. One forward pass of a
-/// <see cref="Utf8JsonReader"/> over the whole body, which also checks that all of it is valid JSON.
+/// <see cref="Utf8JsonReader"/> over the whole body, which also checks that all of it is valid JSON, that every
+/// string and name in it is text (<see cref="BodyChecks.IsText"/>), and that the fields the gateway acts on
+/// (<c>model</c>, <c>stream</c>, <c>stream_options</c>, <c>metadata</c>, <c>max_tokens</c>,
+/// <c>max_completion_tokens</c>, <c>n</c>) have the types and ranges OpenAI gives them. The rest of the body is
+/// the model's to judge (the simulated one: <see cref="Simulated.SimulatedValidation"/>).
 /// </summary>
 internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, string? Metadata)
 {
@@ -18,27 +22,32 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
     /// <summary>Where the body's closing brace is.</summary>
     public int End { get; private init; }
 
+    private static readonly BodyError MissingModel = new("you must provide a model parameter (a string: the model slug).",
+        "model", "missing_required_parameter");
+
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
 
-    public static (BodyFields? Fields, string? Error, string? Param) Read(ReadOnlySpan<byte> body)
+    public static (BodyFields? Fields, BodyError? Error) Read(ReadOnlySpan<byte> body)
     {
         try
         {
-            return Scan(body);
+            var (fields, error, notTextAt) = Scan(body);
+            return (fields, notTextAt >= 0 ? BodyError.NotText(JsonPath.At(body, notTextAt)) : error);
         }
         catch (JsonException)
         {
-            return (null, "The body is not valid JSON.", null);
+            return (null, BodyError.NotJson("The body is not valid JSON."));
         }
     }
 
-    private static (BodyFields?, string?, string?) Scan(ReadOnlySpan<byte> body)
+    /// <summary>The fields, or why not; or the offset of a string or name that is not text (else -1).</summary>
+    private static (BodyFields?, BodyError?, long NotTextAt) Scan(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body, Options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return reader.Read() ? throw new JsonException() : (null, "The body must be a JSON object.", null);
+            return reader.Read() ? throw new JsonException() : (null, BodyError.NotJson("The body must be a JSON object."), -1);
         }
         string? model = null;
         string? metadata = null;
@@ -50,36 +59,51 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var (name, bit) = Known(ref reader);
+            if (bit == 0 && !BodyChecks.IsText(ref reader))
+            {
+                return (null, null, reader.TokenStartIndex);
+            }
             if ((seen & bit) != 0)
             {
-                return (null, $"The body repeats the property '{name}'.", name);
+                return (null, new BodyError($"The body repeats the property '{name}'.", name, "duplicate_parameter"), -1);
             }
             seen |= bit;
             reader.Read();
             var start = (int)reader.TokenStartIndex;
+            var error = name switch
+            {
+                "model" when reader.TokenType != JsonTokenType.String => MissingModel,
+                "stream" => BodyChecks.Boolean(ref reader, "stream", out stream),
+                "stream_options" => StreamOptions(ref reader, out includeUsage),
+                "metadata" when reader.TokenType == JsonTokenType.StartObject => BodyChecks.Metadata(ref reader),
+                "metadata" when reader.TokenType != JsonTokenType.Null => BodyError.InvalidType("metadata", "an object", BodyChecks.Kind(ref reader)),
+                "max_tokens" => BodyChecks.Integer(ref reader, "max_tokens", 1, long.MaxValue),
+                "max_completion_tokens" => BodyChecks.Integer(ref reader, "max_completion_tokens", 1, long.MaxValue),
+                "n" => BodyChecks.Integer(ref reader, "n", 1, BodyChecks.MaxChoices),
+                _ => null,
+            };
+            if (error is not null)
+            {
+                return (null, error, -1);
+            }
             switch (name)
             {
-                case "model" when reader.TokenType == JsonTokenType.String:
+                case "model":
+                    if (!BodyChecks.IsText(ref reader))
+                    {
+                        return (null, null, start);
+                    }
                     model = reader.GetString();
                     modelValue = start..(int)reader.BytesConsumed;
-                    break;
-                case "stream":
-                    stream = reader.TokenType == JsonTokenType.True;
-                    break;
-                case "stream_options" when reader.TokenType == JsonTokenType.StartObject:
-                    includeUsage = ReadIncludeUsage(ref reader);
-                    streamOptions = start..(int)reader.BytesConsumed;
                     break;
                 case "stream_options":
                     streamOptions = start..(int)reader.BytesConsumed;
                     break;
-                case "metadata" when reader.TokenType == JsonTokenType.StartObject:
-                    reader.Skip();
+                case "metadata" when reader.TokenType == JsonTokenType.EndObject:
                     metadata = Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]);
                     break;
-                default:
-                    reader.Skip();
-                    break;
+                case null when BodyChecks.SkipText(ref reader) is var notText and >= 0:
+                    return (null, null, notText);
             }
         }
         var end = (int)reader.TokenStartIndex;
@@ -89,14 +113,14 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
         }
         if (string.IsNullOrEmpty(model) || modelValue is not { } range)
         {
-            return (null, "you must provide a model parameter (a string: the model slug).", "model");
+            return (null, MissingModel, -1);
         }
         return (new BodyFields(model, stream, includeUsage, metadata)
         {
             ModelValue = range,
             StreamOptionsValue = streamOptions,
             End = end,
-        }, null, null);
+        }, null, -1);
     }
 
     /// <summary>The names the gateway reads, each with its own bit (a repeat of one is refused); null and 0 for any other.</summary>
@@ -105,22 +129,40 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
         : reader.ValueTextEquals("stream"u8) ? ("stream", 2)
         : reader.ValueTextEquals("stream_options"u8) ? ("stream_options", 4)
         : reader.ValueTextEquals("metadata"u8) ? ("metadata", 8)
+        : reader.ValueTextEquals("max_tokens"u8) ? ("max_tokens", 16)
+        : reader.ValueTextEquals("max_completion_tokens"u8) ? ("max_completion_tokens", 32)
+        : reader.ValueTextEquals("n"u8) ? ("n", 64)
         : (null, 0);
 
-    /// <summary>Reads a <c>stream_options</c> object to its end; true when it holds <c>"include_usage": true</c>.</summary>
-    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads a <c>stream_options</c> value (an object or null) to its end; <paramref name="includeUsage"/> is true
+    /// when it holds <c>"include_usage": true</c>.
+    /// </summary>
+    private static BodyError? StreamOptions(ref Utf8JsonReader reader, out bool includeUsage)
     {
-        var includeUsage = false;
+        includeUsage = false;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return reader.TokenType == JsonTokenType.Null ? null
+                : BodyError.InvalidType("stream_options", "an object", BodyChecks.Kind(ref reader));
+        }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
-            reader.Read();
-            if (isIncludeUsage)
+            if (!BodyChecks.IsText(ref reader))
             {
-                includeUsage = reader.TokenType == JsonTokenType.True;
+                return BodyError.NotText("stream_options");
             }
-            reader.Skip();
+            reader.Read();
+            if (isIncludeUsage && BodyChecks.Boolean(ref reader, "stream_options.include_usage", out includeUsage) is { } error)
+            {
+                return error;
+            }
+            if (BodyChecks.SkipText(ref reader) >= 0)
+            {
+                return BodyError.NotText("stream_options");
+            }
         }
-        return includeUsage;
+        return null;
     }
 }

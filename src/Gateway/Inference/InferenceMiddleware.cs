@@ -30,10 +30,10 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
             return;
         }
         activity.Touch(caller.Key.Prefix, now);
-        var (request, error, param) = await InferenceRequest.ReadAsync(context.Request, OperationOf(context.Request.Path));
+        var (request, error) = await InferenceRequest.ReadAsync(context.Request, OperationOf(context.Request.Path));
         if (request is null)
         {
-            await OpenAIError.BadRequestAsync(context, error!, param);
+            await OpenAIError.BadRequestAsync(context, error!);
             return;
         }
         if (!caller.Group.Slugs.TryGetValue(request.Slug, out var policy)
@@ -51,8 +51,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
             return;
         }
         request.Route = route;
-        var requestId = "req_" + Ids.NewUlid().ToLowerInvariant();
-        context.Response.Headers["x-request-id"] = requestId;
+        var requestId = context.TraceIdentifier;
         var admitted = time.GetTimestamp();
         var usage = Provisional(request, caller, requestId, now);
         var admittedIn = journal.Admit(usage);

@@ -42,13 +42,13 @@ internal sealed class InferenceRequest : IDisposable
     /// <summary>The body as a tree, parsed on first use: for the simulated model and the gateway's own token count.</summary>
     public JsonObject Body => tree ??= (JsonObject)JsonNode.Parse(Raw.Span)!;
 
-    /// <summary>Reads and checks the body; null with an error message naming the field when it cannot be served.</summary>
-    public static async Task<(InferenceRequest? Request, string? Error, string? Param)> ReadAsync(HttpRequest request,
+    /// <summary>Reads and checks the body; null with the error, naming the field, when it cannot be served.</summary>
+    public static async Task<(InferenceRequest? Request, BodyError? Error)> ReadAsync(HttpRequest request,
         InferenceOperation operation)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            return (null, $"The body is larger than {MaxBodyBytes} bytes.", null);
+            return (null, TooLarge);
         }
         byte[] buffer;
         int length;
@@ -60,18 +60,20 @@ internal sealed class InferenceRequest : IDisposable
         {
             // Too large, or cut off by the client.
             return (null, e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-                ? "The body is too large." : "The body could not be read.", null);
+                ? TooLarge : new BodyError("The body could not be read.", null, "invalid_body"));
         }
-        var (fields, error, param) = BodyFields.Read(buffer.AsSpan(0, length));
+        var (fields, error) = BodyFields.Read(buffer.AsSpan(0, length));
         if (fields is null)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            return (null, error, param);
+            return (null, error);
         }
         var read = new InferenceRequest(operation, buffer, length, fields);
         request.HttpContext.Response.RegisterForDispose(read);
-        return (read, null, null);
+        return (read, null);
     }
+
+    private static readonly BodyError TooLarge = new($"The body is larger than {MaxBodyBytes} bytes.", null, "body_too_large");
 
     /// <summary>The body for the simulated model: what an upstream named like the slug would get, as a tree.</summary>
     public JsonObject PrepareForSimulated() =>

@@ -28,8 +28,8 @@ internal static class OpenAIError
         "Incorrect or revoked API key provided. Send it as Authorization: Bearer <key>.", "invalid_request_error",
         "invalid_api_key");
 
-    public static Task BadRequestAsync(HttpContext context, string message, string? param) =>
-        WriteAsync(context, 400, message, "invalid_request_error", "invalid_request", param);
+    public static Task BadRequestAsync(HttpContext context, BodyError error) =>
+        WriteAsync(context, 400, error.Message, "invalid_request_error", error.Code, error.Param);
 
     public static Task ModelNotFoundAsync(HttpContext context, string model) => WriteAsync(context, 404,
         $"The model `{model}` does not exist or you do not have access to it.", "invalid_request_error",

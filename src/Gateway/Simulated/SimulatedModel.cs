@@ -17,9 +17,17 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
 {
     private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    /// <summary>Writes the whole response to a request whose body has a string <c>model</c>.</summary>
+    /// <summary>
+    /// Writes the whole response to a request whose body has a string <c>model</c>: a 400 in OpenAI's shape when the
+    /// body is not one OpenAI would serve (<see cref="SimulatedValidation"/>).
+    /// </summary>
     public async Task WriteAsync(HttpContext context, InferenceOperation operation, JsonObject body, CancellationToken ct)
     {
+        if (Validate(operation, body) is { } invalid)
+        {
+            await OpenAIError.BadRequestAsync(context, invalid);
+            return;
+        }
         var request = SimulatedRequest.From(body, options.Value);
         try
         {
@@ -43,6 +51,19 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
         catch (Exception e) when ((e is OperationCanceledException or IOException) && ct.IsCancellationRequested)
         {
             // The client has gone; there is no one left to answer.
+        }
+    }
+
+    private static BodyError? Validate(InferenceOperation operation, JsonObject body)
+    {
+        try
+        {
+            return SimulatedValidation.Check(operation, body);
+        }
+        catch (ArgumentException e) when (e.ParamName == "key")
+        {
+            // A JsonObject refuses a repeated name when it is first read; the gateway checked only its own fields.
+            return new BodyError("The body repeats a property name in an object.", null, "duplicate_parameter");
         }
     }
 

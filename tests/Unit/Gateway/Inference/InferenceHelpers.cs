@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
 using FrontierGateway.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,4 +56,24 @@ internal static class InferenceHelpers
     }
 
     public static bool IsOk(this HttpResponseMessage response) => response.StatusCode == HttpStatusCode.OK;
+
+    /// <summary>
+    /// Asserts an error in OpenAI's shape: the status, <c>error.type</c> and <c>error.param</c>, a message, the
+    /// request id header, and no stack trace; answers <c>error</c>.
+    /// </summary>
+    public static async Task<JsonNode> AssertOpenAIErrorAsync(this HttpResponseMessage response, HttpStatusCode status,
+        string? param, string type = "invalid_request_error")
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{response.StatusCode}: {text}");
+        Assert.DoesNotMatch(@"\bat [\w.`<>]+\(|Exception", text);
+        var error = JsonNode.Parse(text)!["error"]!;
+        Assert.Equal((type, param), ((string?)error["type"], (string?)error["param"]));
+        Assert.False(string.IsNullOrWhiteSpace((string?)error["message"]));
+        Assert.StartsWith("req_", Assert.Single(response.Headers.GetValues("x-request-id")));
+        return error;
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string body) =>
+        client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 }

@@ -33,9 +33,8 @@ public sealed class SimulatedEmbeddingsTests
     [Theory]
     [InlineData(""" "dimensions":3, """, 3)]
     [InlineData(""" "dimensions":4096, """, 4096)]
-    [InlineData(""" "dimensions":4097, """, 256)]
-    [InlineData(""" "dimensions":0, """, 256)]
-    [InlineData(""" "dimensions":"8", """, 256)]
+    [InlineData(""" "dimensions":null, """, 256)]
+    [InlineData("", 256)]
     public async Task WriteAsync_Dimensions_VectorSize(string dimensions, int expected)
     {
         var sut = Model();
@@ -71,17 +70,22 @@ public sealed class SimulatedEmbeddingsTests
     }
 
     [Theory]
-    [InlineData("""{"model":"m"}""")]
-    [InlineData("""{"model":"m","input":null}""")]
-    [InlineData("""{"model":"m","input":{"text":"Hello"}}""")]
-    public async Task WriteAsync_NoUsableInput_EmptyListWithoutThrowing(string body)
+    [InlineData("""{"model":"m"}""", "input")]
+    [InlineData("""{"model":"m","input":null}""", "input")]
+    [InlineData("""{"model":"m","input":{"text":"Hello"}}""", "input")]
+    [InlineData("""{"model":"m","input":["a",{"text":"Hello"}]}""", "input[1]")]
+    [InlineData("""{"model":"m","input":"Hello","dimensions":4097}""", "dimensions")]
+    [InlineData("""{"model":"m","input":"Hello","dimensions":0}""", "dimensions")]
+    [InlineData("""{"model":"m","input":"Hello","dimensions":"8"}""", "dimensions")]
+    [InlineData("""{"model":"m","input":"Hello","dimensions":1.5}""", "dimensions")]
+    public async Task WriteAsync_NoUsableInputOrDimensions_Is400NamingTheField(string body, string param)
     {
         var sut = Model();
 
-        var json = (await sut.RunAsync(InferenceOperation.Embeddings, body)).Json;
+        var response = await sut.RunAsync(InferenceOperation.Embeddings, body);
 
-        Assert.Empty(json["data"]!.AsArray());
-        Assert.Equal(0, (int)json["usage"]!["prompt_tokens"]!);
+        Assert.Equal(400, response.Status);
+        Assert.Equal(param, (string?)response.Json["error"]!["param"]);
     }
 
     private static double Length(float[] vector) => Math.Sqrt(vector.Sum(x => (double)x * x));
