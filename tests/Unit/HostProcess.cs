@@ -85,7 +85,7 @@ public sealed class HostProcess : IAsyncDisposable
     private async Task WaitUntilUpAsync()
     {
         using var client = Client();
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 600; i++)
         {
             if (process.HasExited)
             {
@@ -103,7 +103,7 @@ public sealed class HostProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException("The host did not answer within 30 s.");
+        throw new TimeoutException("The host did not answer within 60 s.");
     }
 
     private static int FreePort()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Limits;
@@ -137,8 +138,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
             await (failure is { } error ? UpstreamErrorAsync(context, error) : ReleaseAsync(meter, context));
             return 0;
         }
-        var counted = meter.Usage ?? new TokenUsage(tokens.CountPrompt(request.Operation, request.Body),
-            tokens.Count(meter.DeliveredText), 0);
+        var counted = meter.Usage ?? new TokenUsage(PromptTokens(request, usage.InputTokens), tokens.Count(meter.DeliveredText), 0);
         usage.Timestamp = time.GetUtcNow().UtcDateTime;
         (usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens) = (counted.Input, counted.Output, counted.Cached);
         usage.Estimated = meter.Usage is null;
@@ -147,6 +147,22 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
         counters.AddTokens(policy, counted.Total, usage.Timestamp);
         recorder.Record(usage, admittedIn);
         return counted.Total;
+    }
+
+    /// <summary>
+    /// The gateway's own count of the prompt; the admission estimate when the body does not parse as a tree (a
+    /// repeated property name passes the gateway's reader, which only reads its own fields, but not JsonNode).
+    /// </summary>
+    private long PromptTokens(InferenceRequest request, long estimate)
+    {
+        try
+        {
+            return tokens.CountPrompt(request.Operation, request.Body);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return estimate;
+        }
     }
 
     private static async Task ReleaseAsync(MeteringStream meter, HttpContext context)

@@ -52,7 +52,7 @@ public sealed class PriorityLoadBalancingTests
     {
         var context = new DefaultHttpContext();
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("""{"model":"acme/x","messages":[]}"""));
-        var (request, _, _) = await InferenceRequest.ReadAsync(context.Request, InferenceOperation.ChatCompletions);
+        var (request, _) = await InferenceRequest.ReadAsync(context.Request, InferenceOperation.ChatCompletions);
         var routeTargets = targets.Select((t, i) => new RouteTarget(RouteTarget.IdOf("ep", i), ProviderKind.OpenAICompatible,
             "http://127.0.0.1:9/v1", "m", null, t.Weight, t.Priority)).ToList();
         request!.Route = new EndpointRoute("acme/x", "ep", false, routeTargets.ToFrozenDictionary(t => t.DestinationId));

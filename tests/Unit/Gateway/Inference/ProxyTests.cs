@@ -99,6 +99,23 @@ public sealed class ProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chat_RepeatedPropertyAndNoUsageFromUpstream_IsAnsweredAndMeteredOnTheEstimate()
+    {
+        upstream.Chat = (context, _) => context.Response.WriteAsync("""{"choices":[{"message":{"content":"Hi there"}}]}""");
+        const string body = $$"""{"model":"{{Slug}}","messages":[{"role":"user","content":"hi"}],"temperature":1,"temperature":0.5}""";
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Hi there", await response.Content.ReadAsStringAsync());
+        var usage = Assert.Single(await gateway.EventsAsync(group, 1));
+        // The body does not parse as a tree, so the prompt is the admission's estimate: 4 bytes a token.
+        Assert.Equal((Encoding.UTF8.GetByteCount(body) + 3) / 4, usage.InputTokens);
+        Assert.True(usage.Estimated);
+        Assert.True(usage.OutputTokens > 0);
+    }
+
+    [Fact]
     public async Task Stream_ClientDisconnectsMidStream_DeliveredTokensAreStillMetered()
     {
         var upstreamDone = new TaskCompletionSource();
