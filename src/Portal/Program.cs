@@ -20,6 +20,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UsePortal();
+app.UseManagementApi();
 app.MapManagementApi();
 app.MapInference();
 app.MapPortal();
