@@ -22,6 +22,7 @@ if (!app.Environment.IsDevelopment())
 app.UseApiErrors();
 
 app.UsePortal();
+app.UseManagementApi();
 app.MapManagementApi();
 app.MapInference();
 app.MapPortal();

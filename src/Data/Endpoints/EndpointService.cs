@@ -148,7 +148,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
     }
 
     internal static EndpointView ToView(Endpoint e) => new(e.Id, e.Slug,
-        e.Targets.ConvertAll(t => new TargetView(TargetParser.Name(t.Provider), t.BaseUrl, t.TargetModel, t.ModelId,
+        e.Targets.ConvertAll(t => new TargetView(t.Provider, t.BaseUrl, t.TargetModel, t.ModelId,
             t.EnvironmentName, t.ProtectedSecret is not null, t.Weight, t.Priority)),
         e.CreatedAt, e.UpdatedAt);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FrontierGateway.Data.Entities;
 
 namespace FrontierGateway.Data.Endpoints;
 
@@ -8,7 +9,7 @@ public sealed record TargetInput(string? Provider, string? BaseUrl, string? Targ
 public sealed record EndpointInput(string? Slug, List<TargetInput?>? Targets);
 
 public sealed record TargetView(
-    string Provider,
+    ProviderKind Provider,
     string? BaseUrl,
     string? TargetModel,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ModelId,

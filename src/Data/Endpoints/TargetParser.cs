@@ -10,23 +10,6 @@ public static class TargetParser
     public const int MaxWeight = 1000;
     public const int MaxPriority = 1000;
 
-    public static string Name(ProviderKind provider) => provider switch
-    {
-        ProviderKind.OpenAICompatible => "OPENAI_COMPATIBLE",
-        ProviderKind.OpenAI => "OPENAI",
-        ProviderKind.Baseten => "BASETEN",
-        _ => "SIMULATED",
-    };
-
-    public static ProviderKind? Parse(string? provider) => provider switch
-    {
-        "OPENAI_COMPATIBLE" => ProviderKind.OpenAICompatible,
-        "OPENAI" => ProviderKind.OpenAI,
-        "BASETEN" => ProviderKind.Baseten,
-        "SIMULATED" => ProviderKind.Simulated,
-        _ => null,
-    };
-
     /// <summary>The base URL a BASETEN target without one calls: its model's environment.</summary>
     public static string BasetenUrl(string modelId, string? environmentName) =>
         $"https://model-{modelId}.api.baseten.co/environments/{environmentName ?? "production"}/sync/v1";
@@ -43,8 +26,8 @@ public static class TargetParser
         {
             var path = $"targets[{i}]";
             var input = targets[i] ?? throw DomainException.Invalid(path, $"{path} must be an object.");
-            var provider = Parse(input.Provider) ?? throw DomainException.Invalid($"{path}.provider",
-                $"{path}.provider must be one of OPENAI_COMPATIBLE, OPENAI, BASETEN, SIMULATED.");
+            var provider = WireNames.Parse<ProviderKind>(input.Provider) ?? throw DomainException.Invalid($"{path}.provider",
+                $"{path}.provider must be one of {WireNames.List<ProviderKind>()}.");
             CheckLength(input.TargetModel, $"{path}.target_model", 255);
             CheckLength(input.ModelId, $"{path}.model_id", 255);
             CheckLength(input.EnvironmentName, $"{path}.environment_name", 255);

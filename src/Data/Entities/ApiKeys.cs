@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FrontierGateway.Data.Entities;
 
 /// <summary>A customer key: calls the inference API with its group's effective models.</summary>
@@ -13,7 +15,13 @@ public sealed class CustomerApiKey
     public DateTime? RevokedAt { get; set; }
 }
 
-public enum WorkspaceScope { Manage, View }
+/// <summary>Spelled in lower case (<c>manage</c>, <c>view</c>), as the contract names the scopes.</summary>
+[JsonConverter(typeof(WireEnumConverter<WorkspaceScope>))]
+public enum WorkspaceScope
+{
+    [JsonStringEnumMemberName("manage")] Manage,
+    [JsonStringEnumMemberName("view")] View,
+}
 
 /// <summary>A key for the management API.</summary>
 public sealed class WorkspaceApiKey

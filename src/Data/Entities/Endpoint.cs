@@ -1,6 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace FrontierGateway.Data.Entities;
 
-public enum ProviderKind { OpenAICompatible, OpenAI, Baseten, Simulated }
+[JsonConverter(typeof(WireEnumConverter<ProviderKind>))]
+public enum ProviderKind
+{
+    // The policy would split "OpenAI" into OPEN_AI.
+    [JsonStringEnumMemberName("OPENAI_COMPATIBLE")] OpenAICompatible,
+    [JsonStringEnumMemberName("OPENAI")] OpenAI,
+    Baseten,
+    Simulated,
+}
 
 /// <summary>Where a model slug goes: one or more upstream targets.</summary>
 public sealed class Endpoint

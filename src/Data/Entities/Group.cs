@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace FrontierGateway.Data.Entities;
 
+[JsonConverter(typeof(WireEnumConverter<LimitEnforcement>))]
 public enum LimitEnforcement { Independent, Cascading }
 
 /// <summary>A customer, plan, team or project in the hierarchy. Soft-deleted with its subtree.</summary>

@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace FrontierGateway.Data.Entities;
 
 public enum LimitKind { Rate, Usage }
 
+[JsonConverter(typeof(WireEnumConverter<LimitType>))]
 public enum LimitType { Token, Request }
 
+[JsonConverter(typeof(WireEnumConverter<LimitUnit>))]
 public enum LimitUnit { Second, Minute, Day }
 
 public sealed class ModelLimit

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FrontierGateway.Data.Entities;
 
 /// <summary>Where billing events are delivered. One row: the workspace's receiver.</summary>
@@ -20,6 +22,7 @@ public sealed class WebhookSecret
     public DateTime? RetiredAt { get; set; }
 }
 
+[JsonConverter(typeof(WireEnumConverter<DeliveryStatus>))]
 public enum DeliveryStatus { Pending, Delivered, Failed, Dead }
 
 /// <summary>One batch of events, stored before its first attempt: the durable outbox.</summary>

@@ -14,7 +14,7 @@ internal static class GroupMapper
             group.Models.ConvertAll(m => new ModelView(m.Slug,
                 Limits(m.Limits, LimitKind.Rate, null), Limits(m.Limits, LimitKind.Usage, null))),
             EffectiveModels.Compute(chain).ConvertAll(ToView),
-            new HierarchyView(WireNames.Of(group.Enforcement), group.ParentGroupId),
+            new HierarchyView(group.Enforcement, group.ParentGroupId),
             group.CreatedAt);
     }
 
@@ -25,11 +25,11 @@ internal static class GroupMapper
 
     private static List<LimitView> Effective(EffectiveModel model, LimitKind kind) =>
         model.Limits.Where(l => l.Kind == kind)
-            .Select(l => new LimitView(WireNames.Of(l.Type), WireNames.Of(l.Unit), l.Threshold, l.SourceGroupId))
+            .Select(l => new LimitView(l.Type, l.Unit, l.Threshold, l.SourceGroupId))
             .ToList();
 
     private static List<LimitView> Limits(List<ModelLimit> limits, LimitKind kind, string? source) =>
         limits.Where(l => l.Kind == kind)
-            .Select(l => new LimitView(WireNames.Of(l.Type), WireNames.Of(l.Unit), l.Threshold, source))
+            .Select(l => new LimitView(l.Type, l.Unit, l.Threshold, source))
             .ToList();
 }

@@ -1,3 +1,5 @@
+using FrontierGateway.Data.Entities;
+
 namespace FrontierGateway.Data.Groups;
 
 /// <summary>A live group without its models: what the portal needs to draw the hierarchy.</summary>
@@ -6,7 +8,7 @@ public sealed record GroupNode(
     string? Name,
     string ExternalEntityId,
     string? ParentGroupId,
-    string LimitEnforcement,
+    LimitEnforcement LimitEnforcement,
     int Depth,
     int SlugCount,
     int KeyCount)

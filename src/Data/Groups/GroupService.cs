@@ -111,7 +111,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
             .Where(k => k.ExpiresAt is null || k.ExpiresAt > now)
             .CountBy(k => k.GroupId).ToDictionary();
         var nodes = groups.ConvertAll(g => new GroupNode(g.Id, g.Name, g.ExternalEntityId, g.ParentGroupId,
-            WireNames.Of(g.Enforcement), g.Depth, g.Slugs, keys.GetValueOrDefault(g.Id)));
+            g.Enforcement, g.Depth, g.Slugs, keys.GetValueOrDefault(g.Id)));
         var children = nodes.Where(n => n.ParentGroupId is not null).ToLookup(n => n.ParentGroupId!);
         var roots = rootId is null ? nodes.Where(n => n.ParentGroupId is null) : nodes.Where(n => n.Id == rootId);
         var ordered = new List<GroupNode>(nodes.Count);

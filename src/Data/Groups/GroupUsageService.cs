@@ -24,7 +24,7 @@ public sealed class GroupUsageService(IDbContextFactory<FrontierDbContext> dbFac
                 // INDEPENDENT meters each group alone; a CASCADING limit is the pool of its source group.
                 var metered = group.Enforcement == LimitEnforcement.Cascading ? limit.SourceGroupId : group.Id;
                 var current = await usage.ReadAsync(metered, model.Slug, limit.Type, today, ct);
-                views.Add(new UsageLimitView(WireNames.Of(limit.Type), WireNames.Of(limit.Unit), limit.Threshold,
+                views.Add(new UsageLimitView(limit.Type, limit.Unit, limit.Threshold,
                     current, current is null ? null : resetAt, limit.SourceGroupId));
             }
             result[model.Slug] = views;

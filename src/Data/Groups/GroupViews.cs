@@ -1,10 +1,11 @@
 using System.Text.Json.Serialization;
+using FrontierGateway.Data.Entities;
 
 namespace FrontierGateway.Data.Groups;
 
 public sealed record LimitView(
-    string Type,
-    string Unit,
+    LimitType Type,
+    LimitUnit Unit,
     long Threshold,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceGroup = null);
 
@@ -12,7 +13,7 @@ public sealed record ModelView(string Slug, IReadOnlyList<LimitView> RateLimits,
 
 public sealed record MetadataView(string? Name, string ExternalEntityId);
 
-public sealed record HierarchyView(string LimitEnforcement, string? ParentGroupId);
+public sealed record HierarchyView(LimitEnforcement LimitEnforcement, string? ParentGroupId);
 
 public sealed record GroupView(
     string Id,
@@ -24,7 +25,7 @@ public sealed record GroupView(
 
 public sealed record DeletedGroupView(string Id, MetadataView Metadata, DateTime DeletedAt);
 
-public sealed record UsageLimitView(string Type, string Unit, long Threshold, long? CurrentUsage,
+public sealed record UsageLimitView(LimitType Type, LimitUnit Unit, long Threshold, long? CurrentUsage,
     DateTime? ResetAt, string SourceGroup);
 
 public sealed record GroupUsageView(string CustomerId, IReadOnlyDictionary<string, IReadOnlyList<UsageLimitView>> Usage);

@@ -20,8 +20,8 @@ public static class HierarchyRules
         {
             return fallback;
         }
-        var mode = WireNames.ParseEnforcement(requested) ?? throw DomainException.Invalid(ModeParam,
-            $"{ModeParam} must be one of INDEPENDENT, CASCADING (or omitted); got \"{requested}\".");
+        var mode = WireNames.Parse<LimitEnforcement>(requested) ?? throw DomainException.Invalid(ModeParam,
+            $"{ModeParam} must be one of {WireNames.List<LimitEnforcement>()} (or omitted); got \"{requested}\".");
         if (parent is not null && mode != parent.Enforcement)
         {
             throw DomainException.Invalid(ModeParam,

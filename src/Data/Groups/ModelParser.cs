@@ -50,9 +50,9 @@ public static partial class ModelParser
         {
             var at = $"{path}[{j}]";
             var limit = limits[j] ?? throw DomainException.Invalid(at, $"{at} must be an object.");
-            var type = WireNames.ParseType(limit.Type)
-                ?? throw DomainException.Invalid($"{at}.type", $"{at}.type must be one of TOKEN, REQUEST{Got(limit.Type)}.");
-            var unit = WireNames.ParseUnit(limit.Unit);
+            var type = WireNames.Parse<LimitType>(limit.Type)
+                ?? throw DomainException.Invalid($"{at}.type", $"{at}.type must be one of {WireNames.List<LimitType>()}{Got(limit.Type)}.");
+            var unit = WireNames.Parse<LimitUnit>(limit.Unit);
             if (unit is null || (kind == LimitKind.Rate) == (unit == LimitUnit.Day))
             {
                 throw DomainException.Invalid($"{at}.unit", $"{at}.unit must be one of {units}{Got(limit.Unit)}.");

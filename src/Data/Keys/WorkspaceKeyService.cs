@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Data.Keys;
 
-public sealed record WorkspaceKeyView(string Prefix, string? Name, string Scope, DateTime CreatedAt, DateTime? LastUsedAt);
+public sealed record WorkspaceKeyView(string Prefix, string? Name, WorkspaceScope Scope, DateTime CreatedAt, DateTime? LastUsedAt);
 
 /// <summary>Keys for the management API, each with a scope.</summary>
 public sealed class WorkspaceKeyService(IDbContextFactory<FrontierDbContext> dbFactory, TimeProvider time)
@@ -86,5 +86,5 @@ public sealed class WorkspaceKeyService(IDbContextFactory<FrontierDbContext> dbF
     }
 
     private static WorkspaceKeyView ToView(WorkspaceApiKey k) =>
-        new(k.Prefix, k.Name, k.Scope == WorkspaceScope.Manage ? "manage" : "view", k.CreatedAt, k.LastUsedAt);
+        new(k.Prefix, k.Name, k.Scope, k.CreatedAt, k.LastUsedAt);
 }

@@ -122,7 +122,7 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
             ?? throw DomainException.NotFound("id", $"No delivery \"{id}\".");
         if (row.Status is not (DeliveryStatus.Dead or DeliveryStatus.Failed))
         {
-            throw DomainException.Invalid("id", $"Only FAILED or DEAD deliveries can be redelivered; this one is {StatusName(row.Status)}.");
+            throw DomainException.Invalid("id", $"Only FAILED or DEAD deliveries can be redelivered; this one is {WireNames.Of(row.Status)}.");
         }
         row.Status = DeliveryStatus.Pending;
         row.Attempts = 0;
@@ -152,7 +152,7 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
         var counts = await db.WebhookDeliveries.AsNoTracking().GroupBy(d => d.Status)
             .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var failing = await db.WebhookDeliveries.CountAsync(d => d.Status == DeliveryStatus.Pending && d.Attempts > 0, ct);
-        var result = Enum.GetValues<DeliveryStatus>().ToDictionary(StatusName, s => counts.Find(c => c.Key == s)?.Count ?? 0);
+        var result = Enum.GetValues<DeliveryStatus>().ToDictionary(WireNames.Of, s => counts.Find(c => c.Key == s)?.Count ?? 0);
         result["RETRYING"] = failing;
         return result;
     }
@@ -192,16 +192,8 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
         NextAttemptAt = now,
     };
 
-    public static string StatusName(DeliveryStatus status) => status.ToString().ToUpperInvariant();
-
-    private static DeliveryStatus ParseStatus(string status) => status switch
-    {
-        "PENDING" => DeliveryStatus.Pending,
-        "DELIVERED" => DeliveryStatus.Delivered,
-        "FAILED" => DeliveryStatus.Failed,
-        "DEAD" => DeliveryStatus.Dead,
-        _ => throw DomainException.Invalid("status", "status must be one of PENDING, DELIVERED, FAILED, DEAD."),
-    };
+    private static DeliveryStatus ParseStatus(string status) => WireNames.Parse<DeliveryStatus>(status)
+        ?? throw DomainException.Invalid("status", $"status must be one of {WireNames.List<DeliveryStatus>()}.");
 
     internal static bool IsHttpUrl(string url) => url.Length <= 2048
         && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
@@ -224,7 +216,7 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
         return new WebhookView(endpoint.Url, endpoint.Enabled, secrets);
     }
 
-    internal static DeliveryView ToView(WebhookDelivery d) => new(d.Id, d.RequestId.ToString(), StatusName(d.Status),
+    internal static DeliveryView ToView(WebhookDelivery d) => new(d.Id, d.RequestId.ToString(), d.Status,
         d.EventCount, d.Attempts, d.CreatedAt, d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, d.LastAttemptAt,
         d.DeliveredAt, d.LastStatusCode, d.LastError, d.LastLatencyMs, d.IsTest);
 }

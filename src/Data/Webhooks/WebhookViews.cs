@@ -1,3 +1,5 @@
+using FrontierGateway.Data.Entities;
+
 namespace FrontierGateway.Data.Webhooks;
 
 public sealed record WebhookInput(string? Url, bool? Enabled);
@@ -8,7 +10,7 @@ public sealed record WebhookView(string? Url, bool Enabled, IReadOnlyList<Webhoo
 
 public sealed record NewSecretView(string Id, string Secret);
 
-public sealed record DeliveryView(string Id, string RequestId, string Status, int EventCount, int Attempts,
+public sealed record DeliveryView(string Id, string RequestId, DeliveryStatus Status, int EventCount, int Attempts,
     DateTime CreatedAt, DateTime? NextAttemptAt, DateTime? LastAttemptAt, DateTime? DeliveredAt, int? LastStatusCode,
     string? LastError, int? LastLatencyMs, bool IsTest);
 

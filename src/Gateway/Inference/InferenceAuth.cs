@@ -12,7 +12,7 @@ internal static class InferenceAuth
 {
     public static Caller? Authenticate(HttpRequest request, GatewaySnapshot snapshot, DateTime now)
     {
-        if (ManagementFilter.PresentedKey(request) is not { } presented
+        if (ApiKeyHeader.Read(request) is not { } presented
             || !KeySecrets.TrySplit(presented, out var prefix, out var secret)
             || !snapshot.Keys.TryGetValue(prefix, out var key)
             || !KeySecrets.Verify(secret, key.SecretHash)

@@ -17,6 +17,12 @@ public static class ApiError
 
     public static JsonHttpResult<ErrorBody> From(DomainException e) => Result(e.Status, e.Message, e.Param, e.Code);
 
+    public static BadRequest<ErrorBody> BadRequest(DomainException e) => TypedResults.BadRequest(Body(e));
+
+    public static NotFound<ErrorBody> NotFound(DomainException e) => TypedResults.NotFound(Body(e));
+
+    private static ErrorBody Body(DomainException e) => new(new ErrorDetail(e.Message, TypeOf(e.Status), e.Param, e.Code));
+
     public static string TypeOf(int status) => status switch
     {
         401 => "authentication_error",

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FrontierGateway.Data.Keys;
 using FrontierGateway.Data.Paging;
 using Microsoft.AspNetCore.Builder;
@@ -20,20 +21,21 @@ public static class ApiKeysApi
         return api;
     }
 
-    public static async Task<Ok<MintedKeyView>> MintKey(string groupId, HttpContext context, KeyService keys) =>
-        TypedResults.Ok(await keys.MintAsync(groupId,
-            await JsonBody.ReadAsync(context.Request, () => new KeyCreateInput(null, null)),
-            ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<MintedKeyView>, BadRequest<ErrorBody>, NotFound<ErrorBody>>> MintKey(string groupId,
+        HttpRequest request, ClaimsPrincipal user, KeyService keys, CancellationToken ct) =>
+        ApiResults.OkOrRefused(async () => await keys.MintAsync(groupId,
+            await JsonBody.ReadAsync(request, () => new KeyCreateInput(null, null)), user.Actor(), ct));
 
-    public static async Task<Ok<ListView<KeyView>>> ListKeys(string groupId, KeyService keys, HttpContext context,
-        string? limit, string? cursor) =>
-        TypedResults.Ok(ListView<KeyView>.Of(await keys.ListAsync(groupId, PageRequest.Parse(limit, cursor),
-            context.RequestAborted)));
+    public static Task<Results<Ok<ListView<KeyView>>, BadRequest<ErrorBody>, NotFound<ErrorBody>>> ListKeys(
+        string groupId, KeyService keys, string? limit, string? cursor, CancellationToken ct) =>
+        ApiResults.OkOrRefused(async () =>
+            ListView<KeyView>.Of(await keys.ListAsync(groupId, PageRequest.Parse(limit, cursor), ct)));
 
-    public static async Task<Ok<KeyView>> GetKey(string groupId, string prefix, KeyService keys, HttpContext context) =>
-        TypedResults.Ok(await keys.GetAsync(groupId, prefix, context.RequestAborted));
+    public static Task<Results<Ok<KeyView>, NotFound<ErrorBody>>> GetKey(string groupId, string prefix, KeyService keys,
+        CancellationToken ct) =>
+        ApiResults.OkOrNotFound(() => keys.GetAsync(groupId, prefix, ct));
 
-    public static async Task<Ok<RevokedKeyView>> RevokeKey(string groupId, string prefix, KeyService keys,
-        HttpContext context) =>
-        TypedResults.Ok(await keys.RevokeAsync(groupId, prefix, ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<RevokedKeyView>, NotFound<ErrorBody>>> RevokeKey(string groupId, string prefix,
+        ClaimsPrincipal user, KeyService keys, CancellationToken ct) =>
+        ApiResults.OkOrNotFound(() => keys.RevokeAsync(groupId, prefix, user.Actor(), ct));
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Paging;
 using Microsoft.AspNetCore.Builder;
@@ -21,23 +22,26 @@ public static class EndpointsApi
         return api;
     }
 
-    public static async Task<Ok<EndpointView>> CreateEndpoint(HttpContext context, EndpointService endpoints) =>
-        TypedResults.Ok(await endpoints.CreateAsync(await JsonBody.ReadAsync<EndpointInput>(context.Request),
-            ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<EndpointView>, BadRequest<ErrorBody>>> CreateEndpoint(HttpRequest request,
+        ClaimsPrincipal user, EndpointService endpoints, CancellationToken ct) =>
+        ApiResults.OkOrBadRequest(async () =>
+            await endpoints.CreateAsync(await JsonBody.ReadAsync<EndpointInput>(request), user.Actor(), ct));
 
-    public static async Task<Ok<ListView<EndpointView>>> ListEndpoints(EndpointService endpoints, HttpContext context,
-        string? limit, string? cursor) =>
-        TypedResults.Ok(ListView<EndpointView>.Of(await endpoints.ListAsync(PageRequest.Parse(limit, cursor),
-            context.RequestAborted)));
+    public static Task<Results<Ok<ListView<EndpointView>>, BadRequest<ErrorBody>>> ListEndpoints(EndpointService endpoints,
+        string? limit, string? cursor, CancellationToken ct) =>
+        ApiResults.OkOrBadRequest(async () =>
+            ListView<EndpointView>.Of(await endpoints.ListAsync(PageRequest.Parse(limit, cursor), ct)));
 
-    public static async Task<Ok<EndpointView>> GetEndpoint(string id, EndpointService endpoints, HttpContext context) =>
-        TypedResults.Ok(await endpoints.GetAsync(id, context.RequestAborted));
+    public static Task<Results<Ok<EndpointView>, NotFound<ErrorBody>>> GetEndpoint(string id, EndpointService endpoints,
+        CancellationToken ct) =>
+        ApiResults.OkOrNotFound(() => endpoints.GetAsync(id, ct));
 
-    public static async Task<Ok<EndpointView>> PatchEndpoint(string id, HttpContext context, EndpointService endpoints) =>
-        TypedResults.Ok(await endpoints.PatchAsync(id, await JsonBody.ReadAsync<EndpointInput>(context.Request),
-            ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<EndpointView>, BadRequest<ErrorBody>, NotFound<ErrorBody>>> PatchEndpoint(string id,
+        HttpRequest request, ClaimsPrincipal user, EndpointService endpoints, CancellationToken ct) =>
+        ApiResults.OkOrRefused(async () =>
+            await endpoints.PatchAsync(id, await JsonBody.ReadAsync<EndpointInput>(request), user.Actor(), ct));
 
-    public static async Task<Ok<DeletedEndpointView>> DeleteEndpoint(string id, HttpContext context,
-        EndpointService endpoints) =>
-        TypedResults.Ok(await endpoints.DeleteAsync(id, ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<DeletedEndpointView>, NotFound<ErrorBody>>> DeleteEndpoint(string id,
+        ClaimsPrincipal user, EndpointService endpoints, CancellationToken ct) =>
+        ApiResults.OkOrNotFound(() => endpoints.DeleteAsync(id, user.Actor(), ct));
 }

@@ -16,10 +16,10 @@ public static class EventsApi
         return api;
     }
 
-    public static async Task<Ok<ListView<BillingEvent>>> ListEvents(EventQueryService events, HttpContext context,
+    public static Task<Results<Ok<ListView<BillingEvent>>, BadRequest<ErrorBody>>> ListEvents(EventQueryService events,
         [FromQuery(Name = "start_time")] string? startTime, [FromQuery(Name = "end_time")] string? endTime,
         [FromQuery(Name = "external_entity_id")] string? externalEntityId,
-        [FromQuery(Name = "api_key_prefix")] string? apiKeyPrefix, string? limit, string? cursor) =>
-        TypedResults.Ok(ListView<BillingEvent>.Of(await events.ListAsync(
-            new EventQueryInput(startTime, endTime, externalEntityId, apiKeyPrefix, limit, cursor), context.RequestAborted)));
+        [FromQuery(Name = "api_key_prefix")] string? apiKeyPrefix, string? limit, string? cursor, CancellationToken ct) =>
+        ApiResults.OkOrBadRequest(async () => ListView<BillingEvent>.Of(await events.ListAsync(
+            new EventQueryInput(startTime, endTime, externalEntityId, apiKeyPrefix, limit, cursor), ct)));
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Paging;
 using Microsoft.AspNetCore.Builder;
@@ -23,25 +24,32 @@ public static class GroupsApi
         return api;
     }
 
-    public static async Task<Ok<GroupView>> CreateGroup(HttpContext context, GroupService groups) =>
-        TypedResults.Ok(await groups.CreateAsync(await JsonBody.ReadAsync<GroupCreateInput>(context.Request),
-            ManagementFilter.Actor(context), context.RequestAborted));
+    /// <summary>404 names a missing parent group.</summary>
+    public static Task<Results<Ok<GroupView>, BadRequest<ErrorBody>, NotFound<ErrorBody>>> CreateGroup(
+        HttpRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken ct) =>
+        ApiResults.OkOrRefused(async () =>
+            await groups.CreateAsync(await JsonBody.ReadAsync<GroupCreateInput>(request), user.Actor(), ct));
 
-    public static async Task<Ok<ListView<GroupView>>> ListGroups(GroupService groups, HttpContext context,
-        [FromQuery(Name = "external_entity_id")] string? externalEntityId, string? limit, string? cursor) =>
-        TypedResults.Ok(ListView<GroupView>.Of(await groups.ListAsync(externalEntityId,
-            PageRequest.Parse(limit, cursor), context.RequestAborted)));
+    public static Task<Results<Ok<ListView<GroupView>>, BadRequest<ErrorBody>>> ListGroups(GroupService groups,
+        [FromQuery(Name = "external_entity_id")] string? externalEntityId, string? limit, string? cursor,
+        CancellationToken ct) =>
+        ApiResults.OkOrBadRequest(async () =>
+            ListView<GroupView>.Of(await groups.ListAsync(externalEntityId, PageRequest.Parse(limit, cursor), ct)));
 
-    public static async Task<Ok<GroupView>> GetGroup(string id, GroupService groups, HttpContext context) =>
-        TypedResults.Ok(await groups.GetAsync(id, context.RequestAborted));
+    public static Task<Results<Ok<GroupView>, NotFound<ErrorBody>>> GetGroup(string id, GroupService groups,
+        CancellationToken ct) =>
+        ApiResults.OkOrNotFound(() => groups.GetAsync(id, ct));
 
-    public static async Task<Ok<GroupView>> PatchGroup(string id, HttpContext context, GroupService groups) =>
-        TypedResults.Ok(await groups.PatchAsync(id, await JsonBody.ReadAsync<GroupPatchInput>(context.Request),
-            ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<GroupView>, BadRequest<ErrorBody>, NotFound<ErrorBody>>> PatchGroup(string id,
+        HttpRequest request, ClaimsPrincipal user, GroupService groups, CancellationToken ct) =>
+        ApiResults.OkOrRefused(async () =>
+            await groups.PatchAsync(id, await JsonBody.ReadAsync<GroupPatchInput>(request), user.Actor(), ct));
 
-    public static async Task<Ok<DeletedGroupView>> DeleteGroup(string id, HttpContext context, GroupService groups) =>
-        TypedResults.Ok(await groups.DeleteAsync(id, ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<DeletedGroupView>, NotFound<ErrorBody>>> DeleteGroup(string id, ClaimsPrincipal user,
+        GroupService groups, CancellationToken ct) =>
+        ApiResults.OkOrNotFound(() => groups.DeleteAsync(id, user.Actor(), ct));
 
-    public static async Task<Ok<GroupUsageView>> GetUsage(string id, GroupUsageService usage, HttpContext context) =>
-        TypedResults.Ok(await usage.GetAsync(id, context.RequestAborted));
+    public static Task<Results<Ok<GroupUsageView>, NotFound<ErrorBody>>> GetUsage(string id, GroupUsageService usage,
+        CancellationToken ct) =>
+        ApiResults.OkOrNotFound(() => usage.GetAsync(id, ct));
 }

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace FrontierGateway.Gateway.Management;
@@ -10,12 +12,39 @@ public static class ManagementApi
 
     public const string UnknownRouteMessage = "No such management API route.";
 
-    /// <summary>Maps the whole management API under <see cref="Prefix"/>, behind workspace-key auth.</summary>
+    /// <summary>
+    /// Maps the whole management API under <see cref="Prefix"/>, behind workspace-key auth: every route needs the
+    /// view scope, and any route that is not a read (GET, HEAD) the manage scope as well (SPEC §2).
+    /// </summary>
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(Prefix).AddEndpointFilter<ManagementFilter>().DisableAntiforgery();
+        var api = app.MapGroup(Prefix).RequireAuthorization(WorkspaceKeyAuthentication.ViewPolicy).DisableAntiforgery();
+        // Finally: it sees each endpoint's methods, however the resource class mapped them.
+        ((IEndpointConventionBuilder)api).Finally(endpoint =>
+        {
+            if (!IsRead(endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault()))
+            {
+                endpoint.Metadata.Add(new AuthorizeAttribute(WorkspaceKeyAuthentication.ManagePolicy));
+            }
+        });
         api.MapGroupsApi().MapApiKeysApi().MapEndpointsApi().MapWebhookApi().MapEventsApi();
-        api.MapFallback(() => ApiError.Result(404, UnknownRouteMessage, null, "route_not_found"));
+        // An unknown route is a 404 after the scope check its method calls for: reads take the first fallback.
+        api.MapFallback(NoSuchRoute).WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
+            .WithOrder(int.MaxValue - 1);
+        api.MapFallback(NoSuchRoute);
         return app;
     }
+
+    /// <summary>
+    /// Enforces the management API's policies. The portal's authentication and authorization stay off <c>/v1</c>,
+    /// so this branch is the one place they run for the management API, and the inference API runs neither.
+    /// </summary>
+    public static IApplicationBuilder UseManagementApi(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), api => api.UseAuthorization());
+
+    private static JsonHttpResult<ErrorBody> NoSuchRoute() =>
+        ApiError.Result(404, UnknownRouteMessage, null, "route_not_found");
+
+    private static bool IsRead(IHttpMethodMetadata? methods) =>
+        methods is { HttpMethods.Count: > 0 } && methods.HttpMethods.All(m => HttpMethods.IsGet(m) || HttpMethods.IsHead(m));
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FrontierGateway.Data.Paging;
 using FrontierGateway.Data.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -24,30 +25,38 @@ public static class WebhookApi
         return api;
     }
 
-    public static async Task<Ok<WebhookView>> GetWebhook(WebhookService webhooks, HttpContext context) =>
-        TypedResults.Ok(await webhooks.GetAsync(context.RequestAborted));
+    public static async Task<Ok<WebhookView>> GetWebhook(WebhookService webhooks, CancellationToken ct) =>
+        TypedResults.Ok(await webhooks.GetAsync(ct));
 
-    public static async Task<Ok<WebhookView>> PutWebhook(HttpContext context, WebhookService webhooks) =>
-        TypedResults.Ok(await webhooks.PutAsync(await JsonBody.ReadAsync<WebhookInput>(context.Request),
-            ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<WebhookView>, BadRequest<ErrorBody>>> PutWebhook(HttpRequest request,
+        ClaimsPrincipal user, WebhookService webhooks, CancellationToken ct) =>
+        ApiResults.OkOrBadRequest(async () =>
+            await webhooks.PutAsync(await JsonBody.ReadAsync<WebhookInput>(request), user.Actor(), ct));
 
-    public static async Task<Ok<NewSecretView>> AddSecret(HttpContext context, WebhookService webhooks) =>
-        TypedResults.Ok(await webhooks.AddSecretAsync(ManagementFilter.Actor(context), context.RequestAborted));
+    public static async Task<Ok<NewSecretView>> AddSecret(ClaimsPrincipal user, WebhookService webhooks,
+        CancellationToken ct) =>
+        TypedResults.Ok(await webhooks.AddSecretAsync(user.Actor(), ct));
 
-    public static async Task<Ok<DeletedSecretView>> RetireSecret(string id, HttpContext context, WebhookService webhooks) =>
-        TypedResults.Ok(await webhooks.RetireSecretAsync(id, ManagementFilter.Actor(context), context.RequestAborted));
+    /// <summary>400 refuses to retire the last secret of an enabled webhook.</summary>
+    public static Task<Results<Ok<DeletedSecretView>, BadRequest<ErrorBody>, NotFound<ErrorBody>>> RetireSecret(
+        string id, ClaimsPrincipal user, WebhookService webhooks, CancellationToken ct) =>
+        ApiResults.OkOrRefused(() => webhooks.RetireSecretAsync(id, user.Actor(), ct));
 
-    public static async Task<Ok<DeliveryView>> SendTest(HttpContext context, WebhookService webhooks) =>
-        TypedResults.Ok(await webhooks.SendTestAsync(ManagementFilter.Actor(context), context.RequestAborted));
+    public static Task<Results<Ok<DeliveryView>, BadRequest<ErrorBody>>> SendTest(ClaimsPrincipal user,
+        WebhookService webhooks, CancellationToken ct) =>
+        ApiResults.OkOrBadRequest(() => webhooks.SendTestAsync(user.Actor(), ct));
 
-    public static async Task<Ok<ListView<DeliveryView>>> ListDeliveries(WebhookService webhooks, HttpContext context,
-        string? status, string? limit, string? cursor) =>
-        TypedResults.Ok(ListView<DeliveryView>.Of(await webhooks.ListDeliveriesAsync(status,
-            PageRequest.Parse(limit, cursor), context.RequestAborted)));
+    public static Task<Results<Ok<ListView<DeliveryView>>, BadRequest<ErrorBody>>> ListDeliveries(
+        WebhookService webhooks, string? status, string? limit, string? cursor, CancellationToken ct) =>
+        ApiResults.OkOrBadRequest(async () =>
+            ListView<DeliveryView>.Of(await webhooks.ListDeliveriesAsync(status, PageRequest.Parse(limit, cursor), ct)));
 
-    public static async Task<Ok<DeliveryView>> GetDelivery(string id, WebhookService webhooks, HttpContext context) =>
-        TypedResults.Ok((await webhooks.GetDeliveryAsync(id, context.RequestAborted)).View);
+    public static Task<Results<Ok<DeliveryView>, NotFound<ErrorBody>>> GetDelivery(string id, WebhookService webhooks,
+        CancellationToken ct) =>
+        ApiResults.OkOrNotFound(async () => (await webhooks.GetDeliveryAsync(id, ct)).View);
 
-    public static async Task<Ok<DeliveryView>> Redeliver(string id, HttpContext context, WebhookService webhooks) =>
-        TypedResults.Ok(await webhooks.RedeliverAsync(id, ManagementFilter.Actor(context), context.RequestAborted));
+    /// <summary>400 refuses a delivery that is not FAILED or DEAD.</summary>
+    public static Task<Results<Ok<DeliveryView>, BadRequest<ErrorBody>, NotFound<ErrorBody>>> Redeliver(string id,
+        ClaimsPrincipal user, WebhookService webhooks, CancellationToken ct) =>
+        ApiResults.OkOrRefused(() => webhooks.RedeliverAsync(id, user.Actor(), ct));
 }

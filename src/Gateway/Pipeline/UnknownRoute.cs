@@ -49,7 +49,8 @@ internal static class UnknownRoute
         var path = context.Request.Path;
         return context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
-            .Where(e => e.Order != int.MaxValue && e.RoutePattern.RawText?.StartsWith("/v1", StringComparison.Ordinal) == true
+            // Fallbacks (catch-alls) take every path, so they say nothing about this one.
+            .Where(e => !e.RoutePattern.Parameters.Any(p => p.IsCatchAll) && e.RoutePattern.RawText?.StartsWith("/v1", StringComparison.Ordinal) == true
                 && new TemplateMatcher(new RouteTemplate(e.RoutePattern), []).TryMatch(path, []))
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
             .Distinct(StringComparer.OrdinalIgnoreCase)

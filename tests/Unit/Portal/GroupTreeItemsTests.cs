@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Portal.Components.Pages.Groups;
 using MudBlazor;
@@ -16,7 +17,7 @@ public sealed class GroupTreeItemsTests
     ];
 
     private static GroupNode Node(string id, string? parent, int depth, string name) =>
-        new(id, name, "cust_" + id, parent, "INDEPENDENT", depth, 1, 0);
+        new(id, name, "cust_" + id, parent, LimitEnforcement.Independent, depth, 1, 0);
 
     private static List<string> Flatten(IEnumerable<ITreeItemData<GroupNode>> items) =>
         items.SelectMany(i => new[] { i.Value!.Id }.Concat(Flatten(i.Children ?? []))).ToList();

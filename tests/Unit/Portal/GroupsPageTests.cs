@@ -114,6 +114,6 @@ public sealed class GroupsPageTests : PortalTestContext
         sut.WaitForAssertion(() => Assert.Equal(["Taken", "Child"], Links(sut)));
         Assert.Contains("Group “Child” created", snackbars.Markup);
         var child = (await Groups.ListTreeAsync()).Single(n => n.ExternalEntityId == "cust_child");
-        Assert.Equal(("CASCADING", 2), (child.LimitEnforcement, child.Depth));
+        Assert.Equal((LimitEnforcement.Cascading, 2), (child.LimitEnforcement, child.Depth));
     }
 }

@@ -42,7 +42,7 @@ public sealed class LimitEditorTests : PortalTestContext
 
         sut.WaitForAssertion(() => Assert.Equal("1,500,000", sut.Field("Threshold").Input().GetAttribute("value")));
         var saved = Assert.Single((await Groups.GetAsync(group.Id)).Models[0].UsageLimits);
-        Assert.Equal(new LimitView("TOKEN", "DAY", 1_500_000), saved);
+        Assert.Equal(new LimitView(LimitType.Token, LimitUnit.Day, 1_500_000), saved);
         Assert.Null(sut.Field("Threshold").ErrorText());
     }
 

@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Paging;
 using FrontierGateway.Data.Webhooks;
@@ -9,7 +10,7 @@ namespace FrontierGateway.Portal.Components.Pages.Billing;
 
 public sealed partial class Deliveries
 {
-    private static readonly string[] Statuses = ["PENDING", "DELIVERED", "FAILED", "DEAD"];
+    private static readonly IReadOnlyList<string> Statuses = WireNames.All<DeliveryStatus>();
 
     [Inject] public required WebhookService Webhooks { get; init; }
     [Inject] public required PortalAccess Access { get; init; }
@@ -24,7 +25,7 @@ public sealed partial class Deliveries
     private bool loading = true;
     private bool canManage;
 
-    private IEnumerable<DeliveryView> Redeliverable => selected.Where(d => d.Status is "DEAD" or "FAILED");
+    private IEnumerable<DeliveryView> Redeliverable => selected.Where(d => d.Status is DeliveryStatus.Dead or DeliveryStatus.Failed);
 
     protected override async Task OnInitializedAsync()
     {

@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Endpoints;
 
 namespace FrontierGateway.Portal.Components.Pages.Endpoints;
@@ -17,9 +18,9 @@ public sealed class EndpointForm
 
 public sealed class TargetForm
 {
-    public static readonly IReadOnlyList<string> Providers = ["OPENAI_COMPATIBLE", "OPENAI", "BASETEN", "SIMULATED"];
+    public static readonly IReadOnlyList<string> Providers = WireNames.All<ProviderKind>();
 
-    public string Provider { get; set; } = "OPENAI_COMPATIBLE";
+    public string Provider { get; set; } = WireNames.Of(ProviderKind.OpenAICompatible);
     public string? BaseUrl { get; set; }
     public string? TargetModel { get; set; }
     public string? ModelId { get; set; }
@@ -33,12 +34,14 @@ public sealed class TargetForm
     /// <summary>Whether the stored target this one was loaded from has a secret.</summary>
     public bool HasStoredSecret { get; init; }
 
-    public bool IsBaseten => Provider == "BASETEN";
-    public bool IsSimulated => Provider == "SIMULATED";
+    /// <summary>The provider <see cref="Provider"/> names (the form holds the wire name it sends).</summary>
+    public ProviderKind? Kind => WireNames.Parse<ProviderKind>(Provider);
+    public bool IsBaseten => Kind == ProviderKind.Baseten;
+    public bool IsSimulated => Kind == ProviderKind.Simulated;
 
     public static TargetForm From(TargetView view) => new()
     {
-        Provider = view.Provider,
+        Provider = WireNames.Of(view.Provider),
         // A base URL the provider implies is left empty, so that changing the model id rebuilds it.
         BaseUrl = view.BaseUrl == ImpliedBaseUrl(view) ? null : view.BaseUrl,
         TargetModel = view.TargetModel,
@@ -55,8 +58,8 @@ public sealed class TargetForm
 
     private static string? ImpliedBaseUrl(TargetView view) => view.Provider switch
     {
-        "OPENAI" => TargetParser.OpenAIBaseUrl,
-        "BASETEN" when view.ModelId is not null => TargetParser.BasetenUrl(view.ModelId, view.EnvironmentName),
+        ProviderKind.OpenAI => TargetParser.OpenAIBaseUrl,
+        ProviderKind.Baseten when view.ModelId is not null => TargetParser.BasetenUrl(view.ModelId, view.EnvironmentName),
         _ => null,
     };
 

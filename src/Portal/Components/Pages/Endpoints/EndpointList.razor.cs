@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Paging;
 using FrontierGateway.Gateway.Inference;
@@ -111,11 +112,11 @@ public sealed partial class EndpointList : IDisposable
         _ => Icons.Material.Filled.HelpOutline,
     };
 
-    private static Color ProviderColor(string provider) => provider switch
+    private static Color ProviderColor(ProviderKind provider) => provider switch
     {
-        "SIMULATED" => Color.Secondary,
-        "BASETEN" => Color.Tertiary,
-        "OPENAI" => Color.Success,
+        ProviderKind.Simulated => Color.Secondary,
+        ProviderKind.Baseten => Color.Tertiary,
+        ProviderKind.OpenAI => Color.Success,
         _ => Color.Primary,
     };
 }

@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Portal.Access;
@@ -27,7 +28,7 @@ public sealed partial class CreateGroupDialog
     private readonly List<string> slugs = [];
     private string? name;
     private string? externalId;
-    private string mode = "INDEPENDENT";
+    private string mode = WireNames.Of(LimitEnforcement.Independent);
     private bool busy;
 
     private string ModeHelp => Parent is null
@@ -36,7 +37,7 @@ public sealed partial class CreateGroupDialog
 
     private string? SlugError => errors.FirstOrDefault(e => e.Key.StartsWith("models", StringComparison.Ordinal)).Value;
 
-    protected override void OnParametersSet() => mode = Parent?.LimitEnforcement ?? mode;
+    protected override void OnParametersSet() => mode = Parent is null ? mode : WireNames.Of(Parent.LimitEnforcement);
 
     private void AddSlug(string slug)
     {

@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Entities;
 using System.Text.RegularExpressions;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Portal.Components.Shared.Groups;
@@ -69,7 +70,7 @@ internal static partial class LimitDrafts
         $"{l.Type}/{l.Unit}/{(ThresholdText.TryParse(l.Threshold, out var v) ? v.ToString() : l.Threshold)}";
 
     private static LimitDraft Draft(LimitView limit) =>
-        new() { Type = limit.Type, Unit = limit.Unit, Threshold = ThresholdText.Format(limit.Threshold) };
+        new() { Type = WireNames.Of(limit.Type), Unit = WireNames.Of(limit.Unit), Threshold = ThresholdText.Format(limit.Threshold) };
 
     private static List<LimitInput?> Inputs(List<LimitDraft> limits, int i, bool rate, Dictionary<string, string> errors)
     {

@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Portal.Access;
@@ -102,8 +103,9 @@ public sealed partial class LimitEditor
     private void AddLimit(ModelDraft model, bool rate)
     {
         var limits = rate ? model.RateLimits : model.UsageLimits;
-        var type = limits.Any(l => l.Type == "TOKEN") ? "REQUEST" : "TOKEN";
-        limits.Add(new LimitDraft { Type = type, Unit = rate ? "MINUTE" : "DAY" });
+        var token = WireNames.Of(LimitType.Token);
+        var type = limits.Any(l => l.Type == token) ? WireNames.Of(LimitType.Request) : token;
+        limits.Add(new LimitDraft { Type = type, Unit = WireNames.Of(rate ? LimitUnit.Minute : LimitUnit.Day) });
         errors.Clear();
     }
 

@@ -1,3 +1,4 @@
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Keys;
 using FrontierGateway.Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -27,7 +28,7 @@ public sealed partial class WorkspaceKeyList
             var (apiKey, view) = await WorkspaceKeys.MintAsync(request.Name, request.Scope, admin.Actor);
             await LoadAsync();
             await RevealOnceDialog.ShowAsync(Dialogs, "Workspace key created", apiKey,
-                $"The {view.Scope} key {view.Prefix} is ready. Use it as Authorization: Api-Key <key>.");
+                $"The {WireNames.Of(view.Scope)} key {view.Prefix} is ready. Use it as Authorization: Api-Key <key>.");
         }, "Only an Admin can mint workspace keys.");
     }
 
