@@ -40,7 +40,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
         db.CustomerApiKeys.Add(key);
         AuditLog.Record(db, actor, "key.create", "api_key", prefix, null, ToView(key), now);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
+        await changes.PublishAsync(ChangeSet.Keys(prefix));
         return new MintedKeyView($"{prefix}.{secret}", prefix, key.Name, key.ExpiresAt);
     }
 
@@ -81,7 +81,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
         key.RevokedAt = time.GetUtcNow().UtcDateTime;
         AuditLog.Record(db, actor, "key.revoke", "api_key", prefix, ToView(key), null, key.RevokedAt.Value);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
+        await changes.PublishAsync(ChangeSet.Keys(prefix));
         return new RevokedKeyView(prefix);
     }
 
