@@ -24,7 +24,12 @@ public sealed class DataChanges
         }
     }
 
-    public async Task PublishAsync(ChangeSet change, CancellationToken ct = default)
+    /// <summary>
+    /// Runs every handler to the end. It takes no cancellation token on purpose: the change is committed, and a
+    /// refresh cut short by the caller's aborted request would leave the data plane serving what was changed (a
+    /// revoked key still let in).
+    /// </summary>
+    public async Task PublishAsync(ChangeSet change)
     {
         Func<ChangeSet, CancellationToken, Task>[] current;
         lock (handlers)

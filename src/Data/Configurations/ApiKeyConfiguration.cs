@@ -12,6 +12,8 @@ internal sealed class CustomerApiKeyConfiguration : IEntityTypeConfiguration<Cus
         builder.Property(k => k.Prefix).HasMaxLength(16);
         builder.Property(k => k.Name).HasMaxLength(255);
         builder.HasIndex(k => k.GroupId);
+        // A revoked key is gone for every query that does not ask for it with IgnoreQueryFilters().
+        builder.HasQueryFilter(k => k.RevokedAt == null);
         builder.HasOne<Group>().WithMany().HasForeignKey(k => k.GroupId).OnDelete(DeleteBehavior.Restrict);
     }
 }
@@ -24,5 +26,6 @@ internal sealed class WorkspaceApiKeyConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(k => k.Prefix).HasMaxLength(16);
         builder.Property(k => k.Name).HasMaxLength(255);
         builder.Property(k => k.Scope).HasConversion<string>().HasMaxLength(8);
+        builder.HasQueryFilter(k => k.RevokedAt == null);
     }
 }

@@ -13,6 +13,8 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
         builder.Property(g => g.Name).HasMaxLength(255);
         builder.Property(g => g.ExternalEntityId).HasMaxLength(255);
         builder.Property(g => g.Enforcement).HasConversion<string>().HasMaxLength(16);
+        // A deleted group is gone for every query that does not ask for it with IgnoreQueryFilters().
+        builder.HasQueryFilter(g => g.DeletedAt == null);
         // The external id is unique among live groups only: a delete frees it.
         builder.HasIndex(g => g.ExternalEntityId).IsUnique().HasFilter("\"DeletedAt\" IS NULL");
         builder.HasIndex(g => g.ParentGroupId);

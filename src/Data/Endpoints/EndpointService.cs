@@ -88,7 +88,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         db.Endpoints.Remove(endpoint);
         AuditLog.Record(db, actor, "endpoint.delete", "endpoint", id, ToView(endpoint), null, now);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);
+        await changes.PublishAsync(ChangeSet.EndpointsChanged);
         return new DeletedEndpointView(id, endpoint.Slug, now);
     }
 
@@ -144,7 +144,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         {
             throw DuplicateSlug(slug);
         }
-        await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);
+        await changes.PublishAsync(ChangeSet.EndpointsChanged);
     }
 
     internal static EndpointView ToView(Endpoint e) => new(e.Id, e.Slug,

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace FrontierGateway.Data.Entities;
 
-/// <summary>A customer key: calls the inference API with its group's effective models.</summary>
+/// <summary>
+/// A customer key: calls the inference API with its group's effective models. A revoked key stays stored (its prefix
+/// is never reused) and is seen only by queries that say IgnoreQueryFilters(); KeyQueries.Live also leaves out expired ones.
+/// </summary>
 public sealed class CustomerApiKey
 {
     public required string Prefix { get; set; }
@@ -23,7 +26,7 @@ public enum WorkspaceScope
     [JsonStringEnumMemberName("view")] View,
 }
 
-/// <summary>A key for the management API.</summary>
+/// <summary>A key for the management API. Revoked ones are seen only by queries that say IgnoreQueryFilters().</summary>
 public sealed class WorkspaceApiKey
 {
     public required string Prefix { get; set; }

@@ -5,7 +5,10 @@ namespace FrontierGateway.Data.Entities;
 [JsonConverter(typeof(WireEnumConverter<LimitEnforcement>))]
 public enum LimitEnforcement { Independent, Cascading }
 
-/// <summary>A customer, plan, team or project in the hierarchy. Soft-deleted with its subtree.</summary>
+/// <summary>
+/// A customer, plan, team or project in the hierarchy. Soft-deleted with its subtree: a query sees only live groups
+/// unless it says IgnoreQueryFilters() (GroupConfiguration).
+/// </summary>
 public sealed class Group
 {
     public required string Id { get; set; }
@@ -14,7 +17,7 @@ public sealed class Group
     public string? ParentGroupId { get; set; }
     public Group? Parent { get; set; }
     public LimitEnforcement Enforcement { get; set; }
-    /// <summary>1 for a root, at most <see cref="Groups.GroupRules.MaxDepth"/>.</summary>
+    /// <summary>1 for a root, at most <see cref="Groups.HierarchyRules.MaxDepth"/>.</summary>
     public int Depth { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? DeletedAt { get; set; }

@@ -1,5 +1,6 @@
 using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Keys;
 using FrontierGateway.Data.Paging;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,7 +63,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var view = GroupMapper.ToView([group, .. ancestors]);
         AuditLog.Record(db, actor, "group.create", "group", group.Id, null, view, group.CreatedAt);
         await SaveAsync(db, external, ct);
-        await changes.PublishAsync(ChangeSet.Groups(group.Id), ct);
+        await changes.PublishAsync(ChangeSet.Groups(group.Id));
         return view;
     }
 
@@ -102,14 +103,11 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
     public async Task<IReadOnlyList<GroupNode>> ListTreeAsync(string? rootId = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var groups = await db.Groups.AsNoTracking().Where(g => g.DeletedAt == null)
+        var groups = await db.Groups.AsNoTracking()
             .Select(g => new { g.Id, g.Name, g.ExternalEntityId, g.ParentGroupId, g.Enforcement, g.Depth, Slugs = g.Models.Count })
             .ToListAsync(ct);
-        var now = time.GetUtcNow().UtcDateTime;
-        var keys = (await db.CustomerApiKeys.AsNoTracking().Where(k => k.RevokedAt == null)
-                .Select(k => new { k.GroupId, k.ExpiresAt }).ToListAsync(ct))
-            .Where(k => k.ExpiresAt is null || k.ExpiresAt > now)
-            .CountBy(k => k.GroupId).ToDictionary();
+        var keys = await db.CustomerApiKeys.Live(time.GetUtcNow().UtcDateTime).GroupBy(k => k.GroupId)
+            .Select(g => new { GroupId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.GroupId, g => g.Count, ct);
         var nodes = groups.ConvertAll(g => new GroupNode(g.Id, g.Name, g.ExternalEntityId, g.ParentGroupId,
             g.Enforcement, g.Depth, g.Slugs, keys.GetValueOrDefault(g.Id)));
         var children = nodes.Where(n => n.ParentGroupId is not null).ToLookup(n => n.ParentGroupId!);
@@ -168,7 +166,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var after = GroupMapper.ToView(chain);
         AuditLog.Record(db, actor, "group.update", "group", id, before, after, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Groups(id), ct);
+        await changes.PublishAsync(ChangeSet.Groups(id));
         return after;
     }
 
@@ -186,7 +184,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         AuditLog.Record(db, actor, "group.delete", "group", id, GroupMapper.Metadata(group),
             new { deleted_groups = ids, revoked_keys = keys.Count }, now);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(new ChangeSet(ids, keys.ConvertAll(k => k.Prefix), false), ct);
+        await changes.PublishAsync(new ChangeSet(ids, keys.ConvertAll(k => k.Prefix), false));
         return view;
     }
 
@@ -194,7 +192,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         await GroupTree.FindAsync(db, id, ct) ?? throw DomainException.NotFound("id", $"No group \"{id}\".");
 
     private static IQueryable<CustomerApiKey> KeysToRevoke(FrontierDbContext db, List<string> groupIds) =>
-        db.CustomerApiKeys.Where(k => groupIds.Contains(k.GroupId) && k.RevokedAt == null);
+        db.CustomerApiKeys.Where(k => groupIds.Contains(k.GroupId));
 
     private static void AddInTreeOrder(IEnumerable<GroupNode> level, ILookup<string, GroupNode> children, List<GroupNode> into)
     {
@@ -215,7 +213,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
 
     private static async Task EnsureExternalIdFreeAsync(FrontierDbContext db, string external, CancellationToken ct)
     {
-        if (await db.Groups.AnyAsync(g => g.DeletedAt == null && g.ExternalEntityId == external, ct))
+        if (await db.Groups.AnyAsync(g => g.ExternalEntityId == external, ct))
         {
             throw DuplicateExternalId(external);
         }

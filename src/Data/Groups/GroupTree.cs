@@ -7,34 +7,27 @@ namespace FrontierGateway.Data.Groups;
 internal static class GroupTree
 {
     public static IQueryable<Group> Live(FrontierDbContext db) =>
-        db.Groups.Where(g => g.DeletedAt == null)
-            .Include(g => g.Models.OrderBy(m => m.Id)).ThenInclude(m => m.Limits.OrderBy(l => l.Id));
+        db.Groups.Include(g => g.Models.OrderBy(m => m.Id)).ThenInclude(m => m.Limits.OrderBy(l => l.Id));
 
     public static Task<Group?> FindAsync(FrontierDbContext db, string id, CancellationToken ct) =>
         Live(db).AsSplitQuery().FirstOrDefaultAsync(g => g.Id == id, ct);
 
-    /// <summary>The group first, then its ancestors up to the root.</summary>
-    public static async Task<List<Group>> ChainAsync(FrontierDbContext db, Group group,
-        Dictionary<string, Group>? cache, CancellationToken ct)
-    {
-        var chain = new List<Group> { group };
-        var parentId = group.ParentGroupId;
-        while (parentId is not null && chain.Count <= HierarchyRules.MaxDepth)
+    /// <summary>The group first, then its ancestors up to the root; <paramref name="cache"/> keeps parents between calls.</summary>
+    public static Task<List<Group>> ChainAsync(FrontierDbContext db, Group group,
+        Dictionary<string, Group>? cache, CancellationToken ct) =>
+        GroupChain.WalkAsync(group, g => g.ParentGroupId, async id =>
         {
-            if (cache is null || !cache.TryGetValue(parentId, out var parent))
+            if (cache is not null && cache.TryGetValue(id, out var known))
             {
-                parent = await Live(db).AsSplitQuery().FirstOrDefaultAsync(g => g.Id == parentId, ct);
-                if (parent is null)
-                {
-                    break;
-                }
-                cache?.TryAdd(parentId, parent);
+                return known;
             }
-            chain.Add(parent);
-            parentId = parent.ParentGroupId;
-        }
-        return chain;
-    }
+            var parent = await FindAsync(db, id, ct);
+            if (parent is not null)
+            {
+                cache?.TryAdd(id, parent);
+            }
+            return parent;
+        });
 
     /// <summary>Every live descendant, level by level.</summary>
     public static async Task<List<Group>> DescendantsAsync(FrontierDbContext db, string id, CancellationToken ct)

@@ -1,4 +1,5 @@
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Data.Groups;
@@ -21,9 +22,7 @@ public sealed class GroupUsageService(IDbContextFactory<FrontierDbContext> dbFac
             var views = new List<UsageLimitView>();
             foreach (var limit in model.Limits.Where(l => l.Kind == LimitKind.Usage))
             {
-                // INDEPENDENT meters each group alone; a CASCADING limit is the pool of its source group.
-                var metered = group.Enforcement == LimitEnforcement.Cascading ? limit.SourceGroupId : group.Id;
-                var current = await usage.ReadAsync(metered, model.Slug, limit.Type, today, ct);
+                var current = await usage.ReadAsync(DailyCounters.MeteredOn(group, limit), model.Slug, limit.Type, today, ct);
                 views.Add(new UsageLimitView(limit.Type, limit.Unit, limit.Threshold,
                     current, current is null ? null : resetAt, limit.SourceGroupId));
             }

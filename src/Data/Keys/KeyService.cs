@@ -23,7 +23,8 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await GroupService.FindOrThrowAsync(db, groupId, ct);
         var (prefix, secret) = KeySecrets.NewKey();
-        while (await db.CustomerApiKeys.AnyAsync(k => k.Prefix == prefix, ct))
+        // A revoked key keeps its prefix for good.
+        while (await db.CustomerApiKeys.IgnoreQueryFilters().AnyAsync(k => k.Prefix == prefix, ct))
         {
             (prefix, secret) = KeySecrets.NewKey();
         }
@@ -39,7 +40,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
         db.CustomerApiKeys.Add(key);
         AuditLog.Record(db, actor, "key.create", "api_key", prefix, null, ToView(key), now);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
+        await changes.PublishAsync(ChangeSet.Keys(prefix));
         return new MintedKeyView($"{prefix}.{secret}", prefix, key.Name, key.ExpiresAt);
     }
 
@@ -47,7 +48,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await GroupService.FindOrThrowAsync(db, groupId, ct);
-        var query = Live(db, groupId);
+        var query = OfGroup(db, groupId);
         if (page.After is { } after)
         {
             query = query.Where(k => string.Compare(k.Prefix, after) > 0);
@@ -61,7 +62,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await GroupService.FindOrThrowAsync(db, groupId, ct);
-        var keys = await Live(db, groupId).AsNoTracking().ToListAsync(ct);
+        var keys = await OfGroup(db, groupId).AsNoTracking().ToListAsync(ct);
         return [.. keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Prefix, StringComparer.Ordinal).Select(ToView)];
     }
 
@@ -80,16 +81,16 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
         key.RevokedAt = time.GetUtcNow().UtcDateTime;
         AuditLog.Record(db, actor, "key.revoke", "api_key", prefix, ToView(key), null, key.RevokedAt.Value);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
+        await changes.PublishAsync(ChangeSet.Keys(prefix));
         return new RevokedKeyView(prefix);
     }
 
-    private static IQueryable<CustomerApiKey> Live(FrontierDbContext db, string groupId) =>
-        db.CustomerApiKeys.Where(k => k.GroupId == groupId && k.RevokedAt == null);
+    private static IQueryable<CustomerApiKey> OfGroup(FrontierDbContext db, string groupId) =>
+        db.CustomerApiKeys.Where(k => k.GroupId == groupId);
 
     private static async Task<CustomerApiKey> FindOrThrowAsync(FrontierDbContext db, string groupId, string prefix,
         CancellationToken ct) =>
-        await Live(db, groupId).FirstOrDefaultAsync(k => k.Prefix == prefix, ct)
+        await OfGroup(db, groupId).FirstOrDefaultAsync(k => k.Prefix == prefix, ct)
         ?? throw DomainException.NotFound("prefix", $"No live key with prefix \"{prefix}\" in this group.");
 
     private static KeyView ToView(CustomerApiKey k) => new(k.Prefix, k.Name, k.CreatedAt, k.LastUsedAt, k.ExpiresAt);

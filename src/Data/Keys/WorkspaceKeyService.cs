@@ -18,7 +18,7 @@ public sealed class WorkspaceKeyService(IDbContextFactory<FrontierDbContext> dbF
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = await db.WorkspaceApiKeys.AsNoTracking()
-            .FirstOrDefaultAsync(k => k.Prefix == prefix && k.RevokedAt == null, ct);
+            .FirstOrDefaultAsync(k => k.Prefix == prefix, ct);
         return key is not null && KeySecrets.Verify(secret, key.SecretHash) ? key : null;
     }
 
@@ -43,7 +43,8 @@ public sealed class WorkspaceKeyService(IDbContextFactory<FrontierDbContext> dbF
             throw new InvalidOperationException("The key is not of the form <16-character prefix>.<secret of 32+ characters>.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.WorkspaceApiKeys.AnyAsync(k => k.Prefix == prefix, ct))
+        // A revoked bootstrap key stays revoked: it is not added again.
+        if (!await db.WorkspaceApiKeys.IgnoreQueryFilters().AnyAsync(k => k.Prefix == prefix, ct))
         {
             await AddAsync(prefix, secret, name, scope, "system:seed", ct);
         }
@@ -52,15 +53,14 @@ public sealed class WorkspaceKeyService(IDbContextFactory<FrontierDbContext> dbF
     public async Task<List<WorkspaceKeyView>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var keys = await db.WorkspaceApiKeys.AsNoTracking().Where(k => k.RevokedAt == null)
-            .OrderBy(k => k.CreatedAt).ToListAsync(ct);
+        var keys = await db.WorkspaceApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(ct);
         return keys.ConvertAll(ToView);
     }
 
     public async Task RevokeAsync(string prefix, string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var key = await db.WorkspaceApiKeys.FirstOrDefaultAsync(k => k.Prefix == prefix && k.RevokedAt == null, ct)
+        var key = await db.WorkspaceApiKeys.FirstOrDefaultAsync(k => k.Prefix == prefix, ct)
             ?? throw DomainException.NotFound("prefix", $"No live workspace key with prefix \"{prefix}\".");
         key.RevokedAt = time.GetUtcNow().UtcDateTime;
         AuditLog.Record(db, actor, "workspace_key.revoke", "workspace_key", prefix, ToView(key), null, key.RevokedAt.Value);

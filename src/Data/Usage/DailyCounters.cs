@@ -4,7 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Data.Usage;
 
-/// <summary>Which daily counters a call adds to, and how they are rebuilt from the stored events.</summary>
+/// <summary>
+/// Which counters a call adds to and which one each limit is checked against; how the daily ones are rebuilt from
+/// the stored events.
+/// </summary>
 public static class DailyCounters
 {
     /// <summary>
@@ -14,6 +17,14 @@ public static class DailyCounters
     /// <param name="chain">The group first, then its ancestors.</param>
     public static string[] GroupsOf(IReadOnlyList<Group> chain) =>
         chain[0].Enforcement == LimitEnforcement.Cascading ? [.. chain.Select(g => g.Id)] : [chain[0].Id];
+
+    /// <summary>
+    /// The group whose counter a limit of <paramref name="group"/>'s effective models is metered on, for rate windows
+    /// and daily limits alike: INDEPENDENT meters each group alone; a CASCADING limit is the pool of the group that
+    /// set it, which <see cref="GroupsOf"/> makes every call below it add to.
+    /// </summary>
+    public static string MeteredOn(Group group, EffectiveLimit limit) =>
+        group.Enforcement == LimitEnforcement.Cascading ? limit.SourceGroupId : group.Id;
 
     /// <summary>
     /// Raises the daily counters that calls of (group, slug, day) add to, to at least what the stored events of that

@@ -35,7 +35,8 @@ internal static class UsagePersistence
             return;
         }
         var prefixes = used.Keys.ToList();
-        var keys = await db.CustomerApiKeys.Where(k => prefixes.Contains(k.Prefix)).ToListAsync();
+        // A key revoked since the call still records when it was last used.
+        var keys = await db.CustomerApiKeys.IgnoreQueryFilters().Where(k => prefixes.Contains(k.Prefix)).ToListAsync();
         foreach (var key in keys)
         {
             key.LastUsedAt = used[key.Prefix];

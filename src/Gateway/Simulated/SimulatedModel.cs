@@ -114,7 +114,7 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
         await events.SendDoneAsync(ct);
     }
 
-    // Token i is due at TimeToFirstToken + i / TokensPerSecond after the headers went out. Waiting
+    // Token i is due at TimeToFirstTokenMs + i / TokensPerSecond after the headers went out. Waiting
     // for that moment, rather than sleeping a fixed gap, keeps the rate when a timer fires late.
     private async Task WaitForTokenAsync(long started, int index, CancellationToken ct)
     {

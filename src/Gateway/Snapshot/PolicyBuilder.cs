@@ -12,12 +12,11 @@ internal static class PolicyBuilder
     public static GroupPolicy Build(IReadOnlyList<Group> chain)
     {
         var group = chain[0];
-        var cascading = group.Enforcement == LimitEnforcement.Cascading;
         var dailyGroups = DailyCounters.GroupsOf(chain);
         var models = EffectiveModels.Compute(chain);
         var slugs = models.ToFrozenDictionary(m => m.Slug, m => new SlugPolicy(m.Slug,
             [.. m.Limits.Select(l => new LimitRule(l.Type, l.Unit, l.Threshold, l.SourceGroupId,
-                new CounterKey(cascading ? l.SourceGroupId : group.Id, m.Slug, l.Type, l.Unit)))],
+                new CounterKey(DailyCounters.MeteredOn(group, l), m.Slug, l.Type, l.Unit)))],
             dailyGroups), StringComparer.Ordinal);
         return new GroupPolicy(group.Id, group.ExternalEntityId, slugs, [.. models.Select(m => m.Slug)]);
     }

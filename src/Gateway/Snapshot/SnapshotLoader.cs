@@ -15,7 +15,7 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var builder = ImmutableDictionary.CreateBuilder<string, KeyEntry>(StringComparer.Ordinal);
-        await foreach (var k in ToEntries(LiveKeys(db)).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var k in ToEntries(UnrevokedKeys(db)).AsAsyncEnumerable().WithCancellation(ct))
         {
             builder[k.Prefix] = k;
         }
@@ -27,7 +27,7 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
         ImmutableDictionary<string, KeyEntry> keys, IReadOnlyList<string> prefixes, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var live = await ToEntries(LiveKeys(db).Where(k => prefixes.Contains(k.Prefix))).ToDictionaryAsync(k => k.Prefix, ct);
+        var live = await ToEntries(UnrevokedKeys(db).Where(k => prefixes.Contains(k.Prefix))).ToDictionaryAsync(k => k.Prefix, ct);
         var builder = keys.ToBuilder();
         foreach (var prefix in prefixes)
         {
@@ -46,10 +46,14 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     public async Task<FrozenDictionary<string, GroupPolicy>> LoadGroupsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var groups = await db.Groups.AsNoTracking().AsSplitQuery().Where(g => g.DeletedAt == null)
-            .Include(g => g.Models.OrderBy(m => m.Id)).ThenInclude(m => m.Limits.OrderBy(l => l.Id))
+        var groups = await GroupTree.Live(db).AsNoTracking().AsSplitQuery()
             .ToDictionaryAsync(g => g.Id, StringComparer.Ordinal, ct);
-        return groups.Values.ToFrozenDictionary(g => g.Id, g => PolicyBuilder.Build(Chain(g, groups)), StringComparer.Ordinal);
+        var policies = new Dictionary<string, GroupPolicy>(groups.Count, StringComparer.Ordinal);
+        foreach (var group in groups.Values)
+        {
+            policies[group.Id] = PolicyBuilder.Build(await GroupChain.WalkAsync(group, g => g.ParentGroupId, groups));
+        }
+        return policies.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     public async Task<FrozenDictionary<string, EndpointRoute>> LoadEndpointsAsync(CancellationToken ct)
@@ -69,18 +73,8 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
             targets.ToFrozenDictionary(t => t.DestinationId, StringComparer.Ordinal));
     }
 
-    private static List<Group> Chain(Group group, Dictionary<string, Group> all)
-    {
-        var chain = new List<Group> { group };
-        while (chain[^1].ParentGroupId is { } parent && all.TryGetValue(parent, out var next) && chain.Count <= HierarchyRules.MaxDepth)
-        {
-            chain.Add(next);
-        }
-        return chain;
-    }
-
-    private static IQueryable<CustomerApiKey> LiveKeys(FrontierDbContext db) =>
-        db.CustomerApiKeys.AsNoTracking().Where(k => k.RevokedAt == null);
+    /// <summary>Every key not revoked; an expired one stays, as the request path refuses it by its expiry.</summary>
+    private static IQueryable<CustomerApiKey> UnrevokedKeys(FrontierDbContext db) => db.CustomerApiKeys.AsNoTracking();
 
     private static IQueryable<KeyEntry> ToEntries(IQueryable<CustomerApiKey> keys) =>
         keys.Select(k => new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt));

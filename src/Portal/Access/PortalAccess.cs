@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Groups;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -75,19 +76,18 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, Use
 
     private async Task<bool> IsInSubtreeAsync(string groupId, string rootId)
     {
-        await using var db = await dbFactory.CreateDbContextAsync();
-        string? current = groupId;
-        for (var depth = 0; current is not null && depth <= Data.Groups.HierarchyRules.MaxDepth; depth++)
+        if (groupId == rootId)
         {
-            if (current == rootId)
-            {
-                return true;
-            }
-            var id = current;
-            current = await db.Groups.Where(g => g.Id == id && g.DeletedAt == null).Select(g => g.ParentGroupId).FirstOrDefaultAsync();
+            return true;
         }
-        return false;
+        await using var db = await dbFactory.CreateDbContextAsync();
+        Task<GroupLink?> FindAsync(string id) => db.Groups.Where(g => g.Id == id)
+            .Select(g => new GroupLink(g.Id, g.ParentGroupId)).FirstOrDefaultAsync();
+        return await FindAsync(groupId) is { } group
+            && (await GroupChain.WalkAsync(group, g => g.ParentGroupId, FindAsync)).Exists(g => g.Id == rootId);
     }
+
+    private sealed record GroupLink(string Id, string? ParentGroupId);
 
     private static UnauthorizedAccessException Denied() => new("You are not allowed to do this.");
 }

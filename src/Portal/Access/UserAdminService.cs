@@ -24,7 +24,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
                            select new { ur.UserId, r.Name }).ToListAsync(ct);
         var groupIds = users.Select(u => u.GroupId).OfType<string>().Distinct().ToList();
-        var groups = await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id))
+        // A customer bound to a deleted group still shows its group's name.
+        var groups = await db.Groups.AsNoTracking().IgnoreQueryFilters().Where(g => groupIds.Contains(g.Id))
             .ToDictionaryAsync(g => g.Id, g => new GroupOption(g.Id, g.Name, g.ExternalEntityId), ct);
         return users.ConvertAll(u => ToView(u, RoleOf(roles.Where(r => r.UserId == u.Id).Select(r => r.Name)),
             u.GroupId is { } id ? groups.GetValueOrDefault(id) ?? new GroupOption(id, null, id) : null));
@@ -34,7 +35,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     public async Task<List<GroupOption>> SearchGroupsAsync(string? text, int max = 20, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Groups.AsNoTracking().Where(g => g.DeletedAt == null);
+        var query = db.Groups.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
             var term = text.Trim().ToLowerInvariant();
@@ -169,7 +170,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         {
             throw DomainException.Invalid("group_id", "A customer must be bound to a group.");
         }
-        return await db.Groups.AnyAsync(g => g.Id == groupId && g.DeletedAt == null, ct)
+        return await db.Groups.AnyAsync(g => g.Id == groupId, ct)
             ? (role, groupId)
             : throw DomainException.Invalid("group_id", $"No live group \"{groupId}\".");
     }
@@ -187,7 +188,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         await users.FindByIdAsync(id) ?? throw DomainException.NotFound("id", $"No user \"{id}\".");
 
     private static Task<GroupOption?> GroupAsync(FrontierDbContext db, string id, CancellationToken ct) =>
-        db.Groups.AsNoTracking().Where(g => g.Id == id)
+        db.Groups.AsNoTracking().IgnoreQueryFilters().Where(g => g.Id == id)
             .Select(g => new GroupOption(g.Id, g.Name, g.ExternalEntityId)).FirstOrDefaultAsync(ct);
 
     private static void Check(IdentityResult result, string param)

@@ -62,11 +62,8 @@ public sealed partial class GroupPage
         names = nodes.ToDictionary(n => n.Id, n => n.DisplayName);
         node = byId.GetValueOrDefault(view.Id);
         crumbs = [new BreadcrumbItem("Groups", "groups")];
-        var path = new List<GroupNode>();
-        for (var at = node; at is not null; at = at.ParentGroupId is { } p ? byId.GetValueOrDefault(p) : null)
-        {
-            path.Insert(0, at);
-        }
+        var path = node is null ? [] : await GroupChain.WalkAsync(node, n => n.ParentGroupId, byId);
+        path.Reverse();
         crumbs.AddRange(path.Select(n => new BreadcrumbItem(n.DisplayName, $"groups/{n.Id}", disabled: n.Id == view.Id)));
         group = view;
         if (usageBars is not null)

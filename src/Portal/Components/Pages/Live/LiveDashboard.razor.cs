@@ -60,7 +60,7 @@ public sealed partial class LiveDashboard
     private async Task<IReadOnlyList<GroupOption>> LoadGroupsAsync(CancellationToken ct)
     {
         await using var db = await DbFactory.CreateDbContextAsync(ct);
-        return await db.Groups.AsNoTracking().Where(g => g.DeletedAt == null)
+        return await db.Groups.AsNoTracking()
             .OrderBy(g => g.Name ?? g.ExternalEntityId)
             .Select(g => new GroupOption(g.Id, g.Name == null ? g.ExternalEntityId : g.Name + " (" + g.ExternalEntityId + ")"))
             .ToListAsync(ct);
