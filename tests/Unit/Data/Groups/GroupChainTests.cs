@@ -72,8 +72,8 @@ public sealed class GroupChainTests
     {
         var nodes = new Dictionary<string, GroupNode>
         {
-            ["root"] = new("root", "Root", "ext-root", null, "INDEPENDENT", 1, 0, 0),
-            ["child"] = new("child", null, "ext-child", "root", "INDEPENDENT", 2, 0, 0),
+            ["root"] = new("root", "Root", "ext-root", null, LimitEnforcement.Independent, 1, 0, 0),
+            ["child"] = new("child", null, "ext-child", "root", LimitEnforcement.Independent, 2, 0, 0),
         };
 
         var sut = await GroupChain.WalkAsync(nodes["child"], n => n.ParentGroupId, nodes);
