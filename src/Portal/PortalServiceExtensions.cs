@@ -48,21 +48,16 @@ internal static class PortalServiceExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The first-run gate, then sign-in, authorization and antiforgery in the order the framework expects. They serve
+    /// every endpoint routing does not short-circuit: the portal and the management API, never inference.
+    /// </summary>
     public static WebApplication UsePortal(this WebApplication app)
     {
-        // The APIs under /v1 authenticate by key in their own step; the portal's cookie, setup and
-        // antiforgery middleware stay off their hot path.
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/v1"), portal =>
-        {
-            portal.UseMiddleware<SetupGate>();
-            portal.UseAuthentication();
-            portal.UseAuthorization();
-            portal.UseAntiforgery();
-        });
-        // WebApplication adds authentication and authorization in front of everything unless the app adds them
-        // itself; a branch's flags do not reach the app, so they are set here to keep the branch the only place.
-        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
-        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
+        app.UseMiddleware<SetupGate>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
         return app;
     }
 

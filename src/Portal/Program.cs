@@ -21,7 +21,11 @@ if (!app.Environment.IsDevelopment())
 
 app.UsePortal();
 app.MapManagementApi();
-app.MapInference();
+// The inference API authenticates by key inside its own pipeline: its endpoints end at routing, so no middleware
+// after it (the portal's cookie authentication, the setup gate, antiforgery) runs on the hot path.
+var inference = app.MapGroup("");
+inference.ShortCircuit();
+inference.MapInference();
 app.MapPortal();
 
 app.Run();
