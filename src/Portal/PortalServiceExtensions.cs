@@ -30,7 +30,7 @@ internal static class PortalServiceExtensions
             o.LogoutPath = "/account/logout";
             o.AccessDeniedPath = "/account/denied";
         });
-        services.AddAuthorization();
+        services.AddPortalAuthorization();
         services.AddIdentityCore<PortalUser>(o =>
             {
                 o.Password.RequiredLength = 10;

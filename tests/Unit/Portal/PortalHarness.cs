@@ -59,6 +59,7 @@ public sealed class PortalHarness : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         auth = AddAuthorization();
+        Services.UsePortalPolicies();
     }
 
     public async Task InitializeAsync()

@@ -29,6 +29,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         data.Register(Services);
         Services.AddScoped<PortalAccess>();
         authorization = AddAuthorization();
+        Services.UsePortalPolicies();
     }
 
     protected GroupService Groups => Services.GetRequiredService<GroupService>();

@@ -82,18 +82,16 @@ public sealed partial class WebhookSettings
     {
         try
         {
-            var admin = await Access.EnsureAdminAsync();
-            await change(admin.Actor);
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is { } admin)
+            {
+                await change(admin.Actor);
+            }
         }
         catch (DomainException e) when (e.Param == "url")
         {
             urlError = e.Message;
         }
         catch (DomainException e)
-        {
-            Snackbar.Add(e.Message, Severity.Error);
-        }
-        catch (UnauthorizedAccessException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }

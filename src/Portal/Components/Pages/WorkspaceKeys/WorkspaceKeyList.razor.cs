@@ -28,7 +28,7 @@ public sealed partial class WorkspaceKeyList
             await LoadAsync();
             await RevealOnceDialog.ShowAsync(Dialogs, "Workspace key created", apiKey,
                 $"The {view.Scope} key {view.Prefix} is ready. Use it as Authorization: Api-Key <key>.");
-        }, "Only an Admin can mint workspace keys.");
+        });
     }
 
     private async Task RevokeAsync(WorkspaceKeyView key)
@@ -39,8 +39,7 @@ public sealed partial class WorkspaceKeyList
         {
             return;
         }
-        if (await AsAdminAsync(admin => WorkspaceKeys.RevokeAsync(key.Prefix, admin.Actor),
-            "Only an Admin can revoke workspace keys."))
+        if (await AsAdminAsync(admin => WorkspaceKeys.RevokeAsync(key.Prefix, admin.Actor)))
         {
             Snackbar.Add($"Key {key.Prefix} revoked", Severity.Success);
         }

@@ -60,7 +60,10 @@ public sealed partial class GroupKeys
         busy = true;
         try
         {
-            var principal = await Access.EnsureCanManageKeysAsync(GroupId);
+            if (await Access.AuthorizeKeysAsync(GroupId) is not { } principal)
+            {
+                return;
+            }
             // The pickers give a wall-clock date and time; they are meant as UTC.
             DateTime? expires = expiryDate is { } day
                 ? DateTime.SpecifyKind(day.Date + (expiryTime ?? TimeSpan.Zero), DateTimeKind.Utc)
@@ -75,7 +78,7 @@ public sealed partial class GroupKeys
         {
             errors[e.Param] = e.Message;
         }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        catch (DomainException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }
@@ -111,12 +114,15 @@ public sealed partial class GroupKeys
         busy = true;
         try
         {
-            var principal = await Access.EnsureCanManageKeysAsync(GroupId);
+            if (await Access.AuthorizeKeysAsync(GroupId) is not { } principal)
+            {
+                return;
+            }
             await Keys.RevokeAsync(GroupId, key.Prefix, principal.Actor);
             Snackbar.Add($"Key {key.Prefix} revoked", Severity.Success);
             await LoadAsync();
         }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        catch (DomainException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }
