@@ -4,6 +4,7 @@ using FrontierGateway.Portal.Access;
 using FrontierGateway.Portal.Components.Account;
 using FrontierGateway.Portal.Components.Pages.Billing;
 using FrontierGateway.Portal.Components;
+using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 
@@ -44,6 +45,7 @@ internal static class PortalServiceExtensions
         services.AddSingleton<SetupState>();
         services.AddScoped<PortalAccess>();
         services.AddSingleton<UserAdminService>();
+        services.AddSingleton<WorkspaceOverview>();
         services.AddScoped<IDataSeeder, PortalSeeder>();
         return builder;
     }
