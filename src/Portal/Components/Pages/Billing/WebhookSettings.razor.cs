@@ -2,7 +2,6 @@ using FrontierGateway.Data;
 using FrontierGateway.Data.Webhooks;
 using FrontierGateway.Portal.Access;
 using Microsoft.AspNetCore.Components;
-using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace FrontierGateway.Portal.Components.Pages.Billing;
@@ -13,7 +12,6 @@ public sealed partial class WebhookSettings
     [Inject] public required PortalAccess Access { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
-    [Inject] public required IJSRuntime JS { get; init; }
 
     private WebhookView? webhook;
     private string? url;
@@ -69,12 +67,6 @@ public sealed partial class WebhookSettings
                 Snackbar.Add("Secret retired.", Severity.Success);
             });
         }
-    }
-
-    private async Task CopySecretAsync()
-    {
-        await JS.InvokeVoidAsync("navigator.clipboard.writeText", revealed);
-        Snackbar.Add("Copied.", Severity.Success);
     }
 
     /// <summary>Runs a change as the signed-in admin; a refusal names its field.</summary>

@@ -61,7 +61,7 @@ public sealed partial class UserList
     private async Task RevealAsync(InviteLink invite, string intro)
     {
         var link = Navigation.ToAbsoluteUri(invite.RelativeUrl).ToString();
-        await RevealOnceDialog.ShowAsync(Dialogs, "Invite link", link,
+        await RevealOnceDialog.ShowAsync(Dialogs, "Invite link", new RevealedSecret(link, "Invite link"),
             $"{intro}. Send this link to them: it sets their password once, then stops working.");
     }
 

@@ -26,7 +26,7 @@ public sealed partial class WorkspaceKeyList
         {
             var (apiKey, view) = await WorkspaceKeys.MintAsync(request.Name, request.Scope, admin.Actor);
             await LoadAsync();
-            await RevealOnceDialog.ShowAsync(Dialogs, "Workspace key created", apiKey,
+            await RevealOnceDialog.ShowAsync(Dialogs, "Workspace key created", new RevealedSecret(apiKey, "Workspace key"),
                 $"The {view.Scope} key {view.Prefix} is ready. Use it as Authorization: Api-Key <key>.");
         });
     }
