@@ -4,6 +4,7 @@ using FrontierGateway.Portal.Access;
 using FrontierGateway.Portal.Components.Account;
 using FrontierGateway.Portal.Components.Pages.Billing;
 using FrontierGateway.Portal.Components;
+using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 
@@ -30,7 +31,7 @@ internal static class PortalServiceExtensions
             o.LogoutPath = "/account/logout";
             o.AccessDeniedPath = "/account/denied";
         });
-        services.AddAuthorization();
+        services.AddPortalAuthorization();
         services.AddIdentityCore<PortalUser>(o =>
             {
                 o.Password.RequiredLength = 10;
@@ -44,25 +45,21 @@ internal static class PortalServiceExtensions
         services.AddSingleton<SetupState>();
         services.AddScoped<PortalAccess>();
         services.AddSingleton<UserAdminService>();
+        services.AddSingleton<WorkspaceOverview>();
         services.AddScoped<IDataSeeder, PortalSeeder>();
         return builder;
     }
 
+    /// <summary>
+    /// The first-run gate, then sign-in, authorization and antiforgery in the order the framework expects. They serve
+    /// every endpoint routing does not short-circuit: the portal and the management API, never inference.
+    /// </summary>
     public static WebApplication UsePortal(this WebApplication app)
     {
-        // The APIs under /v1 authenticate by key in their own step; the portal's cookie, setup and
-        // antiforgery middleware stay off their hot path.
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/v1"), portal =>
-        {
-            portal.UseMiddleware<SetupGate>();
-            portal.UseAuthentication();
-            portal.UseAuthorization();
-            portal.UseAntiforgery();
-        });
-        // WebApplication adds authentication and authorization in front of everything unless the app adds them
-        // itself; a branch's flags do not reach the app, so they are set here to keep the branch the only place.
-        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
-        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
+        app.UseMiddleware<SetupGate>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
         return app;
     }
 

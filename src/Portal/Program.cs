@@ -20,9 +20,9 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 app.UseApiErrors();
-
+// After the API's error handling and request ids, which must cover the inference endpoints: they end at routing.
+app.UseRouting();
 app.UsePortal();
-app.UseManagementApi();
 app.MapManagementApi();
 app.MapInference();
 app.MapPortal();

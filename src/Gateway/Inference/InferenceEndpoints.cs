@@ -6,8 +6,15 @@ namespace FrontierGateway.Gateway.Inference;
 public static class InferenceEndpoints
 {
     /// <summary>The OpenAI-compatible API: YARP routes behind the data-plane middleware, and <c>GET /v1/models</c>.</summary>
-    public static IEndpointRouteBuilder MapInference(this IEndpointRouteBuilder app)
+    /// <remarks>
+    /// The inference API authenticates by customer key inside its own pipeline. Its endpoints short-circuit at
+    /// routing, so no middleware after routing (the portal's cookie authentication, the management API's
+    /// authorization, the setup gate, antiforgery) runs on the hot path.
+    /// </remarks>
+    public static IEndpointRouteBuilder MapInference(this IEndpointRouteBuilder endpoints)
     {
+        var app = endpoints.MapGroup("");
+        app.ShortCircuit();
         app.MapGet("/v1/models", ModelsApi.ListModels).DisableAntiforgery();
         app.MapReverseProxy(proxy =>
         {
@@ -17,6 +24,6 @@ public static class InferenceEndpoints
             proxy.UseMiddleware<PassiveHealthMiddleware>();
             proxy.UseMiddleware<UpstreamBodyMiddleware>();
         });
-        return app;
+        return endpoints;
     }
 }

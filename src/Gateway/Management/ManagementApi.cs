@@ -35,13 +35,6 @@ public static class ManagementApi
         return app;
     }
 
-    /// <summary>
-    /// Enforces the management API's policies. The portal's authentication and authorization stay off <c>/v1</c>,
-    /// so this branch is the one place they run for the management API, and the inference API runs neither.
-    /// </summary>
-    public static IApplicationBuilder UseManagementApi(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), api => api.UseAuthorization());
-
     private static JsonHttpResult<ErrorBody> NoSuchRoute() =>
         ApiError.Result(404, UnknownRouteMessage, null, "route_not_found");
 

@@ -23,9 +23,8 @@ public static class ApiPipelineExtensions
                 // The handler logs the failure itself, once, with the request id.
                 SuppressDiagnosticsCallback = c => c.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerDelegate,
             });
-            // Routing ran first: only a call no route took (a 404, or routing's own 405) pays for status code pages.
-            api.UseWhen(context => context.GetEndpoint() is not RouteEndpoint,
-                unrouted => unrouted.UseStatusCodePages(UnknownRoute.WriteAsync));
+            // Only a call no route took (a 404, or routing's own 405) gets a body from status code pages.
+            api.UseStatusCodePages(UnknownRoute.WriteAsync);
         });
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/v1");

@@ -18,7 +18,8 @@ internal static class UnknownRoute
     public static Task WriteAsync(StatusCodeContext status)
     {
         var context = status.HttpContext;
-        if (context.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed))
+        if (context.GetEndpoint() is RouteEndpoint
+            || context.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed))
         {
             return Task.CompletedTask;
         }

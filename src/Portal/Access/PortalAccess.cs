@@ -2,9 +2,11 @@ using System.Security.Claims;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 
 namespace FrontierGateway.Portal.Access;
 
@@ -21,32 +23,30 @@ public sealed record PortalPrincipal(string UserId, string Email, string Role, s
 /// <summary>
 /// The portal's access rules, checked on the server in every handler that reads or writes: Admin does
 /// everything, Viewer reads everything and changes nothing, Customer sees and manages only its group's
-/// subtree (its keys; never limits).
+/// subtree (its keys; never limits). A refused change is said one way, here: an error snackbar.
 /// </summary>
-public sealed class PortalAccess(AuthenticationStateProvider authentication, UserManager<PortalUser> users,
-    IDbContextFactory<FrontierDbContext> dbFactory)
+public sealed class PortalAccess(AuthenticationStateProvider authentication, IAuthorizationService authorization,
+    UserManager<PortalUser> users, IDbContextFactory<FrontierDbContext> dbFactory, ISnackbar snackbar)
 {
+    public const string Refused = "You are not allowed to do this.";
+
     private PortalPrincipal? principal;
 
-    public async Task<PortalPrincipal> GetAsync()
+    public async Task<PortalPrincipal> GetAsync() => await FindAsync() ?? throw Denied();
+
+    /// <summary>
+    /// The signed-in user if the named policy (<see cref="PortalPolicies"/>) admits them, checked here on the server
+    /// whatever the page showed; otherwise null, and the refusal is shown.
+    /// </summary>
+    public async Task<PortalPrincipal?> AuthorizeAsync(string policy)
     {
-        if (principal is not null)
-        {
-            return principal;
-        }
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw Denied();
-        var stored = await users.FindByIdAsync(id) ?? throw Denied();
-        var role = PortalRoles.All.FirstOrDefault(user.IsInRole) ?? throw Denied();
-        return principal = new PortalPrincipal(id, stored.Email ?? stored.UserName ?? id, role, stored.GroupId);
+        return (await authorization.AuthorizeAsync(user, policy)).Succeeded && await FindAsync() is { } p ? p : Refuse();
     }
 
-    /// <summary>Throws unless the user is an Admin: every change to groups, limits, endpoints and settings.</summary>
-    public async Task<PortalPrincipal> EnsureAdminAsync()
-    {
-        var p = await GetAsync();
-        return p.IsAdmin ? p : throw Denied();
-    }
+    /// <summary>The signed-in user if they may mint and revoke keys of the group; otherwise null, and the refusal is shown.</summary>
+    public async Task<PortalPrincipal?> AuthorizeKeysAsync(string groupId) =>
+        await CanManageKeysAsync(groupId) ? await GetAsync() : Refuse();
 
     public async Task<bool> CanSeeGroupAsync(string groupId)
     {
@@ -60,10 +60,6 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, Use
         var p = await GetAsync();
         return p.IsAdmin || (p.IsCustomer && await CanSeeGroupAsync(groupId));
     }
-
-    /// <summary>Throws unless <see cref="CanManageKeysAsync"/>.</summary>
-    public async Task<PortalPrincipal> EnsureCanManageKeysAsync(string groupId) =>
-        await CanManageKeysAsync(groupId) ? await GetAsync() : throw Denied();
 
     /// <summary>Throws unless the user may see the group.</summary>
     public async Task EnsureCanSeeGroupAsync(string groupId)
@@ -89,5 +85,26 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, Use
 
     private sealed record GroupLink(string Id, string? ParentGroupId);
 
-    private static UnauthorizedAccessException Denied() => new("You are not allowed to do this.");
+    private async Task<PortalPrincipal?> FindAsync()
+    {
+        if (principal is not null)
+        {
+            return principal;
+        }
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        if (user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id || await users.FindByIdAsync(id) is not { } stored
+            || PortalRoles.All.FirstOrDefault(user.IsInRole) is not { } role)
+        {
+            return null;
+        }
+        return principal = new PortalPrincipal(id, stored.Email ?? stored.UserName ?? id, role, stored.GroupId);
+    }
+
+    private PortalPrincipal? Refuse()
+    {
+        snackbar.Add(Refused, Severity.Error);
+        return null;
+    }
+
+    private static UnauthorizedAccessException Denied() => new(Refused);
 }

@@ -129,7 +129,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     {
         if (!admin.IsAdmin)
         {
-            throw new UnauthorizedAccessException("Only an admin can change users.");
+            throw NotAdmin();
         }
         await WriteLock.WaitAsync(ct);
         try
@@ -142,7 +142,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             // The principal's role comes from its sign-in cookie; an admin demoted since then is refused here.
             if (await users.FindByIdAsync(admin.UserId) is not { } acting || !await users.IsInRoleAsync(acting, PortalRoles.Admin))
             {
-                throw new UnauthorizedAccessException("Only an admin can change users.");
+                throw NotAdmin();
             }
             var result = await change(users, db);
             await db.SaveChangesAsync(ct);
@@ -205,6 +205,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
 
     private static string RoleOf(IEnumerable<string?> roles) =>
         PortalRoles.All.FirstOrDefault(roles.Contains) ?? "None";
+
+    /// <summary>A refusal the portal shows as it shows any domain error; an admin demoted since signing in meets it.</summary>
+    private static DomainException NotAdmin() => new(403, null, "Only an admin can change users.", "forbidden");
 
     private static PortalUserView ToView(PortalUser user, string role, GroupOption? group) =>
         new(user.Id, user.Email ?? user.UserName ?? user.Id, role, group, user.PasswordHash is null);

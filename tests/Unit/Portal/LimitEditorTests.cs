@@ -1,6 +1,7 @@
 using Bunit;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
+using FrontierGateway.Portal.Access;
 using FrontierGateway.Portal.Components.Pages.Groups;
 using FrontierGateway.Portal.Components.Shared.Groups;
 using Microsoft.EntityFrameworkCore;
@@ -109,13 +110,12 @@ public sealed class LimitEditorTests : PortalTestContext
     {
         await SignInAsync(PortalRoles.Viewer);
         var group = await CreateGroupAsync("refused");
-        RenderProviders();
+        var (_, snackbars) = RenderProviders();
         var sut = Render<LimitEditor>(p => p.Add(e => e.Group, group));
 
         await sut.InvokeAsync(() => sut.Instance.SaveAsync());
-        sut.Render();
 
-        Assert.Contains("You are not allowed to do this.", sut.Markup);
+        snackbars.WaitForAssertion(() => Assert.Contains(PortalAccess.Refused, snackbars.Markup));
         Assert.Equal(0, await QueryAsync(db => db.AuditEntries.CountAsync(a => a.Action == "group.update")));
     }
 }

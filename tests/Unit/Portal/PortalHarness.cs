@@ -7,6 +7,7 @@ using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Data.Webhooks;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Portal.Access;
 using Microsoft.AspNetCore.Components;
@@ -51,6 +52,7 @@ public sealed class PortalHarness : BunitContext, IAsyncLifetime
         Services.AddSingleton<WorkspaceKeyService>();
         Services.AddSingleton<AuditQueryService>();
         Services.AddSingleton<UserAdminService>();
+        Services.AddSingleton<WebhookService>();
         Services.AddIdentityCore<PortalUser>(o => o.Password.RequireNonAlphanumeric = false)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<FrontierDbContext>()
@@ -59,6 +61,7 @@ public sealed class PortalHarness : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         auth = AddAuthorization();
+        Services.UsePortalPolicies();
     }
 
     public async Task InitializeAsync()

@@ -5,6 +5,7 @@ using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,9 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         data.Register(Services);
         Services.AddScoped<PortalAccess>();
+        Services.AddSingleton<WorkspaceOverview>();
         authorization = AddAuthorization();
+        Services.UsePortalPolicies();
     }
 
     protected GroupService Groups => Services.GetRequiredService<GroupService>();

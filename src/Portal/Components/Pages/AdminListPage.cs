@@ -40,24 +40,24 @@ public abstract class AdminListPage : ComponentBase
         await Dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: "Cancel") == true;
 
     /// <summary>
-    /// Runs <paramref name="action"/> as the signed-in Admin, checked again on the server; a domain error or a
-    /// refusal (<paramref name="refused"/>) is shown in a snackbar. True when the action ran to its end.
+    /// Runs <paramref name="action"/> as the signed-in Admin, checked again on the server; a refusal or a domain
+    /// error is shown in a snackbar. True when the action ran to its end.
     /// </summary>
-    protected async Task<bool> AsAdminAsync(Func<PortalPrincipal, Task> action, string refused)
+    protected async Task<bool> AsAdminAsync(Func<PortalPrincipal, Task> action)
     {
         try
         {
-            await action(await Access.EnsureAdminAsync());
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } admin)
+            {
+                return false;
+            }
+            await action(admin);
             return true;
         }
         catch (DomainException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
+            return false;
         }
-        catch (UnauthorizedAccessException)
-        {
-            Snackbar.Add(refused, Severity.Error);
-        }
-        return false;
     }
 }

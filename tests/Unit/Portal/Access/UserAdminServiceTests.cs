@@ -70,8 +70,9 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         await sut.InviteAsync(admin, new InviteInput("viewer@acme.test", PortalRoles.Viewer, null));
         var viewer = await PrincipalAsync("viewer@acme.test");
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
             sut.InviteAsync(viewer, new InviteInput("sneaky@acme.test", PortalRoles.Admin, null)));
+        Assert.Equal(403, refused.Status);
         Assert.Equal(0, await host.QueryAsync(db => db.Users.CountAsync(u => u.Email == "sneaky@acme.test")));
     }
 
@@ -92,7 +93,8 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         var staleSecond = new PortalPrincipal(second.Id, second.Email, PortalRoles.Admin, null);
         await sut.ChangeRoleAsync(admin, second.Id, PortalRoles.Viewer, null);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => sut.RemoveAsync(staleSecond, admin.UserId));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => sut.RemoveAsync(staleSecond, admin.UserId));
+        Assert.Equal(403, refused.Status);
 
         Assert.Contains(await sut.ListAsync(), u => u.Email == SeedAdmin && u.Role == PortalRoles.Admin);
     }

@@ -1,6 +1,7 @@
 using Bunit;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Portal.Access;
 using FrontierGateway.Portal.Components.Pages.Endpoints;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,7 +113,7 @@ public sealed class EndpointDialogTests : IAsyncLifetime
         sut.Find("#target-0-base-url").Change("https://upstream.example/v1");
         await PortalHarness.ClickAsync(sut, "Create");
 
-        sut.WaitForAssertion(() => Assert.Contains("Only an Admin can change endpoints.", sut.Markup));
+        sut.WaitForAssertion(() => Assert.Contains(PortalAccess.Refused, sut.Markup));
         Assert.Equal(0, await ctx.QueryAsync(db => db.Endpoints.CountAsync()));
     }
 

@@ -1,6 +1,8 @@
 using Bunit;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Data.Webhooks;
+using FrontierGateway.Portal.Components.Pages.Billing;
 using FrontierGateway.Portal.Components.Pages.Users;
 using FrontierGateway.Portal.Components.Pages.WorkspaceKeys;
 using FrontierGateway.Portal.Components.Shared;
@@ -22,10 +24,11 @@ public sealed class RevealOnceTests : IAsyncLifetime
     {
         var sut = ctx.RenderWithProviders();
         var dialogs = ctx.Services.GetRequiredService<IDialogService>();
-        await sut.InvokeAsync(() => RevealOnceDialog.ShowAsync(dialogs, "Workspace key created", "prefix.secret-value", null));
+        await sut.InvokeAsync(() => RevealOnceDialog.ShowAsync(dialogs, "Workspace key created",
+            new RevealedSecret("prefix.secret-value", "Workspace key"), null));
 
-        Assert.Equal("prefix.secret-value", sut.WaitForElement("[data-testid=revealed-value]").TextContent);
-        Assert.Contains("only time it is shown", sut.Markup);
+        Assert.Equal("prefix.secret-value", sut.WaitForElement("[data-testid=revealed-value]").GetAttribute("value"));
+        Assert.Contains("will not be shown again", sut.Markup);
         await sut.InvokeAsync(() => sut.Find("button[aria-label=Copy]").Click());
 
         var invocation = ctx.JSInterop.VerifyInvoke("navigator.clipboard.writeText");
@@ -44,7 +47,7 @@ public sealed class RevealOnceTests : IAsyncLifetime
         sut.WaitForElement("#workspace-key-name").Change("ci-bot");
         await PortalHarness.ClickAsync(sut, "Mint key");
 
-        var key = sut.WaitForElement("[data-testid=revealed-value]").TextContent;
+        var key = sut.WaitForElement("[data-testid=revealed-value]").GetAttribute("value")!;
         var prefix = key.Split('.')[0];
         Assert.NotNull(await ctx.Services.GetRequiredService<WorkspaceKeyService>().AuthenticateAsync(key));
         await PortalHarness.ClickAsync(sut, "Done");
@@ -65,12 +68,33 @@ public sealed class RevealOnceTests : IAsyncLifetime
         sut.WaitForElement("#invite-email").Change("new.viewer@example.com");
         await PortalHarness.ClickAsync(sut, "Create invite");
 
-        var link = sut.WaitForElement("[data-testid=revealed-value]").TextContent;
+        var link = sut.WaitForElement("[data-testid=revealed-value]").GetAttribute("value")!;
         Assert.Contains("account/accept-invite?user=", link);
         Assert.Contains("&token=", link);
         await PortalHarness.ClickAsync(sut, "Done");
 
         sut.WaitForAssertion(() => Assert.Contains("Invite pending", sut.Markup));
         Assert.DoesNotContain("token=", sut.Markup);
+    }
+
+    [Fact]
+    public async Task AddSecret_AsAdmin_ShowsTheWebhookSecretOnceThenOnlyItsId()
+    {
+        await ctx.SignInAsync(PortalRoles.Admin);
+        var sut = ctx.RenderPage<WebhookSettings>();
+
+        sut.WaitForAssertion(() => Assert.False(PortalHarness.Button(sut, "Add secret").HasAttribute("disabled")));
+        await PortalHarness.ClickAsync(sut, "Add secret");
+
+        var secret = sut.WaitForElement("[data-testid=revealed-value]").GetAttribute("value")!;
+        var stored = Assert.Single((await ctx.Services.GetRequiredService<WebhookService>().GetAsync()).Secrets);
+        Assert.NotEmpty(secret);
+        Assert.NotNull(sut.Find("button[aria-label='Copy secret']"));
+        Assert.Contains("will not be shown again", sut.Markup);
+        await PortalHarness.ClickAsync(sut, "Done");
+
+        sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("[data-testid=revealed-value]")));
+        Assert.Contains(stored.Id, sut.Markup);
+        Assert.DoesNotContain(secret, sut.Markup);
     }
 }

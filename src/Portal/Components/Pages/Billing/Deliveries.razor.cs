@@ -61,12 +61,15 @@ public sealed partial class Deliveries
     {
         try
         {
-            var admin = await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } admin)
+            {
+                return;
+            }
             var count = await Webhooks.RedeliverManyAsync([.. Redeliverable.Select(d => d.Id)], admin.Actor);
             Snackbar.Add($"{count} deliveries queued again.", Severity.Success);
             await ReloadAsync();
         }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        catch (DomainException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }

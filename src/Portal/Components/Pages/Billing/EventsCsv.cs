@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FrontierGateway.Data.Webhooks;
-using Microsoft.AspNetCore.Authorization;
+using FrontierGateway.Portal.Access;
 
 namespace FrontierGateway.Portal.Components.Pages.Billing;
 
@@ -11,7 +11,7 @@ internal static class EventsCsv
     public const string Path = "/billing/events.csv";
 
     public static void MapEventsCsv(this IEndpointRouteBuilder app) =>
-        app.MapGet(Path, WriteAsync).RequireAuthorization(new AuthorizeAttribute { Roles = "Admin,Viewer" });
+        app.MapGet(Path, WriteAsync).RequireAuthorization(PortalPolicies.AdminOrViewer);
 
     private static async Task WriteAsync(HttpContext context, EventQueryService events, string? start_time,
         string? end_time, string? external_entity_id, string? api_key_prefix)

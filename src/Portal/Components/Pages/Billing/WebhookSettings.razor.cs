@@ -2,7 +2,6 @@ using FrontierGateway.Data;
 using FrontierGateway.Data.Webhooks;
 using FrontierGateway.Portal.Access;
 using Microsoft.AspNetCore.Components;
-using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace FrontierGateway.Portal.Components.Pages.Billing;
@@ -13,7 +12,6 @@ public sealed partial class WebhookSettings
     [Inject] public required PortalAccess Access { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
-    [Inject] public required IJSRuntime JS { get; init; }
 
     private WebhookView? webhook;
     private string? url;
@@ -71,29 +69,21 @@ public sealed partial class WebhookSettings
         }
     }
 
-    private async Task CopySecretAsync()
-    {
-        await JS.InvokeVoidAsync("navigator.clipboard.writeText", revealed);
-        Snackbar.Add("Copied.", Severity.Success);
-    }
-
     /// <summary>Runs a change as the signed-in admin; a refusal names its field.</summary>
     private async Task RunAsync(Func<string, Task> change)
     {
         try
         {
-            var admin = await Access.EnsureAdminAsync();
-            await change(admin.Actor);
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is { } admin)
+            {
+                await change(admin.Actor);
+            }
         }
         catch (DomainException e) when (e.Param == "url")
         {
             urlError = e.Message;
         }
         catch (DomainException e)
-        {
-            Snackbar.Add(e.Message, Severity.Error);
-        }
-        catch (UnauthorizedAccessException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }

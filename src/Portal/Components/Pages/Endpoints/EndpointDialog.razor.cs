@@ -46,7 +46,10 @@ public sealed partial class EndpointDialog
         generalError = null;
         try
         {
-            var admin = await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } admin)
+            {
+                return;
+            }
             var saved = Endpoint is null
                 ? await Endpoints.CreateAsync(form.ToInput(), admin.Actor)
                 : await Endpoints.PatchAsync(Endpoint.Id, form.ToInput(), admin.Actor);
@@ -57,10 +60,6 @@ public sealed partial class EndpointDialog
             error = e;
             // Errors about the whole list or a missing endpoint have no field of their own.
             generalError = e.Param is { } param && IsField(param) ? null : e.Message;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            generalError = "Only an Admin can change endpoints.";
         }
         finally
         {

@@ -89,7 +89,7 @@ public sealed partial class EndpointList : IDisposable
         {
             return;
         }
-        if (await AsAdminAsync(admin => Endpoints.DeleteAsync(endpoint.Id, admin.Actor), "Only an Admin can delete endpoints."))
+        if (await AsAdminAsync(admin => Endpoints.DeleteAsync(endpoint.Id, admin.Actor)))
         {
             Snackbar.Add($"Endpoint {endpoint.Slug} deleted", Severity.Success);
         }

@@ -53,7 +53,10 @@ public sealed partial class CreateGroupDialog
         busy = true;
         try
         {
-            var principal = await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } principal)
+            {
+                return;
+            }
             var input = new GroupCreateInput(
                 new MetadataInput(string.IsNullOrWhiteSpace(name) ? null : name.Trim(), externalId?.Trim()),
                 slugs.ConvertAll<ModelInput?>(s => new ModelInput(s, [], [])),
@@ -66,10 +69,6 @@ public sealed partial class CreateGroupDialog
             var param = e.Param ?? OtherParam;
             errors[param is NameParam or ExternalParam or ModeParam || param.StartsWith("models", StringComparison.Ordinal)
                 ? param : OtherParam] = e.Message;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            errors[OtherParam] = e.Message;
         }
         finally
         {

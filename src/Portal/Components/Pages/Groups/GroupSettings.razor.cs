@@ -39,13 +39,16 @@ public sealed partial class GroupSettings
         busy = true;
         try
         {
-            var principal = await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } principal)
+            {
+                return;
+            }
             var view = await Groups.PatchAsync(Group.Id, new GroupPatchInput(new MetadataInput(name.Trim(), null), null, null),
                 principal.Actor);
             Snackbar.Add("Group renamed", Severity.Success);
             await OnRenamed.InvokeAsync(view);
         }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        catch (DomainException e)
         {
             nameError = e.Message;
         }
@@ -60,7 +63,10 @@ public sealed partial class GroupSettings
         busy = true;
         try
         {
-            await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is null)
+            {
+                return;
+            }
             var preview = await Groups.DeletePreviewAsync(Group.Id);
             var dialog = await Dialogs.ShowAsync<DeleteGroupDialog>($"Delete {preview.Group.DisplayName}?",
                 new DialogParameters<DeleteGroupDialog> { { d => d.Preview, preview } },
@@ -69,14 +75,17 @@ public sealed partial class GroupSettings
             {
                 return;
             }
-            var principal = await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } principal)
+            {
+                return;
+            }
             await Groups.DeleteAsync(Group.Id, principal.Actor);
             var groups = preview.Descendants.Count + 1;
             Snackbar.Add($"Deleted {groups} group{(groups == 1 ? "" : "s")} and revoked {preview.KeysToRevoke} "
                 + $"key{(preview.KeysToRevoke == 1 ? "" : "s")}", Severity.Success);
             Navigation.NavigateTo("groups");
         }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        catch (DomainException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }

@@ -130,7 +130,10 @@ public sealed partial class LimitEditor
         busy = true;
         try
         {
-            var principal = await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } principal)
+            {
+                return;
+            }
             var view = await Groups.PatchAsync(Group.Id, new GroupPatchInput(null, models, null), principal.Actor);
             drafts = LimitDrafts.From(view.Models);
             saved = LimitDrafts.Signature(drafts);
@@ -140,10 +143,6 @@ public sealed partial class LimitEditor
         catch (DomainException e)
         {
             errors[e.Param ?? ""] = e.Message;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            errors[""] = e.Message;
         }
         finally
         {

@@ -1,8 +1,8 @@
-using FrontierGateway.Data;
+using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Portal.Components.Shared;
+using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Portal.Components.Pages.Live;
 
@@ -15,7 +15,7 @@ public sealed partial class LiveDashboard
 {
     private static readonly int[] Windows = [60, 300, 900];
 
-    private IReadOnlyList<GroupOption> groups = [];
+    private IReadOnlyList<GroupChoice> groups = [];
     private IReadOnlyList<string> slugs = [];
     private int window = 300;
     private LiveView view = null!;
@@ -26,7 +26,9 @@ public sealed partial class LiveDashboard
 
     [Inject] public required LiveUsage Live { get; init; }
 
-    [Inject] public required IDbContextFactory<FrontierDbContext> DbFactory { get; init; }
+    [Inject] public required WorkspaceOverview Overview { get; init; }
+
+    [Inject] public required EndpointService Endpoints { get; init; }
 
     [Inject] public required NavigationManager Navigation { get; init; }
 
@@ -34,7 +36,7 @@ public sealed partial class LiveDashboard
 
     [SupplyParameterFromQuery(Name = "slug")] public string? Slug { get; set; }
 
-    private GroupOption? SelectedGroup => groups.FirstOrDefault(g => g.Id == GroupId);
+    private GroupChoice? SelectedGroup => groups.FirstOrDefault(g => g.Id == GroupId);
 
     private string ScopeText => (SelectedGroup, Slug) switch
     {
@@ -52,18 +54,8 @@ public sealed partial class LiveDashboard
         Refresh();
         // The filters' choices come from the database when the page opens and when a group is searched;
         // the numbers and charts come from memory only.
-        groups = await LoadGroupsAsync(CancellationToken.None);
-        await using var db = await DbFactory.CreateDbContextAsync();
-        slugs = await db.Endpoints.AsNoTracking().OrderBy(e => e.Slug).Select(e => e.Slug).ToListAsync();
-    }
-
-    private async Task<IReadOnlyList<GroupOption>> LoadGroupsAsync(CancellationToken ct)
-    {
-        await using var db = await DbFactory.CreateDbContextAsync(ct);
-        return await db.Groups.AsNoTracking()
-            .OrderBy(g => g.Name ?? g.ExternalEntityId)
-            .Select(g => new GroupOption(g.Id, g.Name == null ? g.ExternalEntityId : g.Name + " (" + g.ExternalEntityId + ")"))
-            .ToListAsync(ct);
+        groups = await Overview.ListGroupsAsync();
+        slugs = await Endpoints.ListSlugsAsync();
     }
 
     protected override void OnParametersSet() => Refresh();
@@ -81,15 +73,15 @@ public sealed partial class LiveDashboard
 
     private static double?[] Values(long[] values) => Array.ConvertAll(values, v => (double?)v);
 
-    private async Task<IEnumerable<GroupOption>> SearchGroupsAsync(string? text, CancellationToken ct)
+    private async Task<IEnumerable<GroupChoice>> SearchGroupsAsync(string? text, CancellationToken ct)
     {
-        groups = await LoadGroupsAsync(ct);
+        groups = await Overview.ListGroupsAsync(ct);
         return string.IsNullOrWhiteSpace(text)
             ? groups
             : groups.Where(g => g.Label.Contains(text, StringComparison.OrdinalIgnoreCase) || g.Id == text);
     }
 
-    private void OnGroupChanged(GroupOption? group) => Filter(group?.Id, Slug);
+    private void OnGroupChanged(GroupChoice? group) => Filter(group?.Id, Slug);
 
     private void OnSlugChanged(string? slug) => Filter(GroupId, slug);
 
@@ -102,6 +94,4 @@ public sealed partial class LiveDashboard
     private void Filter(string? group, string? slug) => Navigation.NavigateTo(
         Navigation.GetUriWithQueryParameters(new Dictionary<string, object?> { ["group"] = group, ["slug"] = slug }),
         replace: true);
-
-    private sealed record GroupOption(string Id, string Label);
 }

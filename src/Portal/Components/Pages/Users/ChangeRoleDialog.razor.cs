@@ -36,17 +36,16 @@ public sealed partial class ChangeRoleDialog
         (error, generalError) = (null, null);
         try
         {
-            var admin = await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } admin)
+            {
+                return;
+            }
             Dialog.Close(DialogResult.Ok(await UserAdmin.ChangeRoleAsync(admin, User.Id, role, group?.Id)));
         }
         catch (DomainException e)
         {
             error = e;
             generalError = e.Param is "role" or "group_id" ? null : e.Message;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            generalError = "Only an Admin can change roles.";
         }
         finally
         {

@@ -33,7 +33,10 @@ public sealed partial class InviteDialog
         (error, generalError) = (null, null);
         try
         {
-            var admin = await Access.EnsureAdminAsync();
+            if (await Access.AuthorizeAsync(PortalPolicies.Admin) is not { } admin)
+            {
+                return;
+            }
             var invite = await UserAdmin.InviteAsync(admin, new InviteInput(email, role, group?.Id));
             Dialog.Close(DialogResult.Ok(invite));
         }
@@ -41,10 +44,6 @@ public sealed partial class InviteDialog
         {
             error = e;
             generalError = e.Param is "email" or "role" or "group_id" ? null : e.Message;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            generalError = "Only an Admin can invite users.";
         }
         finally
         {

@@ -31,7 +31,7 @@ public sealed partial class UserList
     }
 
     private Task RenewAsync(PortalUserView user) => AsAdminAsync(async admin =>
-        await RevealAsync(await UserAdmin.RenewInviteAsync(admin, user.Id), $"New invite link for {user.Email}"), Refused);
+        await RevealAsync(await UserAdmin.RenewInviteAsync(admin, user.Id), $"New invite link for {user.Email}"));
 
     private async Task ChangeRoleAsync(PortalUserView user)
     {
@@ -51,7 +51,7 @@ public sealed partial class UserList
         {
             return;
         }
-        if (await AsAdminAsync(admin => UserAdmin.RemoveAsync(admin, user.Id), Refused))
+        if (await AsAdminAsync(admin => UserAdmin.RemoveAsync(admin, user.Id)))
         {
             Snackbar.Add($"{user.Email} removed", Severity.Success);
         }
@@ -61,11 +61,9 @@ public sealed partial class UserList
     private async Task RevealAsync(InviteLink invite, string intro)
     {
         var link = Navigation.ToAbsoluteUri(invite.RelativeUrl).ToString();
-        await RevealOnceDialog.ShowAsync(Dialogs, "Invite link", link,
+        await RevealOnceDialog.ShowAsync(Dialogs, "Invite link", new RevealedSecret(link, "Invite link"),
             $"{intro}. Send this link to them: it sets their password once, then stops working.");
     }
-
-    private const string Refused = "Only an Admin can change users.";
 
     private static Color RoleColor(string role) => role switch
     {

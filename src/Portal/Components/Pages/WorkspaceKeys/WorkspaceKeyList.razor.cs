@@ -27,9 +27,9 @@ public sealed partial class WorkspaceKeyList
         {
             var (apiKey, view) = await WorkspaceKeys.MintAsync(request.Name, request.Scope, admin.Actor);
             await LoadAsync();
-            await RevealOnceDialog.ShowAsync(Dialogs, "Workspace key created", apiKey,
+            await RevealOnceDialog.ShowAsync(Dialogs, "Workspace key created", new RevealedSecret(apiKey, "Workspace key"),
                 $"The {WireNames.Of(view.Scope)} key {view.Prefix} is ready. Use it as Authorization: Api-Key <key>.");
-        }, "Only an Admin can mint workspace keys.");
+        });
     }
 
     private async Task RevokeAsync(WorkspaceKeyView key)
@@ -40,8 +40,7 @@ public sealed partial class WorkspaceKeyList
         {
             return;
         }
-        if (await AsAdminAsync(admin => WorkspaceKeys.RevokeAsync(key.Prefix, admin.Actor),
-            "Only an Admin can revoke workspace keys."))
+        if (await AsAdminAsync(admin => WorkspaceKeys.RevokeAsync(key.Prefix, admin.Actor)))
         {
             Snackbar.Add($"Key {key.Prefix} revoked", Severity.Success);
         }

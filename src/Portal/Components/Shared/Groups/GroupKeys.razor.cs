@@ -60,7 +60,10 @@ public sealed partial class GroupKeys
         busy = true;
         try
         {
-            var principal = await Access.EnsureCanManageKeysAsync(GroupId);
+            if (await Access.AuthorizeKeysAsync(GroupId) is not { } principal)
+            {
+                return;
+            }
             // The pickers give a wall-clock date and time; they are meant as UTC.
             DateTime? expires = expiryDate is { } day
                 ? DateTime.SpecifyKind(day.Date + (expiryTime ?? TimeSpan.Zero), DateTimeKind.Utc)
@@ -75,7 +78,7 @@ public sealed partial class GroupKeys
         {
             errors[e.Param] = e.Message;
         }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        catch (DomainException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }
@@ -85,19 +88,10 @@ public sealed partial class GroupKeys
         }
     }
 
-    private Task ShowOnceAsync(MintedKeyView minted)
-    {
-        var parameters = new DialogParameters<MintedKeyDialog>
-        {
-            { d => d.ApiKey, minted.ApiKey },
-            { d => d.Prefix, minted.Prefix },
-            { d => d.Name, minted.Name },
-            { d => d.ExpiresAt, minted.ExpiresAt },
-        };
-        // Only an explicit "Done" closes it: a stray click must not lose a key that is never shown again.
-        var options = new DialogOptions { BackdropClick = false, CloseOnEscapeKey = false, MaxWidth = MaxWidth.Small, FullWidth = true };
-        return Dialogs.ShowAsync<MintedKeyDialog>("API key minted", parameters, options);
-    }
+    private Task ShowOnceAsync(MintedKeyView minted) => RevealOnceDialog.ShowAsync(Dialogs, "API key minted",
+        new RevealedSecret(minted.ApiKey, "API key", "Copy key", "The gateway keeps only a hash of it."),
+        $"Prefix {minted.Prefix}{(minted.Name is { Length: > 0 } ? $" · {minted.Name}" : "")} · "
+        + (minted.ExpiresAt is { } at ? $"expires {TimeText.Utc(at)}" : "never expires"));
 
     internal async Task RevokeAsync(KeyView key)
     {
@@ -111,12 +105,15 @@ public sealed partial class GroupKeys
         busy = true;
         try
         {
-            var principal = await Access.EnsureCanManageKeysAsync(GroupId);
+            if (await Access.AuthorizeKeysAsync(GroupId) is not { } principal)
+            {
+                return;
+            }
             await Keys.RevokeAsync(GroupId, key.Prefix, principal.Actor);
             Snackbar.Add($"Key {key.Prefix} revoked", Severity.Success);
             await LoadAsync();
         }
-        catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
+        catch (DomainException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }
