@@ -6,8 +6,9 @@ namespace FrontierGateway.Gateway.Metering.Journal;
 /// <summary>
 /// An append-only record of every admitted call, so that no call answered to a client is lost with the process.
 /// A call writes a line when it is admitted and one when it ends (its event, or a void), the second before the
-/// response's last bytes leave (<see cref="MeteringStream"/> holds them back). Lines go to the page cache with one
-/// positional write each and are not fsynced: the page cache outlives the process, not the machine. A segment is
+/// response's last bytes leave (<see cref="MeteringStream"/> holds them back). Lines are copied into memory-mapped
+/// segment files, i.e. straight into the page cache, and not fsynced: the page cache outlives the process, not the
+/// machine. (A positional write per line cost two system calls a call; the mapping costs two memory copies.) A segment is
 /// deleted once every call admitted into it has its event in the database and every older segment is gone; what
 /// is left at start-up is replayed (<see cref="JournalReplay"/>).
 /// </summary>
@@ -23,7 +24,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
 
     public string Folder => folder;
 
-    /// <summary>A segment is sealed and a new one started past this size.</summary>
+    /// <summary>The size of a segment file (sparse until written); a line that does not fit starts the next one.</summary>
     internal long SegmentBytes { get; init; } = 32 * 1024 * 1024;
 
     /// <summary>A segment with nothing pending is replaced (and deleted) once it is this large.</summary>
@@ -70,9 +71,9 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         long offset;
         lock (gate)
         {
-            segment = current ?? throw new InvalidOperationException("The usage journal is not open.");
+            _ = current ?? throw new InvalidOperationException("The usage journal is not open.");
+            (segment, offset) = Reserve(line.Length);
             Interlocked.Increment(ref segment.Pending);
-            offset = Reserve(segment, line.Length);
         }
         Write(segment, line, offset);
         return segment;
@@ -112,46 +113,47 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         long offset;
         lock (gate)
         {
-            segment = current ?? throw new InvalidOperationException("The usage journal is not open.");
-            offset = Reserve(segment, line.Length);
+            _ = current ?? throw new InvalidOperationException("The usage journal is not open.");
+            (segment, offset) = Reserve(line.Length);
         }
         // Safe after the lock: this call's own admission holds its segment, and no newer segment goes before it.
         Write(segment, line, offset);
     }
 
-    private long Reserve(JournalSegment segment, int length)
+    /// <summary>Reserves room for a line in the current segment, starting the next one first when it is full.</summary>
+    private (JournalSegment Segment, long Offset) Reserve(int length)
     {
-        var offset = segment.Length;
-        segment.Length += length;
-        if (segment.Length >= SegmentBytes)
+        if (current!.Length + length > current.Capacity)
         {
-            Rotate();
+            Rotate(length);
         }
-        return offset;
+        var offset = current!.Length;
+        current.Length += length;
+        return (current, offset);
     }
 
     private void Write(JournalSegment segment, ReadOnlyMemory<byte> line, long offset)
     {
         try
         {
-            RandomAccess.Write(segment.Handle, line.Span, offset);
+            segment.Write(line.Span, offset);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // The call goes on: its event still reaches the database behind it, it only loses its crash insurance.
             LogWriteFailed(logger, e, segment.Path);
         }
     }
 
-    private void Rotate()
+    /// <summary>Seals the current segment and starts the next, with room for at least <paramref name="room"/> bytes.</summary>
+    private void Rotate(int room = 0)
     {
         if (current is not null)
         {
             current.Sealed = true;
         }
         var path = Path.Combine(folder, nextNumber++.ToString("D12") + Extension);
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
-        current = new JournalSegment(path, handle);
+        current = new JournalSegment(path, Math.Max(SegmentBytes, room));
         segments.Enqueue(current);
     }
 
@@ -161,7 +163,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         while (segments.TryPeek(out var oldest) && oldest.Sealed && Volatile.Read(ref oldest.Pending) == 0)
         {
             segments.Dequeue();
-            oldest.Handle.Dispose();
+            oldest.Dispose();
             try
             {
                 File.Delete(oldest.Path);
@@ -186,7 +188,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
             Trim();
             foreach (var segment in segments)
             {
-                segment.Handle.Dispose();
+                segment.Dispose();
             }
         }
         lockFile?.Dispose();

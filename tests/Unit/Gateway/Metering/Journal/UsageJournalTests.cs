@@ -75,11 +75,12 @@ public sealed class UsageJournalTests : IDisposable
     [Fact]
     public void Release_OfEveryCallInASealedSegment_DeletesIt_OldestFirst()
     {
-        var sut = Journal(segmentBytes: 1, trimBytes: long.MaxValue); // every admission fills its segment
+        var sut = Journal(segmentBytes: 1, trimBytes: long.MaxValue); // every admission starts a segment of its own
         sut.Open();
         var a = sut.Admit(Event("01A"));
         var b = sut.Admit(Event("01B"));
-        Assert.NotSame(a, b);
+        var c = sut.Admit(Event("01C")); // seals b's segment
+        Assert.Equal(3, new[] { a, b, c }.Distinct().Count());
 
         sut.Release(b);
         // b's segment waits for the older one: a replay must see a's admission next to any later line about it.
@@ -88,6 +89,7 @@ public sealed class UsageJournalTests : IDisposable
 
         Assert.False(File.Exists(a.Path));
         Assert.False(File.Exists(b.Path));
+        Assert.True(File.Exists(c.Path));
     }
 
     [Fact]
