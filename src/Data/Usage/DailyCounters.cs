@@ -34,21 +34,27 @@ public static class DailyCounters
     public static async Task RaiseToEventsAsync(FrontierDbContext db, IEnumerable<(string GroupId, string Slug, DateOnly Day)> calls,
         DateTime now, CancellationToken ct)
     {
+        // Every group of every chain, loaded once: many calls share a group, and groups share ancestors.
+        var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
         var counters = new HashSet<(string GroupId, string Slug, DateOnly Day)>();
         foreach (var (groupId, slug, day) in calls.Distinct())
         {
-            if (await GroupTree.FindAsync(db, groupId, ct) is not { } group)
+            if (!groups.TryGetValue(groupId, out var group))
             {
-                continue;
+                if (await GroupTree.FindAsync(db, groupId, ct) is not { } found)
+                {
+                    continue;
+                }
+                groups[groupId] = group = found;
             }
-            foreach (var counted in GroupsOf(await GroupTree.ChainAsync(db, group, null, ct)))
+            foreach (var counted in GroupsOf(await GroupTree.ChainAsync(db, group, groups, ct)))
             {
                 counters.Add((counted, slug, day));
             }
         }
         foreach (var (groupId, slug, day) in counters)
         {
-            var group = (await GroupTree.FindAsync(db, groupId, ct))!;
+            var group = groups[groupId];
             List<string> members = group.Enforcement == LimitEnforcement.Cascading
                 ? [groupId, .. (await GroupTree.DescendantsAsync(db, groupId, ct)).Select(g => g.Id)]
                 : [groupId];
