@@ -8,7 +8,9 @@
 # (an OPENAI_COMPATIBLE target: nginx `return 200` with a chat.completion and usage), a group with rate and usage
 # limits and a key, restarted in Production, warmed up, then measured in interleaved rounds (A B, then B A, ...):
 # `wrk -t2 -c64` (req/s) and `wrk -t1 -c1 --latency` (p50, p99). Prints each run, then the medians and A/B.
-# Knobs: ROUNDS=6 DURATION=10s WARMUP=15s PORT_BASE=18180 KEEP_TMP=0
+# Also prints each build's CPU time per call at c=64 (user + system, from /proc), steadier than req/s on a shared machine.
+# Knobs: ROUNDS=6 DURATION=10s WARMUP=15s PORT_BASE=18180 KEEP_TMP=0; PUBLISHED_A=<folder> (or _B) measures a build
+# published before (`dotnet publish src/Portal -c Release -o <folder>`) instead of publishing the ref again.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,10 +75,16 @@ start() { # side environment
 }
 
 for side in A B; do
-    log "publishing $side = ${REF[$side]} ($(git -C "$ROOT" rev-parse --short "${REF[$side]}"))"
-    git -C "$ROOT" worktree add -q --detach "$TMP/src-$side" "${REF[$side]}"
-    dotnet publish "$TMP/src-$side/src/Portal" -c Release -o "$TMP/gw-$side" -nologo -v quiet >"$TMP/publish-$side.log" 2>&1 \
-        || { tail -n 30 "$TMP/publish-$side.log" >&2; die "publish of $side failed"; }
+    published=PUBLISHED_$side
+    if [[ -n ${!published:-} ]]; then
+        log "using $side = ${!published} (published before)"
+        ln -s "$(cd "${!published}" && pwd)" "$TMP/gw-$side"
+    else
+        log "publishing $side = ${REF[$side]} ($(git -C "$ROOT" rev-parse --short "${REF[$side]}"))"
+        git -C "$ROOT" worktree add -q --detach "$TMP/src-$side" "${REF[$side]}"
+        dotnet publish "$TMP/src-$side/src/Portal" -c Release -o "$TMP/gw-$side" -nologo -v quiet >"$TMP/publish-$side.log" 2>&1 \
+            || { tail -n 30 "$TMP/publish-$side.log" >&2; die "publish of $side failed"; }
+    fi
     start "$side" Development
     PORT_NOW=${PORT[$side]}
     mgmt POST /v1/gateway/endpoints '{"slug":"bench/stub","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:'"$STUB_PORT"'/v1","target_model":"stub"}]}' >/dev/null
@@ -89,11 +97,14 @@ for side in A B; do
     start "$side" Production
 done
 
-run() { # side conns duration -> wrk output file
-    local side=$1 conns=$2 out="$TMP/$1-c$2-$4.txt" threads=2
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
+run() { # side conns duration -> wrk output file (and the gateway's CPU ticks during the run in <file>.cpu)
+    local side=$1 conns=$2 out="$TMP/$1-c$2-$4.txt" threads=2 before
     ((conns > 1)) || threads=1
+    before=$(cpu_ticks "${PID[$side]}")
     BENCH_KEY=${KEY[$side]} wrk -t$threads -c"$conns" -d"$3" --timeout 10s --latency -s "$HERE/chat.lua" \
         "http://127.0.0.1:${PORT[$side]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed on $side"; }
+    echo $(($(cpu_ticks "${PID[$side]}") - before)) >"$out.cpu"
     grep -q 'Non-2xx' "$out" && { cat "$out" >&2; die "build $side answered errors"; }
     echo "$out"
 }
@@ -108,15 +119,18 @@ for ((r = 1; r <= ROUNDS; r++)); do
         c64=$(run "$side" 64 "$DURATION" "r$r")
         c1=$(run "$side" 1 "$DURATION" "r$r")
         python3 - "$side" "$r" "$c64" "$c1" >>"$TMP/results.tsv" <<'PY'
-import re, sys
+import os, re, sys
 side, rnd, c64, c1 = sys.argv[1:]
 def ms(v, unit): return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", open(c64).read()).group(1))
+text64 = open(c64).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text64).group(1))
+calls = int(re.search(r"(\d+) requests in", text64).group(1))
+cpu_us = int(open(c64 + ".cpu").read()) * 1e6 / os.sysconf("SC_CLK_TCK") / calls
 text = open(c1).read()
 lat = {p: ms(*re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", text, re.M).groups()) for p in ("50", "99")}
-print(f"{side}\t{rnd}\t{rps:.0f}\t{lat['50']:.3f}\t{lat['99']:.3f}")
+print(f"{side}\t{rnd}\t{rps:.0f}\t{lat['50']:.3f}\t{lat['99']:.3f}\t{cpu_us:.1f}")
 PY
-        log "round $r $side: $(tail -n 1 "$TMP/results.tsv" | cut -f3-)  (req/s c=64, p50 ms, p99 ms c=1)"
+        log "round $r $side: $(tail -n 1 "$TMP/results.tsv" | cut -f3-)  (req/s c=64, p50 ms, p99 ms c=1, CPU µs/call c=64)"
     done
 done
 
@@ -131,6 +145,8 @@ print(f"| req/s at c=64 | {a:.0f} | {b:.0f} | {a / b:.3f}x |")
 for name, i in (("p50 at c=1", 3), ("p99 at c=1", 4)):
     a, b = st.median(col("A", i)), st.median(col("B", i))
     print(f"| {name} (ms) | {a:.3f} | {b:.3f} | {a - b:+.3f} ms |")
+a, b = st.median(col("A", 5)), st.median(col("B", 5))
+print(f"| CPU per call at c=64 (µs) | {a:.1f} | {b:.1f} | {a / b:.3f}x |")
 pairs = {r[1]: {} for r in rows}
 for r in rows: pairs[r[1]][r[0]] = float(r[2])
 print("req/s ratio A/B per round:", " ".join(f"{p['A'] / p['B']:.3f}" for p in pairs.values() if len(p) == 2))

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FrontierGateway.Data.Entities;
 
@@ -24,6 +25,9 @@ internal enum JournalKind
 /// </summary>
 internal readonly record struct JournalRecord(JournalKind Kind, UsageEvent Event)
 {
+    // The journal is read only by this process's replay: no HTML-safe escaping, and the writer's order is this code's.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? buffer;
 
@@ -35,7 +39,7 @@ internal readonly record struct JournalRecord(JournalKind Kind, UsageEvent Event
     {
         var output = buffer ??= new ArrayBufferWriter<byte>(512);
         output.ResetWrittenCount();
-        var json = writer ??= new Utf8JsonWriter(output);
+        var json = writer ??= new Utf8JsonWriter(output, Options);
         json.Reset(output);
         json.WriteStartObject();
         json.WriteString("k"u8, Kind switch { JournalKind.Admitted => "A"u8, JournalKind.Completed => "C"u8, _ => "V"u8 });

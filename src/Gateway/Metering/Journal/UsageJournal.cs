@@ -9,16 +9,22 @@ namespace FrontierGateway.Gateway.Metering.Journal;
 /// response's last bytes leave (<see cref="MeteringStream"/> holds them back). Lines are copied into memory-mapped
 /// segment files, i.e. straight into the page cache, and not fsynced: the page cache outlives the process, not the
 /// machine. (A positional write per line cost two system calls a call; the mapping costs two memory copies.) A segment is
-/// deleted once every call admitted into it has its event in the database and every older segment is gone; what
+/// let go once every call admitted into it has its event in the database and every older segment is gone: it is
+/// zeroed and becomes the next segment (its pages stay mapped, so lines do not pay page faults), or is deleted. What
 /// is left at start-up is replayed (<see cref="JournalReplay"/>).
 /// </summary>
 internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> logger) : IDisposable
 {
     private const string Extension = ".journal";
+    private const string SpareExtension = ".spare";
 
     private readonly Lock gate = new();
     private readonly Queue<JournalSegment> segments = new();
     private JournalSegment? current;
+    // The next segment, made ready off the call path (by the writer, after a release: the oldest segment it let go,
+    // zeroed, else a new file) so that a rotation on the call path is a rename, not a file creation under the lock.
+    private JournalSegment? spare;
+    private bool preparingSpare;
     private FileStream? lockFile;
     private long nextNumber;
 
@@ -27,8 +33,11 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
     /// <summary>The size of a segment file (sparse until written); a line that does not fit starts the next one.</summary>
     internal long SegmentBytes { get; init; } = 32 * 1024 * 1024;
 
-    /// <summary>A segment with nothing pending is replaced (and deleted) once it is this large.</summary>
-    internal long TrimBytes { get; init; } = 1024 * 1024;
+    /// <summary>
+    /// A segment takes no new lines once this large, so that it can go as soon as its calls are stored (busy or
+    /// quiet): the journal holds a few of these, not one that grows while any call in it is pending.
+    /// </summary>
+    internal long SealBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>
     /// Takes the folder for this process and answers the segments a previous process left, oldest first, for
@@ -46,6 +55,8 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
             throw new InvalidOperationException(
                 $"The usage journal folder '{folder}' is in use by another host; give each host its own (Gateway:JournalFolder).", e);
         }
+        // A spare was never written to.
+        Delete(Directory.GetFiles(folder, "*" + SpareExtension));
         var left = Directory.GetFiles(folder, "*" + Extension).Order(StringComparer.Ordinal).ToList();
         nextNumber = left.Count == 0 ? 1 : long.Parse(Path.GetFileNameWithoutExtension(left[^1])) + 1;
         lock (gate)
@@ -96,14 +107,18 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         {
             return;
         }
+        List<JournalSegment>? done;
         lock (gate)
         {
-            if (segment == current && segment.Pending == 0 && segment.Length >= TrimBytes)
+            // A journal gone quiet lets its last segment go too.
+            if (segment == current && segment.Pending == 0 && segment.Length >= SealBytes)
             {
                 Rotate();
             }
-            Trim();
+            done = TakeDone();
         }
+        // Zeroing, unmapping and unlinking take longer than anything on the call path: not under the lock.
+        PrepareSpare(done);
     }
 
     private void Append(JournalRecord record)
@@ -120,10 +135,10 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         Write(segment, line, offset);
     }
 
-    /// <summary>Reserves room for a line in the current segment, starting the next one first when it is full.</summary>
+    /// <summary>Reserves room for a line in the current segment, starting the next one first when it is sealed or full.</summary>
     private (JournalSegment Segment, long Offset) Reserve(int length)
     {
-        if (current!.Length + length > current.Capacity)
+        if (current!.Length >= SealBytes || current.Length + length > current.Capacity)
         {
             Rotate(length);
         }
@@ -145,7 +160,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         }
     }
 
-    /// <summary>Seals the current segment and starts the next, with room for at least <paramref name="room"/> bytes.</summary>
+    /// <summary>Seals the current segment and starts the next (the spare when there is one), with room for <paramref name="room"/> bytes.</summary>
     private void Rotate(int room = 0)
     {
         if (current is not null)
@@ -153,24 +168,92 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
             current.Sealed = true;
         }
         var path = Path.Combine(folder, nextNumber++.ToString("D12") + Extension);
-        current = new JournalSegment(path, Math.Max(SegmentBytes, room));
+        if (spare is { } next && next.Capacity >= room)
+        {
+            spare = null;
+            next.MoveTo(path);
+            current = next;
+        }
+        else
+        {
+            current = new JournalSegment(path, Math.Max(SegmentBytes, room));
+        }
         segments.Enqueue(current);
     }
 
-    /// <summary>Deletes, oldest first, the sealed segments nothing needs. Called under the lock.</summary>
-    private void Trim()
+    /// <summary>
+    /// Makes the spare segment when there is none, outside the lock: from the first of the segments just let go (of
+    /// the usual size), renamed out of the journal and zeroed, else a new file. The others are deleted.
+    /// </summary>
+    private void PrepareSpare(List<JournalSegment>? done)
     {
+        bool prepare;
+        lock (gate)
+        {
+            prepare = spare is null && !preparingSpare && current is not null;
+            preparingSpare |= prepare;
+        }
+        var recycled = prepare ? done?.Find(d => d.Capacity == SegmentBytes) : null;
+        DeleteSegments(done?.Where(d => d != recycled));
+        if (!prepare)
+        {
+            return;
+        }
+        var path = Path.Combine(folder, Guid.NewGuid().ToString("N") + SpareExtension);
+        JournalSegment? made = null;
+        try
+        {
+            if (recycled is null)
+            {
+                made = new JournalSegment(path, SegmentBytes);
+            }
+            else
+            {
+                recycled.MoveTo(path);
+                recycled.Reset();
+                made = recycled;
+            }
+        }
+        catch (IOException e)
+        {
+            LogWriteFailed(logger, e, path);
+            DeleteSegments(recycled is null ? null : [recycled]);
+        }
+        lock (gate)
+        {
+            preparingSpare = false;
+            if (current is not null)
+            {
+                (spare, made) = (made, null);
+            }
+        }
+        // The journal was closed meanwhile.
+        DeleteSegments(made is null ? null : [made]);
+    }
+
+    /// <summary>Takes, oldest first, the sealed segments nothing needs. Called under the lock.</summary>
+    private List<JournalSegment>? TakeDone()
+    {
+        List<JournalSegment>? done = null;
         while (segments.TryPeek(out var oldest) && oldest.Sealed && Volatile.Read(ref oldest.Pending) == 0)
         {
-            segments.Dequeue();
-            oldest.Dispose();
+            (done ??= []).Add(segments.Dequeue());
+        }
+        return done;
+    }
+
+    private void DeleteSegments(IEnumerable<JournalSegment>? done)
+    {
+        foreach (var segment in done ?? [])
+        {
+            segment.Dispose();
             try
             {
-                File.Delete(oldest.Path);
+                File.Delete(segment.Path);
             }
             catch (IOException e)
             {
-                LogDeleteFailed(logger, e, oldest.Path);
+                LogDeleteFailed(logger, e, segment.Path);
             }
         }
     }
@@ -178,6 +261,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
     /// <summary>On a graceful stop, after the recorder has drained: what nothing needs is deleted.</summary>
     public void Dispose()
     {
+        List<JournalSegment>? done;
         lock (gate)
         {
             if (current is not null)
@@ -185,12 +269,18 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
                 current.Sealed = true;
                 current = null;
             }
-            Trim();
+            done = TakeDone();
+            if (spare is not null)
+            {
+                (done ??= []).Add(spare);
+                spare = null;
+            }
             foreach (var segment in segments)
             {
                 segment.Dispose();
             }
         }
+        DeleteSegments(done);
         lockFile?.Dispose();
     }
 

@@ -26,8 +26,8 @@ public sealed class UsageJournalTests : IDisposable
         Estimated = true,
     };
 
-    private UsageJournal Journal(long segmentBytes = 32 << 20, long trimBytes = 1 << 20) =>
-        new(folder, NullLogger<UsageJournal>.Instance) { SegmentBytes = segmentBytes, TrimBytes = trimBytes };
+    private UsageJournal Journal(long segmentBytes = 32 << 20, long sealBytes = 4 << 20) =>
+        new(folder, NullLogger<UsageJournal>.Instance) { SegmentBytes = segmentBytes, SealBytes = sealBytes };
 
     private List<JournalRecord> ReadFolder() =>
         [.. Directory.GetFiles(folder, "*.journal").Order().SelectMany(f => JournalRecord.ReadAll(File.ReadAllBytes(f)))];
@@ -75,7 +75,7 @@ public sealed class UsageJournalTests : IDisposable
     [Fact]
     public void Release_OfEveryCallInASealedSegment_DeletesIt_OldestFirst()
     {
-        var sut = Journal(segmentBytes: 1, trimBytes: long.MaxValue); // every admission starts a segment of its own
+        var sut = Journal(segmentBytes: 1, sealBytes: long.MaxValue); // every admission starts a segment of its own
         sut.Open();
         var a = sut.Admit(Event("01A"));
         var b = sut.Admit(Event("01B"));
@@ -93,17 +93,42 @@ public sealed class UsageJournalTests : IDisposable
     }
 
     [Fact]
-    public void Release_CurrentSegmentPastTrimSize_StartsANewOneAndDeletesTheOld()
+    public void Release_CurrentSegmentPastSealSize_StartsANewOne_AndTheOldLeavesTheJournal()
     {
-        var sut = Journal(trimBytes: 100);
+        var sut = Journal(sealBytes: 100);
         sut.Open();
         var a = sut.Admit(Event("01A"));
+        var first = a.Path;
         sut.Complete(Event("01A"));
 
         sut.Release(a);
 
-        Assert.False(File.Exists(a.Path));
-        Assert.Single(Directory.GetFiles(folder, "*.journal"));
+        Assert.False(File.Exists(first));
+        Assert.DoesNotContain(first, Directory.GetFiles(folder, "*.journal"));
+        Assert.DoesNotContain(ReadFolder(), r => r.Kind == JournalKind.Admitted);
+    }
+
+    [Fact]
+    public void Release_RecyclesTheSegmentItLetGo_ZeroedAsTheNextOne()
+    {
+        var sut = Journal(sealBytes: 100);
+        sut.Open();
+        var a = sut.Admit(Event("01A"));
+        sut.Complete(Event("01A")); // a's line sealed its segment: this one starts the next
+        sut.Release(a); // a's segment goes out of the journal, zeroed, as the spare
+        var spare = Assert.Single(Directory.GetFiles(folder, "*.spare"));
+        Assert.Equal(spare, a.Path);
+
+        var b = sut.Admit(Event("01B")); // the current segment is sealed too: b starts the next, the spare
+
+        Assert.Same(a, b);
+        Assert.Empty(Directory.GetFiles(folder, "*.spare"));
+        Assert.False(File.Exists(spare));
+        Assert.EndsWith(".journal", b.Path);
+        Assert.Equal([(JournalKind.Admitted, "01B")],
+            JournalRecord.ReadAll(File.ReadAllBytes(b.Path)).Select(r => (r.Kind, r.Event.IdempotencyKey)));
+        sut.Dispose();
+        Assert.Empty(Directory.GetFiles(folder, "*.spare"));
     }
 
     [Fact]
