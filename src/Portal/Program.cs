@@ -16,7 +16,9 @@ var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    // The portal's error page; a /v1 call meets the API's own handler (UseApiErrors) and need not pass this one too.
+    app.UseWhen(context => !ApiPipelineExtensions.IsApi(context),
+        portal => portal.UseExceptionHandler("/error", createScopeForErrors: true));
     app.UseHsts();
 }
 app.UseApiErrors();

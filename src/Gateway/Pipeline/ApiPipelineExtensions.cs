@@ -27,5 +27,6 @@ public static class ApiPipelineExtensions
             api.UseStatusCodePages(UnknownRoute.WriteAsync);
         });
 
-    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/v1");
+    /// <summary>A call to the inference or management API.</summary>
+    public static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/v1");
 }

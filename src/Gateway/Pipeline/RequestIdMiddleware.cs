@@ -25,7 +25,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
         var sent = context.Request.Headers[Header];
         var id = sent is [{ Length: > 0 and <= MaxLength } client] && !client.AsSpan().ContainsAnyExcept(Allowed)
             ? client
-            : "req_" + Ids.NewUlid().ToLowerInvariant();
+            : Ids.New("req");
         context.TraceIdentifier = id;
         context.Response.Headers[Header] = id;
         return next(context);
