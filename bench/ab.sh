@@ -70,7 +70,8 @@ start() { # side environment
         DataProtection__KeyEncryptionKeys__development="$KEK" \
         dotnet FrontierGateway.Portal.dll) >>"$TMP/gw-$side.log" 2>&1 &
     PID[$side]=$!
-    wait_http "http://127.0.0.1:${PORT[$side]}/healthz" 200 90 || wait_http "http://127.0.0.1:${PORT[$side]}/v1/models" 401 30 \
+    # Any build answers an unauthenticated /v1 call with 401 once it serves.
+    wait_http "http://127.0.0.1:${PORT[$side]}/v1/models" 401 120 \
         || { tail -n 30 "$TMP/gw-$side.log" >&2; die "build $side did not start"; }
 }
 
