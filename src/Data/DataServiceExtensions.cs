@@ -2,6 +2,7 @@ using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Data.Leases;
 using FrontierGateway.Data.Protection;
 using FrontierGateway.Data.Usage;
 using FrontierGateway.Data.Webhooks;
@@ -45,6 +46,8 @@ public static class DataServiceExtensions
         services.AddSingleton<WebhookService>();
         services.AddSingleton<EventQueryService>();
         services.AddSingleton<AuditQueryService>();
+        services.AddSingleton<HostId>();
+        services.AddSingleton<JobLeases>();
         return builder;
     }
 

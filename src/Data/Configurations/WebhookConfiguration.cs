@@ -30,7 +30,18 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Property(d => d.Id).HasMaxLength(40);
         builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(12);
         builder.Property(d => d.LastError).HasMaxLength(1024);
+        builder.Property(d => d.LeaseOwner).HasMaxLength(Lease.OwnerLength);
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
         builder.HasIndex(d => d.CreatedAt);
+    }
+}
+
+internal sealed class LeaseConfiguration : IEntityTypeConfiguration<Lease>
+{
+    public void Configure(EntityTypeBuilder<Lease> builder)
+    {
+        builder.HasKey(l => l.Name);
+        builder.Property(l => l.Name).HasMaxLength(64);
+        builder.Property(l => l.Owner).HasMaxLength(Lease.OwnerLength);
     }
 }

@@ -44,4 +44,10 @@ public sealed class WebhookDelivery
     public string? LastError { get; set; }
     public int? LastLatencyMs { get; set; }
     public bool IsTest { get; set; }
+
+    /// <summary>The host attempting it now, when one is: with several hosts, each attempt has one sender.</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>Until when <see cref="LeaseOwner"/> holds it; a host that died lets it go at this time.</summary>
+    public DateTime? LeaseUntil { get; set; }
 }

@@ -1,5 +1,6 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Leases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,10 +8,15 @@ using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Gateway.Webhooks;
 
-/// <summary>Hourly, removes delivered deliveries and their events older than the retention.</summary>
-internal sealed partial class RetentionPruner(IDbContextFactory<FrontierDbContext> dbFactory,
+/// <summary>
+/// Hourly, removes delivered deliveries and their events older than the retention; with several hosts, the one that
+/// holds the lease <see cref="LeaseName"/> for the hour does.
+/// </summary>
+internal sealed partial class RetentionPruner(IDbContextFactory<FrontierDbContext> dbFactory, JobLeases leases,
     IOptions<WebhookOptions> options, TimeProvider time, ILogger<RetentionPruner> logger) : BackgroundService
 {
+    public const string LeaseName = "retention-pruner";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
@@ -18,6 +24,10 @@ internal sealed partial class RetentionPruner(IDbContextFactory<FrontierDbContex
         {
             do
             {
+                if (!await leases.TryHoldAsync(LeaseName, TimeSpan.FromMinutes(55), stoppingToken))
+                {
+                    continue;
+                }
                 var removed = await PruneAsync(stoppingToken);
                 if (removed > 0)
                 {

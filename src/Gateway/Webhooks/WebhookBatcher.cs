@@ -1,5 +1,6 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Leases;
 using FrontierGateway.Data.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -11,11 +12,18 @@ namespace FrontierGateway.Gateway.Webhooks;
 /// <summary>
 /// Turns stored usage events into deliveries while the webhook is enabled: at most
 /// <see cref="WebhookOptions.BatchSize"/> events each, none waiting longer than the batch interval. A delivery
-/// and the marking of its events are one transaction, so every event is in exactly one delivery.
+/// and the marking of its events are one transaction, so every event is in exactly one delivery. With several hosts
+/// on one database it runs on one of them at a time (the lease <see cref="LeaseName"/>): two batchers reading the
+/// same unbatched events would put them in two deliveries.
 /// </summary>
 internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext> dbFactory, DeliveryQueue queue,
-    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookBatcher> logger) : BackgroundService
+    JobLeases leases, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookBatcher> logger) : BackgroundService
 {
+    public const string LeaseName = "webhook-batcher";
+
+    /// <summary>Renewed on every tick; another host takes over this long after the holder stops.</summary>
+    private TimeSpan Lease => TimeSpan.FromMilliseconds(Math.Max(5_000, 5 * options.Value.BatchIntervalMs));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.BatchIntervalMs), time);
@@ -25,6 +33,10 @@ internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext
             {
                 try
                 {
+                    if (!await leases.TryHoldAsync(LeaseName, Lease, stoppingToken))
+                    {
+                        continue;
+                    }
                     while (await BatchAsync(stoppingToken) == options.Value.BatchSize)
                     {
                     }

@@ -27,6 +27,15 @@ public sealed class WebhookOptions
 
     /// <summary>Delivered deliveries and their events are pruned after this many days.</summary>
     public int RetentionDays { get; set; } = 30;
+
+    /// <summary>Deliveries a host claims at once: a few rounds of <see cref="Parallelism"/>.</summary>
+    internal int ClaimSize => Parallelism * 4;
+
+    /// <summary>
+    /// How long a host holds the deliveries it claimed: every round of attempts of one claim within its timeout, and a
+    /// margin. A host that dies with a claim leaves it to the others for this long.
+    /// </summary>
+    internal TimeSpan DeliveryLease => TimeSpan.FromSeconds(AttemptTimeoutSeconds * (ClaimSize / Parallelism) + 30);
 }
 
 internal sealed class ValidateWebhookOptions : IValidateOptions<WebhookOptions>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Leases;
 using FrontierGateway.Data.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -14,10 +15,12 @@ namespace FrontierGateway.Gateway.Webhooks;
 /// <summary>
 /// Attempts due deliveries, several at once: 2xx delivers, 4xx fails for good, anything else (5xx, 3xx,
 /// timeouts, refused connections) is retried with exponential backoff and jitter until the attempt budget
-/// is spent, then dead-lettered. State lives in the database, so a restart carries on where it stopped.
+/// is spent, then dead-lettered. State lives in the database, so a restart carries on where it stopped. With
+/// several hosts on one database, a host attempts only the deliveries it has leased (<see cref="ClaimAsync"/>), so
+/// each attempt has one sender, and a host that died leaves its claim to the others once the lease runs out.
 /// </summary>
 internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext> dbFactory, WebhookService webhooks,
-    IHttpClientFactory httpFactory, DeliveryQueue queue, IOptions<WebhookOptions> options, TimeProvider time,
+    IHttpClientFactory httpFactory, DeliveryQueue queue, HostId host, IOptions<WebhookOptions> options, TimeProvider time,
     ILogger<WebhookSender> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -51,10 +54,7 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
         {
             return;
         }
-        var now = time.GetUtcNow().UtcDateTime;
-        var due = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (endpoint.Enabled || d.IsTest))
-            .OrderBy(d => d.NextAttemptAt).Take(options.Value.Parallelism * 4).ToListAsync(ct);
+        var due = await ClaimAsync(db, endpoint.Enabled, ct);
         if (due.Count == 0)
         {
             return;
@@ -63,6 +63,33 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
             async (delivery, token) => await RecordAsync(delivery.Id, await AttemptAsync(url, delivery, secrets, token), token));
     }
+
+    /// <summary>
+    /// Leases the due deliveries no host holds, oldest first, and answers those this host got. The lease condition is
+    /// part of the update itself, so of two hosts that picked the same rows the second finds them leased (PostgreSQL
+    /// checks the condition again on the row the first one committed; SQLite has one writer at a time).
+    /// </summary>
+    internal async Task<List<WebhookDelivery>> ClaimAsync(FrontierDbContext db, bool enabled, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var candidates = await Due(db, enabled, now).OrderBy(d => d.NextAttemptAt).Take(options.Value.ClaimSize)
+            .Select(d => d.Id).ToListAsync(ct);
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+        var owner = host.Value;
+        var until = now + options.Value.DeliveryLease;
+        await Due(db, enabled, now).Where(d => candidates.Contains(d.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, owner).SetProperty(d => d.LeaseUntil, until), ct);
+        return await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => candidates.Contains(d.Id) && d.LeaseOwner == owner && d.LeaseUntil > now)
+            .OrderBy(d => d.NextAttemptAt).ToListAsync(ct);
+    }
+
+    private static IQueryable<WebhookDelivery> Due(FrontierDbContext db, bool enabled, DateTime now) =>
+        db.WebhookDeliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (enabled || d.IsTest)
+            && (d.LeaseUntil == null || d.LeaseUntil <= now));
 
     private sealed record Outcome(int? StatusCode, string? Error, int LatencyMs)
     {
@@ -103,7 +130,14 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var delivery = await db.WebhookDeliveries.FirstAsync(d => d.Id == id, ct);
+        if (delivery.LeaseOwner != host.Value)
+        {
+            // The lease ran out during the attempt and another host has the delivery now: its outcome is that host's.
+            LogLeaseLost(logger, id);
+            return;
+        }
         var now = time.GetUtcNow().UtcDateTime;
+        (delivery.LeaseOwner, delivery.LeaseUntil) = (null, null);
         delivery.Attempts++;
         delivery.LastAttemptAt = now;
         delivery.LastStatusCode = outcome.StatusCode;
@@ -141,6 +175,9 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {Id} was dead-lettered after {Attempts} attempts.")]
     private static partial void LogDeadLettered(ILogger logger, string id, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {Id} was leased by another host during its attempt; that host records it.")]
+    private static partial void LogLeaseLost(ILogger logger, string id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The webhook send loop failed; it carries on.")]
     private static partial void LogSendLoopFailed(ILogger logger, Exception e);

@@ -264,6 +264,25 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                     b.ToTable("GroupModels");
                 });
 
+            modelBuilder.Entity("FrontierGateway.Data.Entities.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Leases");
+                });
+
             modelBuilder.Entity("FrontierGateway.Data.Entities.ModelLimit", b =>
                 {
                     b.Property<int>("Id")
@@ -470,6 +489,13 @@ namespace FrontierGateway.Data.Migrations.Sqlite
 
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
