@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FrontierGateway.Tests.Unit.Portal;
 
 /// <summary>Who sees which group page: operators every group, a customer only its own subtree.</summary>
-public sealed class GroupAccessTests : PortalTestContext
+public sealed class GroupAccessTests : PortalTest
 {
     private const string Denied = "You do not have access to this page.";
 

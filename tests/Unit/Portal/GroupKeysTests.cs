@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Portal;
 
-public sealed class GroupKeysTests : PortalTestContext
+public sealed class GroupKeysTests : PortalTest
 {
     private KeyService Keys => Services.GetRequiredService<KeyService>();
 

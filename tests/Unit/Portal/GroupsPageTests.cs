@@ -6,7 +6,7 @@ using MudBlazor.Extensions;
 
 namespace FrontierGateway.Tests.Unit.Portal;
 
-public sealed class GroupsPageTests : PortalTestContext
+public sealed class GroupsPageTests : PortalTest
 {
     private static List<string> Links(IRenderedComponent<GroupsPage> cut) =>
         cut.FindAll("a.group-link").Select(a => a.TextContent.Trim()).ToList();

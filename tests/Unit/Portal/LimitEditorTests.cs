@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Tests.Unit.Portal;
 
-public sealed class LimitEditorTests : PortalTestContext
+public sealed class LimitEditorTests : PortalTest
 {
     private IRenderedComponent<LimitEditor> RenderEditor(GroupView group) =>
         Render<LimitEditor>(p => p.Add(e => e.Group, group));

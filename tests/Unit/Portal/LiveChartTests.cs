@@ -3,7 +3,7 @@ using FrontierGateway.Portal.Components.Shared;
 
 namespace FrontierGateway.Tests.Unit.Portal;
 
-public sealed class LiveChartTests : BunitContext
+public sealed class LiveChartTests : PortalTest
 {
     private readonly BunitJSModuleInterop module;
 

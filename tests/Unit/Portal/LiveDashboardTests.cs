@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Portal;
 
-public sealed class LiveDashboardTests : PortalTestContext
+public sealed class LiveDashboardTests : PortalTest
 {
     private readonly ManualTime time = new();
     private readonly LiveUsage live;

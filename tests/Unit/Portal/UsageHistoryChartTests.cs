@@ -4,7 +4,7 @@ using FrontierGateway.Portal.Components.Shared;
 
 namespace FrontierGateway.Tests.Unit.Portal;
 
-public sealed class UsageHistoryChartTests : PortalTestContext
+public sealed class UsageHistoryChartTests : PortalTest
 {
     private static UsageEvent Event(string group, DateTime at, long tokens) => new()
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Portal.Overview;
 
-public sealed class WorkspaceOverviewTests : PortalTestContext
+public sealed class WorkspaceOverviewTests : PortalTest
 {
     [Fact]
     public async Task CountAsync_DeletedGroupsAndRevokedKeys_AreNotCounted()

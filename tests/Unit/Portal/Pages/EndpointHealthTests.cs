@@ -8,26 +8,20 @@ using Yarp.ReverseProxy.Model;
 
 namespace FrontierGateway.Tests.Unit.Portal.Pages;
 
-public sealed class EndpointHealthTests : IAsyncLifetime
+public sealed class EndpointHealthTests : PortalTest
 {
-    private readonly PortalHarness ctx = new();
-
-    public Task InitializeAsync() => ctx.InitializeAsync();
-
-    public Task DisposeAsync() => ((IAsyncLifetime)ctx).DisposeAsync();
-
     [Fact]
     public async Task EndpointList_TargetsJudgedByTheProxy_ShowsEachTargetsHealth()
     {
-        await ctx.SignInAsync(PortalRoles.Viewer);
-        var endpoint = await ctx.Services.GetRequiredService<EndpointService>().CreateAsync(new EndpointInput("acme/chat",
+        await SignInAsync(PortalRoles.Viewer);
+        var endpoint = await Services.GetRequiredService<EndpointService>().CreateAsync(new EndpointInput("acme/chat",
         [
             new TargetInput("OPENAI_COMPATIBLE", "https://a.example/v1", null, null, null, null),
             new TargetInput("OPENAI_COMPATIBLE", "https://b.example/v1", null, null, null, null, Weight: 3, Priority: 1),
             new TargetInput("OPENAI_COMPATIBLE", "https://c.example/v1", null, null, null, null),
         ]), "test");
         // As YARP's health checks leave them: the first taken out, the second answering, the third not called yet.
-        var cluster = ctx.Proxy.Cluster(endpoint.Id);
+        var cluster = Proxy.Cluster(endpoint.Id);
         foreach (var (position, passive) in new[] { (0, DestinationHealth.Unhealthy), (1, DestinationHealth.Healthy), (2, DestinationHealth.Unknown) })
         {
             var destination = new DestinationState(RouteTarget.IdOf(endpoint.Id, position));
@@ -35,7 +29,8 @@ public sealed class EndpointHealthTests : IAsyncLifetime
             cluster.Destinations[destination.DestinationId] = destination;
         }
 
-        var sut = ctx.RenderPage<EndpointList>();
+        RenderProviders();
+        var sut = Render<EndpointList>();
 
         sut.WaitForAssertion(() => Assert.Contains("acme/chat", sut.Markup));
         Assert.Equal("unhealthy", sut.Find("[aria-label='Target 1 is unhealthy']").TextContent.Trim());

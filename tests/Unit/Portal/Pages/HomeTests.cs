@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FrontierGateway.Tests.Unit.Portal.Pages;
 
 /// <summary>The overview's counts.</summary>
-public sealed class HomeTests : PortalTestContext
+public sealed class HomeTests : PortalTest
 {
     [Fact]
     public async Task Home_ExpiredRevokedAndDeleted_CountsOnlyLiveKeysAndGroups()

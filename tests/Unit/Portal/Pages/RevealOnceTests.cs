@@ -11,19 +11,13 @@ using MudBlazor;
 
 namespace FrontierGateway.Tests.Unit.Portal.Pages;
 
-public sealed class RevealOnceTests : IAsyncLifetime
+public sealed class RevealOnceTests : PortalTest
 {
-    private readonly PortalHarness ctx = new();
-
-    public Task InitializeAsync() => ctx.InitializeAsync();
-
-    public Task DisposeAsync() => ((IAsyncLifetime)ctx).DisposeAsync();
-
     [Fact]
     public async Task Copy_Clicked_WritesTheValueToTheClipboardAndSaysCopied()
     {
-        var sut = ctx.RenderWithProviders();
-        var dialogs = ctx.Services.GetRequiredService<IDialogService>();
+        var (sut, snackbars) = RenderProviders();
+        var dialogs = Services.GetRequiredService<IDialogService>();
         await sut.InvokeAsync(() => RevealOnceDialog.ShowAsync(dialogs, "Workspace key created",
             new RevealedSecret("prefix.secret-value", "Workspace key"), null));
 
@@ -31,70 +25,73 @@ public sealed class RevealOnceTests : IAsyncLifetime
         Assert.Contains("will not be shown again", sut.Markup);
         await sut.InvokeAsync(() => sut.Find("button[aria-label=Copy]").Click());
 
-        var invocation = ctx.JSInterop.VerifyInvoke("navigator.clipboard.writeText");
+        var invocation = JSInterop.VerifyInvoke("navigator.clipboard.writeText");
         Assert.Equal("prefix.secret-value", invocation.Arguments.Single());
-        sut.WaitForAssertion(() => Assert.Contains("Copied", sut.Markup));
+        snackbars.WaitForAssertion(() => Assert.Contains("Copied", snackbars.Markup));
     }
 
     [Fact]
     public async Task Mint_AsAdmin_ShowsTheKeyOnceThenOnlyItsPrefix()
     {
-        await ctx.SignInAsync(PortalRoles.Admin);
-        var sut = ctx.RenderPage<WorkspaceKeyList>();
+        await SignInAsync(PortalRoles.Admin);
+        var (dialogs, snackbars) = RenderProviders();
+        var sut = Render<WorkspaceKeyList>();
 
-        sut.WaitForAssertion(() => Assert.False(PortalHarness.Button(sut, "New key").HasAttribute("disabled")));
-        await PortalHarness.ClickAsync(sut, "New key");
-        sut.WaitForElement("#workspace-key-name").Change("ci-bot");
-        await PortalHarness.ClickAsync(sut, "Mint key");
+        sut.WaitForAssertion(() => Assert.False(sut.Button("New key").IsDisabled()));
+        await sut.ClickAsync("New key");
+        dialogs.WaitForElement("#workspace-key-name").Change("ci-bot");
+        await dialogs.ClickAsync("Mint key");
 
-        var key = sut.WaitForElement("[data-testid=revealed-value]").GetAttribute("value")!;
+        var key = dialogs.WaitForElement("[data-testid=revealed-value]").GetAttribute("value")!;
         var prefix = key.Split('.')[0];
-        Assert.NotNull(await ctx.Services.GetRequiredService<WorkspaceKeyService>().AuthenticateAsync(key));
-        await PortalHarness.ClickAsync(sut, "Done");
+        Assert.NotNull(await Services.GetRequiredService<WorkspaceKeyService>().AuthenticateAsync(key));
+        await dialogs.ClickAsync("Done");
 
-        sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("[data-testid=revealed-value]")));
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=revealed-value]")));
         Assert.Contains(prefix, sut.Markup);
-        Assert.DoesNotContain(key, sut.Markup);
+        Assert.All(new[] { sut.Markup, dialogs.Markup, snackbars.Markup }, markup => Assert.DoesNotContain(key, markup));
     }
 
     [Fact]
     public async Task Invite_Viewer_ShowsTheOneTimeLinkOnce()
     {
-        await ctx.SignInAsync(PortalRoles.Admin);
-        var sut = ctx.RenderPage<UserList>();
+        await SignInAsync(PortalRoles.Admin);
+        var (dialogs, snackbars) = RenderProviders();
+        var sut = Render<UserList>();
 
-        sut.WaitForAssertion(() => Assert.Contains(PortalHarness.AdminEmail, sut.Markup));
-        await PortalHarness.ClickAsync(sut, "Invite user");
-        sut.WaitForElement("#invite-email").Change("new.viewer@example.com");
-        await PortalHarness.ClickAsync(sut, "Create invite");
+        sut.WaitForAssertion(() => Assert.Contains(AdminEmail, sut.Markup));
+        await sut.ClickAsync("Invite user");
+        dialogs.WaitForElement("#invite-email").Change("new.viewer@example.com");
+        await dialogs.ClickAsync("Create invite");
 
-        var link = sut.WaitForElement("[data-testid=revealed-value]").GetAttribute("value")!;
+        var link = dialogs.WaitForElement("[data-testid=revealed-value]").GetAttribute("value")!;
         Assert.Contains("account/accept-invite?user=", link);
         Assert.Contains("&token=", link);
-        await PortalHarness.ClickAsync(sut, "Done");
+        await dialogs.ClickAsync("Done");
 
         sut.WaitForAssertion(() => Assert.Contains("Invite pending", sut.Markup));
-        Assert.DoesNotContain("token=", sut.Markup);
+        Assert.All(new[] { sut.Markup, dialogs.Markup, snackbars.Markup }, markup => Assert.DoesNotContain("token=", markup));
     }
 
     [Fact]
     public async Task AddSecret_AsAdmin_ShowsTheWebhookSecretOnceThenOnlyItsId()
     {
-        await ctx.SignInAsync(PortalRoles.Admin);
-        var sut = ctx.RenderPage<WebhookSettings>();
+        await SignInAsync(PortalRoles.Admin);
+        var (dialogs, snackbars) = RenderProviders();
+        var sut = Render<WebhookSettings>();
 
-        sut.WaitForAssertion(() => Assert.False(PortalHarness.Button(sut, "Add secret").HasAttribute("disabled")));
-        await PortalHarness.ClickAsync(sut, "Add secret");
+        sut.WaitForAssertion(() => Assert.False(sut.Button("Add secret").IsDisabled()));
+        await sut.ClickAsync("Add secret");
 
         var secret = sut.WaitForElement("[data-testid=revealed-value]").GetAttribute("value")!;
-        var stored = Assert.Single((await ctx.Services.GetRequiredService<WebhookService>().GetAsync()).Secrets);
+        var stored = Assert.Single((await Services.GetRequiredService<WebhookService>().GetAsync()).Secrets);
         Assert.NotEmpty(secret);
         Assert.NotNull(sut.Find("button[aria-label='Copy secret']"));
         Assert.Contains("will not be shown again", sut.Markup);
-        await PortalHarness.ClickAsync(sut, "Done");
+        await sut.ClickAsync("Done");
 
         sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("[data-testid=revealed-value]")));
         Assert.Contains(stored.Id, sut.Markup);
-        Assert.DoesNotContain(secret, sut.Markup);
+        Assert.All(new[] { sut.Markup, dialogs.Markup, snackbars.Markup }, markup => Assert.DoesNotContain(secret, markup));
     }
 }

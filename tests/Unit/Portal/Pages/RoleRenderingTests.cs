@@ -8,43 +8,39 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Portal.Pages;
 
-public sealed class RoleRenderingTests : IAsyncLifetime
+public sealed class RoleRenderingTests : PortalTest
 {
-    private readonly PortalHarness ctx = new();
-
-    public Task InitializeAsync() => ctx.InitializeAsync();
-
-    public Task DisposeAsync() => ((IAsyncLifetime)ctx).DisposeAsync();
-
     [Fact]
     public async Task EndpointList_Viewer_DisablesEveryWriteControlButStillShows()
     {
         await SeedEndpointAsync();
-        await ctx.SignInAsync(PortalRoles.Viewer);
+        await SignInAsync(PortalRoles.Viewer);
 
-        var sut = ctx.RenderPage<EndpointList>();
+        var (dialogs, _) = RenderProviders();
+        var sut = Render<EndpointList>();
 
         sut.WaitForAssertion(() => Assert.Contains("acme/chat", sut.Markup));
-        Assert.True(PortalHarness.Button(sut, "New endpoint").HasAttribute("disabled"));
-        Assert.True(sut.Find("button[aria-label='Delete acme/chat']").HasAttribute("disabled"));
+        Assert.True(sut.Button("New endpoint").IsDisabled());
+        Assert.True(sut.Find("button[aria-label='Delete acme/chat']").IsDisabled());
         Assert.Contains("read-only access", sut.Markup);
-        await sut.InvokeAsync(() => sut.Find("button[aria-label='View acme/chat']").Click());
-        sut.WaitForElement("#endpoint-slug");
-        Assert.True(PortalHarness.Button(sut, "Save").HasAttribute("disabled"));
-        Assert.True(PortalHarness.Button(sut, "Add target").HasAttribute("disabled"));
+        await sut.ClickAsync("View acme/chat");
+        dialogs.WaitForElement("#endpoint-slug");
+        Assert.True(dialogs.Button("Save").IsDisabled());
+        Assert.True(dialogs.Button("Add target").IsDisabled());
     }
 
     [Fact]
     public async Task EndpointList_Admin_EnablesWriteControls()
     {
         await SeedEndpointAsync();
-        await ctx.SignInAsync(PortalRoles.Admin);
+        await SignInAsync(PortalRoles.Admin);
 
-        var sut = ctx.RenderPage<EndpointList>();
+        RenderProviders();
+        var sut = Render<EndpointList>();
 
         sut.WaitForAssertion(() => Assert.Contains("acme/chat", sut.Markup));
-        Assert.False(PortalHarness.Button(sut, "New endpoint").HasAttribute("disabled"));
-        Assert.False(sut.Find("button[aria-label='Delete acme/chat']").HasAttribute("disabled"));
+        Assert.False(sut.Button("New endpoint").IsDisabled());
+        Assert.False(sut.Find("button[aria-label='Delete acme/chat']").IsDisabled());
         Assert.NotNull(sut.Find("button[aria-label='Edit acme/chat']"));
         Assert.DoesNotContain("read-only access", sut.Markup);
     }
@@ -52,46 +48,49 @@ public sealed class RoleRenderingTests : IAsyncLifetime
     [Fact]
     public async Task WorkspaceKeyList_Viewer_DisablesMintAndRevoke()
     {
-        var admin = await ctx.AddUserAsync("other.admin@example.com", PortalRoles.Admin);
-        var (_, key) = await ctx.Services.GetRequiredService<FrontierGateway.Data.Keys.WorkspaceKeyService>()
+        var admin = await AddUserAsync("other.admin@example.com", PortalRoles.Admin);
+        var (_, key) = await Services.GetRequiredService<FrontierGateway.Data.Keys.WorkspaceKeyService>()
             .MintAsync("ci", WorkspaceScope.View, $"user:{admin.Email}");
-        await ctx.SignInAsync(PortalRoles.Viewer);
+        await SignInAsync(PortalRoles.Viewer);
 
-        var sut = ctx.RenderPage<WorkspaceKeyList>();
+        RenderProviders();
+        var sut = Render<WorkspaceKeyList>();
 
         sut.WaitForAssertion(() => Assert.Contains(key.Prefix, sut.Markup));
-        Assert.True(PortalHarness.Button(sut, "New key").HasAttribute("disabled"));
-        Assert.True(sut.Find($"button[aria-label='Revoke {key.Prefix}']").HasAttribute("disabled"));
+        Assert.True(sut.Button("New key").IsDisabled());
+        Assert.True(sut.Find($"button[aria-label='Revoke {key.Prefix}']").IsDisabled());
     }
 
     [Fact]
     public async Task UserList_Viewer_DisablesInviteAndEveryUserChange()
     {
-        await ctx.AddUserAsync("other.admin@example.com", PortalRoles.Admin);
-        await ctx.SignInAsync(PortalRoles.Viewer);
+        await AddUserAsync("other.admin@example.com", PortalRoles.Admin);
+        await SignInAsync(PortalRoles.Viewer);
 
-        var sut = ctx.RenderPage<UserList>();
+        RenderProviders();
+        var sut = Render<UserList>();
 
         sut.WaitForAssertion(() => Assert.Contains("other.admin@example.com", sut.Markup));
-        Assert.True(PortalHarness.Button(sut, "Invite user").HasAttribute("disabled"));
-        Assert.True(sut.Find("button[aria-label='Remove other.admin@example.com']").HasAttribute("disabled"));
-        Assert.True(sut.Find("button[aria-label='Change role of other.admin@example.com']").HasAttribute("disabled"));
+        Assert.True(sut.Button("Invite user").IsDisabled());
+        Assert.True(sut.Find("button[aria-label='Remove other.admin@example.com']").IsDisabled());
+        Assert.True(sut.Find("button[aria-label='Change role of other.admin@example.com']").IsDisabled());
     }
 
     [Fact]
     public async Task UserList_Admin_CanChangeOthersButNotThemselves()
     {
-        await ctx.AddUserAsync("viewer@example.com", PortalRoles.Viewer);
-        await ctx.SignInAsync(PortalRoles.Admin);
+        await AddUserAsync("viewer@example.com", PortalRoles.Viewer);
+        await SignInAsync(PortalRoles.Admin);
 
-        var sut = ctx.RenderPage<UserList>();
+        RenderProviders();
+        var sut = Render<UserList>();
 
         sut.WaitForAssertion(() => Assert.Contains("viewer@example.com", sut.Markup));
-        Assert.False(sut.Find("button[aria-label='Remove viewer@example.com']").HasAttribute("disabled"));
-        Assert.True(sut.Find($"button[aria-label='Remove {PortalHarness.AdminEmail}']").HasAttribute("disabled"));
+        Assert.False(sut.Find("button[aria-label='Remove viewer@example.com']").IsDisabled());
+        Assert.True(sut.Find($"button[aria-label='Remove {AdminEmail}']").IsDisabled());
     }
 
     private Task<EndpointView> SeedEndpointAsync() =>
-        ctx.Services.GetRequiredService<EndpointService>().CreateAsync(new EndpointInput("acme/chat",
+        Services.GetRequiredService<EndpointService>().CreateAsync(new EndpointInput("acme/chat",
             [new TargetInput("OPENAI_COMPATIBLE", "https://upstream.example/v1", null, "sk-x", null, null)]), "test");
 }
