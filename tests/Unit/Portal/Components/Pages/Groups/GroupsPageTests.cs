@@ -4,7 +4,7 @@ using FrontierGateway.Portal.Components.Pages.Groups;
 using MudBlazor;
 using MudBlazor.Extensions;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Groups;
 
 public sealed class GroupsPageTests : PortalTest
 {

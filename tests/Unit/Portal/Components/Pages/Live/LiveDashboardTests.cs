@@ -6,7 +6,7 @@ using FrontierGateway.Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Live;
 
 public sealed class LiveDashboardTests : PortalTest
 {

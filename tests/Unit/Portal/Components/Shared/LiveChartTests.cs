@@ -1,7 +1,7 @@
 using Bunit;
 using FrontierGateway.Portal.Components.Shared;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Shared;
 
 public sealed class LiveChartTests : PortalTest
 {

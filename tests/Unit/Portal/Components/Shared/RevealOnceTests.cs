@@ -3,7 +3,7 @@ using FrontierGateway.Portal.Components.Shared;
 using Microsoft.JSInterop;
 using MudBlazor;
 
-namespace FrontierGateway.Tests.Unit.Portal.Shared;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Shared;
 
 public sealed class RevealOnceTests : PortalTest
 {

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
-namespace FrontierGateway.Tests.Unit.Portal.Pages;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Endpoints;
 
 public sealed class EndpointDialogTests : PortalTest
 {

@@ -2,7 +2,7 @@ using Bunit;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Portal.Components.Shared;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Shared;
 
 public sealed class UsageHistoryChartTests : PortalTest
 {

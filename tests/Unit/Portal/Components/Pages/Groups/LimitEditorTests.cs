@@ -6,7 +6,7 @@ using FrontierGateway.Portal.Components.Pages.Groups;
 using FrontierGateway.Portal.Components.Shared.Groups;
 using Microsoft.EntityFrameworkCore;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Groups;
 
 public sealed class LimitEditorTests : PortalTest
 {
