@@ -23,9 +23,17 @@ internal static class Markup
     public static string? ErrorText(this IElement field) =>
         field.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() is { Length: > 0 } text ? text : null;
 
-    public static IElement Button<T>(this IRenderedComponent<T> cut, string text) where T : IComponent =>
-        cut.FindAll("button").FirstOrDefault(b => b.TextContent.Trim() == text || b.GetAttribute("aria-label") == text)
-        ?? throw new InvalidOperationException($"No button \"{text}\" in {cut.Markup}");
+    /// <summary>The one button whose text or aria-label is exactly <paramref name="text"/>.</summary>
+    public static IElement Button<T>(this IRenderedComponent<T> cut, string text) where T : IComponent
+    {
+        var buttons = cut.FindAll("button").Where(b => b.TextContent.Trim() == text || b.GetAttribute("aria-label") == text).ToList();
+        return buttons.Count == 1 ? buttons[0]
+            : throw new InvalidOperationException($"{buttons.Count} buttons \"{text}\" in {cut.Markup}");
+    }
+
+    /// <summary>Finds and clicks the button in one step on the renderer's dispatcher, so that no re-render comes between the two.</summary>
+    public static Task ClickAsync<T>(this IRenderedComponent<T> cut, string text) where T : IComponent =>
+        cut.InvokeAsync(() => cut.Button(text).Click());
 
     public static bool IsDisabled(this IElement element) => element.HasAttribute("disabled");
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Portal.Access;
 
-public sealed class PortalPoliciesTests : PortalTestContext
+public sealed class PortalPoliciesTests : PortalTest
 {
     private PortalAccess Access => Services.GetRequiredService<PortalAccess>();
 

@@ -1,27 +1,61 @@
+using Bunit;
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Portal.Components.Pages;
+using FrontierGateway.Portal.Components.Pages.Billing;
+using FrontierGateway.Portal.Components.Shared;
 using FrontierGateway.Portal.Overview;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Portal.Overview;
 
-public sealed class WorkspaceOverviewTests : PortalTestContext
+/// <summary>The workspace's headline counts and group labels, and the overview page (<see cref="Home"/>) that shows the counts.</summary>
+public sealed class WorkspaceOverviewTests : PortalTest
 {
-    [Fact]
-    public async Task CountAsync_DeletedGroupsAndRevokedKeys_AreNotCounted()
+    /// <summary>
+    /// A group with a live, an expiring and a revoked key, and a deleted group with a key of its own; then the clock
+    /// moves past the expiry. One live key and one group are left.
+    /// </summary>
+    private async Task SeedLiveExpiredRevokedAndDeletedAsync()
     {
         var keys = Services.GetRequiredService<KeyService>();
-        var kept = await CreateGroupAsync("kept");
+        var group = await CreateGroupAsync("counted");
         var deleted = await CreateGroupAsync("deleted");
-        await keys.MintAsync(kept.Id, new KeyCreateInput("live", null), "test");
-        var revoked = await keys.MintAsync(kept.Id, new KeyCreateInput("revoked", null), "test");
-        await keys.RevokeAsync(kept.Id, revoked.Prefix, "test");
+        await keys.MintAsync(group.Id, new KeyCreateInput("live", null), "test");
+        await keys.MintAsync(group.Id, new KeyCreateInput("expired", DateTime.UtcNow.AddMinutes(1)), "test");
+        var revoked = await keys.MintAsync(group.Id, new KeyCreateInput("revoked", null), "test");
+        await keys.RevokeAsync(group.Id, revoked.Prefix, "test");
+        await keys.MintAsync(deleted.Id, new KeyCreateInput("of a deleted group", null), "test");
         await Groups.DeleteAsync(deleted.Id, "test");
+        Time.Offset = TimeSpan.FromHours(1);
+    }
+
+    [Fact]
+    public async Task CountAsync_ExpiredRevokedAndDeleted_CountsOnlyLiveKeysAndGroups()
+    {
+        await SeedLiveExpiredRevokedAndDeletedAsync();
         var sut = Services.GetRequiredService<WorkspaceOverview>();
 
         var counts = await sut.CountAsync();
 
-        Assert.Equal(new WorkspaceCounts(1, 1, 0), counts);
+        Assert.Equal(new WorkspaceCounts(Groups: 1, LiveKeys: 1, Endpoints: 0), counts);
+    }
+
+    [Fact]
+    public async Task Home_Admin_ShowsTheCountsOnItsCards()
+    {
+        await SeedLiveExpiredRevokedAndDeletedAsync();
+        await SignInAsync(PortalRoles.Admin);
+        // The live strip and the delivery health have tests of their own; here only the counts matter.
+        ComponentFactories.AddStub<LiveStrip>();
+        ComponentFactories.AddStub<DeliveryHealth>();
+
+        var sut = Render<Home>();
+
+        sut.WaitForAssertion(() => Assert.Equal(3, sut.FindComponents<StatCard>().Count));
+        var cards = sut.FindComponents<StatCard>().ToDictionary(c => c.Instance.Label, c => c.Instance.Value);
+        Assert.Equal(new Dictionary<string, long> { ["Groups"] = 1, ["Live API keys"] = 1, ["Endpoints"] = 0 }, cards);
     }
 
     [Fact]

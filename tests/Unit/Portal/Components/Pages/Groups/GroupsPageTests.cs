@@ -4,9 +4,9 @@ using FrontierGateway.Portal.Components.Pages.Groups;
 using MudBlazor;
 using MudBlazor.Extensions;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Groups;
 
-public sealed class GroupsPageTests : PortalTestContext
+public sealed class GroupsPageTests : PortalTest
 {
     private static List<string> Links(IRenderedComponent<GroupsPage> cut) =>
         cut.FindAll("a.group-link").Select(a => a.TextContent.Trim()).ToList();

@@ -3,7 +3,7 @@ using FrontierGateway.Data.Groups;
 using FrontierGateway.Portal.Components.Pages.Groups;
 using MudBlazor;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Groups;
 
 public sealed class GroupTreeItemsTests
 {

@@ -6,9 +6,9 @@ using FrontierGateway.Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Live;
 
-public sealed class LiveDashboardTests : PortalTestContext
+public sealed class LiveDashboardTests : PortalTest
 {
     private readonly ManualTime time = new();
     private readonly LiveUsage live;

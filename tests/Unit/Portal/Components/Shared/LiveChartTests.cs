@@ -1,9 +1,9 @@
 using Bunit;
 using FrontierGateway.Portal.Components.Shared;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Shared;
 
-public sealed class LiveChartTests : BunitContext
+public sealed class LiveChartTests : PortalTest
 {
     private readonly BunitJSModuleInterop module;
 

@@ -1,6 +1,6 @@
 using FrontierGateway.Portal.Components.Shared.Groups;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Shared.Groups;
 
 public sealed class ThresholdTextTests
 {

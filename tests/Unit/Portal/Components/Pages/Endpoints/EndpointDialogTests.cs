@@ -7,40 +7,34 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
-namespace FrontierGateway.Tests.Unit.Portal.Pages;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Endpoints;
 
-public sealed class EndpointDialogTests : IAsyncLifetime
+public sealed class EndpointDialogTests : PortalTest
 {
-    private readonly PortalHarness ctx = new();
-
-    public Task InitializeAsync() => ctx.InitializeAsync();
-
-    public Task DisposeAsync() => ((IAsyncLifetime)ctx).DisposeAsync();
-
     [Fact]
     public async Task Create_CompatibleTargetWithoutBaseUrl_ShowsDomainErrorUnderBaseUrl()
     {
-        await ctx.SignInAsync(PortalRoles.Admin);
-        var sut = await OpenAsync(null);
+        await SignInAsync(PortalRoles.Admin);
+        var (sut, _) = await OpenAsync(null);
 
         sut.Find("#endpoint-slug").Change("acme/chat");
-        await PortalHarness.ClickAsync(sut, "Create");
+        await sut.ClickAsync("Create");
 
         var field = sut.WaitForElement("#target-0-base-url").Closest(".mud-input-control")!;
         sut.WaitForAssertion(() =>
             Assert.Contains("targets[0].base_url is required for OPENAI_COMPATIBLE.", field.TextContent));
         Assert.DoesNotContain("base_url is required", sut.Find("#endpoint-slug").Closest(".mud-input-control")!.TextContent);
-        Assert.Equal(0, await ctx.QueryAsync(db => db.Endpoints.CountAsync()));
+        Assert.Equal(0, await QueryAsync(db => db.Endpoints.CountAsync()));
     }
 
     [Fact]
     public async Task Create_BadSlug_ShowsErrorUnderSlug()
     {
-        await ctx.SignInAsync(PortalRoles.Admin);
-        var sut = await OpenAsync(null);
+        await SignInAsync(PortalRoles.Admin);
+        var (sut, _) = await OpenAsync(null);
 
         sut.Find("#endpoint-slug").Change("not a slug");
-        await PortalHarness.ClickAsync(sut, "Create");
+        await sut.ClickAsync("Create");
 
         sut.WaitForAssertion(() => Assert.Contains("slug must look like",
             sut.Find("#endpoint-slug").Closest(".mud-input-control")!.TextContent));
@@ -49,38 +43,38 @@ public sealed class EndpointDialogTests : IAsyncLifetime
     [Fact]
     public async Task Create_ValidTarget_SavesWithSecretAndAuditsTheAdmin()
     {
-        await ctx.SignInAsync(PortalRoles.Admin);
-        var sut = await OpenAsync(null);
+        await SignInAsync(PortalRoles.Admin);
+        var (sut, _) = await OpenAsync(null);
 
         sut.Find("#endpoint-slug").Change("acme/chat");
         sut.Find("#target-0-base-url").Change("https://upstream.example/v1");
         sut.Find("#target-0-secret").Change("sk-upstream-secret");
-        await PortalHarness.ClickAsync(sut, "Create");
+        await sut.ClickAsync("Create");
 
         sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("#endpoint-slug")));
-        var endpoint = await ctx.QueryAsync(db => db.Endpoints.Include(e => e.Targets).SingleAsync());
+        var endpoint = await QueryAsync(db => db.Endpoints.Include(e => e.Targets).SingleAsync());
         Assert.Equal("acme/chat", endpoint.Slug);
         Assert.NotNull(endpoint.Targets.Single().ProtectedSecret);
         Assert.DoesNotContain("sk-upstream-secret", endpoint.Targets.Single().ProtectedSecret);
-        var audit = await ctx.QueryAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "endpoint.create"));
-        Assert.Equal($"user:{PortalHarness.AdminEmail}", audit.Actor);
+        var audit = await QueryAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "endpoint.create"));
+        Assert.Equal($"user:{AdminEmail}", audit.Actor);
     }
 
     [Fact]
     public async Task Save_EditWithEmptySecret_KeepsStoredSecretAndNeverShowsIt()
     {
-        var admin = await ctx.SignInAsync(PortalRoles.Admin);
-        var created = await ctx.Services.GetRequiredService<EndpointService>().CreateAsync(new EndpointInput("acme/chat",
+        var admin = await SignInAsync(PortalRoles.Admin);
+        var created = await Services.GetRequiredService<EndpointService>().CreateAsync(new EndpointInput("acme/chat",
             [new TargetInput("OPENAI_COMPATIBLE", "https://upstream.example/v1", null, "sk-stored", null, null)]), admin.Actor);
-        var sut = await OpenAsync(created);
+        var (sut, _) = await OpenAsync(created);
 
         Assert.DoesNotContain("sk-stored", sut.Markup);
         Assert.Contains("Leave empty to keep the stored secret", sut.Markup);
         sut.Find("#target-0-target-model").Change("gpt-upstream");
-        await PortalHarness.ClickAsync(sut, "Save");
+        await sut.ClickAsync("Save");
 
         sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("#endpoint-slug")));
-        var view = await ctx.Services.GetRequiredService<EndpointService>().GetAsync(created.Id);
+        var view = await Services.GetRequiredService<EndpointService>().GetAsync(created.Id);
         Assert.Equal("gpt-upstream", view.Targets.Single().TargetModel);
         Assert.True(view.Targets.Single().HasSecret);
     }
@@ -88,42 +82,43 @@ public sealed class EndpointDialogTests : IAsyncLifetime
     [Fact]
     public async Task Create_PriorityAndWeight_AreSavedOnTheTarget()
     {
-        await ctx.SignInAsync(PortalRoles.Admin);
-        var sut = await OpenAsync(null);
+        await SignInAsync(PortalRoles.Admin);
+        var (sut, _) = await OpenAsync(null);
 
         sut.Find("#endpoint-slug").Change("acme/chat");
         sut.Find("#target-0-base-url").Change("https://upstream.example/v1");
         sut.Find("#target-0-priority").Change("2");
         sut.Find("#target-0-weight").Change("5");
-        await PortalHarness.ClickAsync(sut, "Create");
+        await sut.ClickAsync("Create");
 
         sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("#endpoint-slug")));
-        var target = await ctx.QueryAsync(db => db.EndpointTargets.SingleAsync());
+        var target = await QueryAsync(db => db.EndpointTargets.SingleAsync());
         Assert.Equal((2, 5), (target.Priority, target.Weight));
     }
 
     [Fact]
     public async Task Create_ViewerSendsSaveAnyway_IsRefusedOnTheServer()
     {
-        await ctx.SignInAsync(PortalRoles.Viewer);
+        await SignInAsync(PortalRoles.Viewer);
         // ReadOnly is false here, as a crafted call would be: the handler itself must refuse.
-        var sut = await OpenAsync(null);
+        var (sut, snackbars) = await OpenAsync(null);
 
         sut.Find("#endpoint-slug").Change("acme/chat");
         sut.Find("#target-0-base-url").Change("https://upstream.example/v1");
-        await PortalHarness.ClickAsync(sut, "Create");
+        await sut.ClickAsync("Create");
 
-        sut.WaitForAssertion(() => Assert.Contains(PortalAccess.Refused, sut.Markup));
-        Assert.Equal(0, await ctx.QueryAsync(db => db.Endpoints.CountAsync()));
+        snackbars.WaitForAssertion(() => Assert.Contains(PortalAccess.Refused, snackbars.Markup));
+        Assert.Equal(0, await QueryAsync(db => db.Endpoints.CountAsync()));
     }
 
-    private async Task<IRenderedComponent<Bunit.Rendering.ContainerFragment>> OpenAsync(EndpointView? endpoint)
+    /// <summary>Opens the dialog as the endpoint list does; the refusal of a change shows in a snackbar.</summary>
+    private async Task<(IRenderedComponent<MudDialogProvider> Dialog, IRenderedComponent<MudSnackbarProvider> Snackbars)> OpenAsync(
+        EndpointView? endpoint)
     {
-        var cut = ctx.RenderWithProviders();
-        var dialogs = ctx.Services.GetRequiredService<IDialogService>();
-        await cut.InvokeAsync(() => dialogs.ShowAsync<EndpointDialog>(null,
+        var (dialogs, snackbars) = RenderProviders();
+        await dialogs.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<EndpointDialog>(null,
             new DialogParameters<EndpointDialog> { { d => d.Endpoint, endpoint } }));
-        cut.WaitForElement("#endpoint-slug");
-        return cut;
+        dialogs.WaitForElement("#endpoint-slug");
+        return (dialogs, snackbars);
     }
 }

@@ -7,10 +7,10 @@ using FrontierGateway.Portal.Components.Pages.My;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Groups;
 
 /// <summary>Who sees which group page: operators every group, a customer only its own subtree.</summary>
-public sealed class GroupAccessTests : PortalTestContext
+public sealed class GroupAccessTests : PortalTest
 {
     private const string Denied = "You do not have access to this page.";
 

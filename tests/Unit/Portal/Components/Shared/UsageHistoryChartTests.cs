@@ -2,9 +2,9 @@ using Bunit;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Portal.Components.Shared;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Shared;
 
-public sealed class UsageHistoryChartTests : PortalTestContext
+public sealed class UsageHistoryChartTests : PortalTest
 {
     private static UsageEvent Event(string group, DateTime at, long tokens) => new()
     {

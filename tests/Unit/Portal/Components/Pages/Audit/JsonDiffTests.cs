@@ -1,6 +1,6 @@
 using FrontierGateway.Portal.Components.Pages.Audit;
 
-namespace FrontierGateway.Tests.Unit.Portal.Audit;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Audit;
 
 public sealed class JsonDiffTests
 {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FrontierGateway.Tests.Unit.Portal.Account;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Account;
 
 /// <summary>The invite link through the real host: the static-SSR page, its antiforgery form and the sign-in.</summary>
 public sealed partial class AcceptInviteTests : IAsyncLifetime

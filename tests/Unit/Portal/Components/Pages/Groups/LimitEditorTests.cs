@@ -6,9 +6,9 @@ using FrontierGateway.Portal.Components.Pages.Groups;
 using FrontierGateway.Portal.Components.Shared.Groups;
 using Microsoft.EntityFrameworkCore;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Groups;
 
-public sealed class LimitEditorTests : PortalTestContext
+public sealed class LimitEditorTests : PortalTest
 {
     private IRenderedComponent<LimitEditor> RenderEditor(GroupView group) =>
         Render<LimitEditor>(p => p.Add(e => e.Group, group));

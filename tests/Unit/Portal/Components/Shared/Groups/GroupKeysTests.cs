@@ -4,9 +4,9 @@ using FrontierGateway.Data.Keys;
 using FrontierGateway.Portal.Components.Shared.Groups;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Shared.Groups;
 
-public sealed class GroupKeysTests : PortalTestContext
+public sealed class GroupKeysTests : PortalTest
 {
     private KeyService Keys => Services.GetRequiredService<KeyService>();
 

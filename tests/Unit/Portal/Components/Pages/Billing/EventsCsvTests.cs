@@ -1,6 +1,6 @@
 using FrontierGateway.Portal.Components.Pages.Billing;
 
-namespace FrontierGateway.Tests.Unit.Portal;
+namespace FrontierGateway.Tests.Unit.Portal.Components.Pages.Billing;
 
 public sealed class EventsCsvTests
 {
