@@ -1,5 +1,6 @@
 using FrontierGateway.Data;
 using FrontierGateway.Gateway;
+using FrontierGateway.Gateway.Health;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Management;
 using FrontierGateway.Gateway.Pipeline;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRepositoryDevelopmentSettings();
 builder.AddData();
 builder.AddGateway();
+builder.AddHealth();
 builder.AddPortal();
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ app.UseApiErrors();
 // After the API's error handling and request ids, which must cover the inference endpoints: they end at routing.
 app.UseRouting();
 app.UsePortal();
+app.MapHealth();
 app.MapManagementApi();
 app.MapInference();
 app.MapPortal();
