@@ -12,6 +12,10 @@ namespace FrontierGateway.Portal;
 
 internal static class PortalServiceExtensions
 {
+    /// <summary><c>Portal:Enabled</c>, read before the host is built: it decides what is registered at all.</summary>
+    public static bool IsPortalEnabled(this WebApplicationBuilder builder) =>
+        builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>()?.Enabled ?? true;
+
     /// <summary>The Blazor portal with Identity sign-in and the portal's seeders.</summary>
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {

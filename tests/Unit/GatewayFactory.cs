@@ -33,13 +33,24 @@ public class GatewayFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Data:Folder"] = Folder,
             ["Management:BootstrapApiKey"] = ManageKey,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Gateway:CounterFlushSeconds"] = "1",
-        }.Concat(Settings)));
+        };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+        // Also as host settings, which the host's builder sees before it is built: Program.cs decides from some of
+        // them what to register at all (Portal:Enabled, Redis:Configuration).
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 

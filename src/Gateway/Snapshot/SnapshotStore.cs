@@ -14,6 +14,7 @@ internal sealed class SnapshotStore : IHostedService
     private readonly SnapshotLoader loader;
     private readonly ProxyConfigUpdater proxy;
     private volatile GatewaySnapshot current = GatewaySnapshot.Empty;
+    private volatile bool loaded;
 
     public SnapshotStore(SnapshotLoader loader, ProxyConfigUpdater proxy, DataChanges changes)
     {
@@ -24,6 +25,9 @@ internal sealed class SnapshotStore : IHostedService
 
     public GatewaySnapshot Current => current;
 
+    /// <summary>Whether the whole snapshot has been loaded (a change applied before that refreshes only a part).</summary>
+    public bool IsLoaded => loaded;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await writer.WaitAsync(cancellationToken);
@@ -33,6 +37,7 @@ internal sealed class SnapshotStore : IHostedService
             current = new GatewaySnapshot(await loader.LoadKeysAsync(cancellationToken),
                 await loader.LoadGroupsAsync(cancellationToken), endpoints);
             proxy.Update(endpoints.Values);
+            loaded = true;
         }
         finally
         {

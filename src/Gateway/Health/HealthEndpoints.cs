@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FrontierGateway.Gateway.Health;
+
+/// <summary>
+/// <c>/healthz</c>: the process is alive (200 while it serves). <c>/readyz</c>: it can serve traffic: the database
+/// answers, every migration is applied, the snapshot is loaded, and Redis answers when <c>Redis:Configuration</c> is
+/// set. 503 when any of those fails. Both are for load balancers and orchestrators: unauthenticated, and their
+/// bodies name each check and its status only (<see cref="HealthResponse"/>).
+/// </summary>
+public static class HealthEndpoints
+{
+    public const string LivePath = "/healthz";
+    public const string ReadyPath = "/readyz";
+
+    /// <summary>The StackExchange.Redis configuration string shared by every host; read here because the Redis check
+    /// is registered only when it is set.</summary>
+    public const string RedisConfigurationKey = "Redis:Configuration";
+
+    private const string ReadyTag = "ready";
+
+    /// <summary>
+    /// A check that has not answered in this time is unhealthy: a probe must not hang on a dead server (the Redis
+    /// client alone would wait its own 5 s for a connection).
+    /// </summary>
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
+    {
+        var checks = builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: CheckTimeout)
+            .AddCheck<MigrationsHealthCheck>("migrations", tags: [ReadyTag], timeout: CheckTimeout)
+            .AddCheck<SnapshotHealthCheck>("snapshot", tags: [ReadyTag]);
+        if (builder.Configuration[RedisConfigurationKey] is { Length: > 0 } redis)
+        {
+            checks.AddRedis(redis, "redis", tags: [ReadyTag], timeout: CheckTimeout);
+        }
+        return builder;
+    }
+
+    /// <remarks>
+    /// Short-circuited, like inference: routing answers them itself, so nothing after it runs: not the portal's
+    /// first-run setup gate (which would redirect a fresh install's probe), not cookie authentication, not
+    /// authorization or antiforgery, and no rate limiter. The inference limits apply to <c>/v1</c> calls only.
+    /// </remarks>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync })
+            .ShortCircuit();
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthResponse.WriteAsync,
+        }).ShortCircuit();
+        return app;
+    }
+}
