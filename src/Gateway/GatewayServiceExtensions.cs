@@ -46,6 +46,8 @@ public static class GatewayServiceExtensions
         services.AddSingleton<ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<DailyTotals>();
+        services.AddSingleton<IDailyTotals>(sp => sp.GetRequiredService<DailyTotals>());
         services.AddSingleton<ICounterStore, InMemoryCounterStore>();
         services.AddSingleton<IDailyUsageSource, CounterDailyUsageSource>();
         services.AddSingleton<KeyActivity>();
