@@ -5,6 +5,7 @@ using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Management;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Metering.Journal;
+using FrontierGateway.Gateway.Redis;
 using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Webhooks;
@@ -46,6 +47,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<SnapshotStore>();
+        services.AddRedisSharing();
         services.AddSingleton<DailyTotals>();
         services.AddSingleton<IDailyTotals>(sp => sp.GetRequiredService<DailyTotals>());
         services.AddSingleton<ICounterStore, InMemoryCounterStore>();
@@ -60,6 +62,7 @@ public static class GatewayServiceExtensions
         services.AddSimulatedModel();
         // After the database initializer (registered by AddData): the snapshot reads a migrated database.
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
+        services.AddHostedService<SnapshotResync>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
         services.AddWebhooks();
         return builder;

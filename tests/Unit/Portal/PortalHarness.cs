@@ -44,7 +44,7 @@ public sealed class PortalHarness : BunitContext, IAsyncLifetime
         Services.AddDbContextFactory<FrontierDbContext>(o => o.UseSqlite(connection));
         Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<DataChanges>();
+        Services.AddSingleton<IChangeBus, DataChanges>();
         Services.AddSingleton<EndpointService>();
         Services.AddSingleton(Proxy);
         Services.AddSingleton<IProxyStateLookup>(Proxy);
