@@ -47,7 +47,6 @@ public static class GatewayServiceExtensions
         services.AddSingleton<ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<SnapshotStore>();
-        services.AddRedisSharing();
         services.AddSingleton<DailyTotals>();
         services.AddSingleton<IDailyTotals>(sp => sp.GetRequiredService<DailyTotals>());
         services.AddSingleton<ICounterStore, InMemoryCounterStore>();
@@ -59,7 +58,10 @@ public static class GatewayServiceExtensions
             sp.GetRequiredService<ILogger<UsageJournal>>()));
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<LiveUsage>();
+        services.AddSingleton<ILiveUsageSource>(sp => sp.GetRequiredService<LiveUsage>());
         services.AddSimulatedModel();
+        // After the in-process seams: with Redis:Configuration set, it swaps in the shared ones.
+        services.AddRedisSharing();
         // After the database initializer (registered by AddData): the snapshot reads a migrated database.
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
         services.AddHostedService<SnapshotResync>();

@@ -1,4 +1,5 @@
 using FrontierGateway.Data;
+using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Snapshot;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,10 @@ internal static class RedisServiceExtensions
         services.AddSingleton<RedisChangeBus>();
         services.Replace(ServiceDescriptor.Singleton<IChangeBus>(sp => Shared(sp)
             ? sp.GetRequiredService<RedisChangeBus>() : sp.GetRequiredService<DataChanges>()));
+        services.AddSingleton<RedisLiveUsage>();
+        services.Replace(ServiceDescriptor.Singleton<ILiveUsageSource>(sp => Shared(sp)
+            ? sp.GetRequiredService<RedisLiveUsage>() : sp.GetRequiredService<LiveUsage>()));
+        services.AddHostedService<WhenRedis<RedisLiveUsage>>();
         return services;
     }
 
