@@ -1,18 +1,10 @@
 namespace FrontierGateway.Data;
 
-/// <summary>What a committed write changed; the data plane refreshes its snapshot from it.</summary>
-public sealed record ChangeSet(IReadOnlyList<string> GroupIds, IReadOnlyList<string> KeyPrefixes, bool Endpoints)
-{
-    public static ChangeSet Groups(params IReadOnlyList<string> ids) => new(ids, [], false);
-    public static ChangeSet Keys(params IReadOnlyList<string> prefixes) => new([], prefixes, false);
-    public static readonly ChangeSet EndpointsChanged = new([], [], true);
-}
-
 /// <summary>
-/// Tells subscribers of every committed change before the write's caller gets its answer, so that a
-/// revoked key is refused on the very next request.
+/// The change bus of one host: every committed change runs the subscribers in process before the write's caller
+/// gets its answer. A shared bus (<c>RedisChangeBus</c>) delivers through this one on each host.
 /// </summary>
-public sealed class DataChanges
+public sealed class DataChanges : IChangeBus
 {
     private readonly List<Func<ChangeSet, CancellationToken, Task>> handlers = [];
 
@@ -24,12 +16,13 @@ public sealed class DataChanges
         }
     }
 
-    /// <summary>
-    /// Runs every handler to the end. It takes no cancellation token on purpose: the change is committed, and a
-    /// refresh cut short by the caller's aborted request would leave the data plane serving what was changed (a
-    /// revoked key still let in).
-    /// </summary>
-    public async Task PublishAsync(ChangeSet change)
+    public Task PublishAsync(ChangeSet change, CancellationToken ct = default) =>
+        DeliverAsync(change, CancellationToken.None).WaitAsync(ct);
+
+    public Task ListenAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Runs every handler, one after the other; <paramref name="ct"/> is theirs (the host stopping).</summary>
+    public async Task DeliverAsync(ChangeSet change, CancellationToken ct)
     {
         Func<ChangeSet, CancellationToken, Task>[] current;
         lock (handlers)
@@ -38,7 +31,7 @@ public sealed class DataChanges
         }
         foreach (var handler in current)
         {
-            await handler(change, CancellationToken.None);
+            await handler(change, ct);
         }
     }
 }

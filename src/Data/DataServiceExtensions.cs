@@ -36,6 +36,8 @@ public static class DataServiceExtensions
         services.AddDataProtection().SetApplicationName("FrontierGateway").PersistKeysToDbContext<FrontierDbContext>();
         services.TryAddTimeProvider();
         services.AddSingleton<DataChanges>();
+        // One host's bus; AddGateway swaps in the Redis one when several hosts share the data.
+        services.AddSingleton<IChangeBus>(sp => sp.GetRequiredService<DataChanges>());
         services.AddSingleton<GroupService>();
         services.AddSingleton<GroupUsageService>();
         services.AddSingleton<UsageHistoryService>();

@@ -21,6 +21,12 @@ public sealed class GatewayOptions
     public int CounterFlushSeconds { get; set; } = 5;
 
     /// <summary>
+    /// How often each host reads its whole snapshot again, whatever the change bus told it: the bound on how long a
+    /// change whose notification was lost (or a database shared with no bus) can go unapplied.
+    /// </summary>
+    public int ResyncSeconds { get; set; } = 30;
+
+    /// <summary>
     /// The folder of the usage journal (crash insurance for usage events); relative paths are taken like
     /// <c>Data:Folder</c>. Default: <c>journal</c> inside the data folder. One host per folder.
     /// </summary>
@@ -60,6 +66,10 @@ internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (o.CounterFlushSeconds < 1)
         {
             errors.Add("Gateway:CounterFlushSeconds must be at least 1.");
+        }
+        if (o.ResyncSeconds < 1)
+        {
+            errors.Add("Gateway:ResyncSeconds must be at least 1.");
         }
         if (o.HealthWindowSeconds < 1)
         {

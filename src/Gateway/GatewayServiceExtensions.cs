@@ -5,6 +5,7 @@ using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Management;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Metering.Journal;
+using FrontierGateway.Gateway.Redis;
 using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Webhooks;
@@ -46,6 +47,8 @@ public static class GatewayServiceExtensions
         services.AddSingleton<ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<DailyTotals>();
+        services.AddSingleton<IDailyTotals>(sp => sp.GetRequiredService<DailyTotals>());
         services.AddSingleton<ICounterStore, InMemoryCounterStore>();
         services.AddSingleton<IDailyUsageSource, CounterDailyUsageSource>();
         services.AddSingleton<KeyActivity>();
@@ -55,9 +58,13 @@ public static class GatewayServiceExtensions
             sp.GetRequiredService<ILogger<UsageJournal>>()));
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<LiveUsage>();
+        services.AddSingleton<ILiveUsageSource>(sp => sp.GetRequiredService<LiveUsage>());
         services.AddSimulatedModel();
+        // After the in-process seams: with Redis:Configuration set, it swaps in the shared ones.
+        services.AddRedisSharing();
         // After the database initializer (registered by AddData): the snapshot reads a migrated database.
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
+        services.AddHostedService<SnapshotResync>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
         services.AddWebhooks();
         return builder;

@@ -29,7 +29,7 @@ public sealed class TestData : IAsyncDisposable
         services.AddDbContextFactory<FrontierDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(Folder, "frontier.db")}"));
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddSingleton<TimeProvider>(Time);
-        services.AddSingleton<DataChanges>();
+        services.AddSingleton<IChangeBus, DataChanges>();
         services.AddSingleton<GroupService>();
         services.AddSingleton<GroupUsageService>();
         services.AddSingleton<UsageHistoryService>();

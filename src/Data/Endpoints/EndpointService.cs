@@ -9,7 +9,7 @@ namespace FrontierGateway.Data.Endpoints;
 
 /// <summary>Endpoints route a slug to upstream targets; upstream secrets are stored encrypted.</summary>
 public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFactory, IDataProtectionProvider protection,
-    DataChanges changes, TimeProvider time)
+    IChangeBus changes, TimeProvider time)
 {
     public const string SecretPurpose = "FrontierGateway.EndpointSecrets.v1";
     private readonly IDataProtector protector = protection.CreateProtector(SecretPurpose);
@@ -88,7 +88,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         db.Endpoints.Remove(endpoint);
         AuditLog.Record(db, actor, "endpoint.delete", "endpoint", id, ToView(endpoint), null, now);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.EndpointsChanged);
+        await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);
         return new DeletedEndpointView(id, endpoint.Slug, now);
     }
 
@@ -144,7 +144,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         {
             throw DuplicateSlug(slug);
         }
-        await changes.PublishAsync(ChangeSet.EndpointsChanged);
+        await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);
     }
 
     internal static EndpointView ToView(Endpoint e) => new(e.Id, e.Slug,

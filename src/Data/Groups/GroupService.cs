@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FrontierGateway.Data.Groups;
 
 /// <summary>Every write to groups, for the REST API and the portal alike.</summary>
-public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory, DataChanges changes, TimeProvider time)
+public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory, IChangeBus changes, TimeProvider time)
 {
     public const int MaxTextLength = 255;
 
@@ -63,7 +63,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var view = GroupMapper.ToView([group, .. ancestors]);
         AuditLog.Record(db, actor, "group.create", "group", group.Id, null, view, group.CreatedAt);
         await SaveAsync(db, external, ct);
-        await changes.PublishAsync(ChangeSet.Groups(group.Id));
+        await changes.PublishAsync(ChangeSet.Groups(group.Id), ct);
         return view;
     }
 
@@ -166,7 +166,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var after = GroupMapper.ToView(chain);
         AuditLog.Record(db, actor, "group.update", "group", id, before, after, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Groups(id));
+        await changes.PublishAsync(ChangeSet.Groups(id), ct);
         return after;
     }
 
@@ -184,7 +184,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         AuditLog.Record(db, actor, "group.delete", "group", id, GroupMapper.Metadata(group),
             new { deleted_groups = ids, revoked_keys = keys.Count }, now);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(new ChangeSet(ids, keys.ConvertAll(k => k.Prefix), false));
+        await changes.PublishAsync(new ChangeSet(ids, keys.ConvertAll(k => k.Prefix), false), ct);
         return view;
     }
 

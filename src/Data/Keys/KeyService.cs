@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FrontierGateway.Data.Keys;
 
 /// <summary>Customer keys: minted under a group, shown once, revoked for good.</summary>
-public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, DataChanges changes, TimeProvider time)
+public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, IChangeBus changes, TimeProvider time)
 {
     public async Task<MintedKeyView> MintAsync(string groupId, KeyCreateInput input, string actor, CancellationToken ct = default)
     {
@@ -40,7 +40,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
         db.CustomerApiKeys.Add(key);
         AuditLog.Record(db, actor, "key.create", "api_key", prefix, null, ToView(key), now);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Keys(prefix));
+        await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
         return new MintedKeyView($"{prefix}.{secret}", prefix, key.Name, key.ExpiresAt);
     }
 
@@ -81,7 +81,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, D
         key.RevokedAt = time.GetUtcNow().UtcDateTime;
         AuditLog.Record(db, actor, "key.revoke", "api_key", prefix, ToView(key), null, key.RevokedAt.Value);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Keys(prefix));
+        await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
         return new RevokedKeyView(prefix);
     }
 

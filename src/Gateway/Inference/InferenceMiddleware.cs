@@ -43,7 +43,7 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
             await OpenAIError.ModelNotFoundAsync(context, request.Slug);
             return;
         }
-        var admission = counters.TryAdmit(policy, now);
+        var admission = await counters.TryAdmitAsync(policy, now, context.RequestAborted);
         RateLimitResponse.WriteHeaders(context.Response, admission);
         if (!admission.Admitted)
         {
@@ -144,7 +144,8 @@ internal sealed class InferenceMiddleware(RequestDelegate next, SnapshotStore sn
         usage.Estimated = meter.Usage is null;
         journal.Complete(usage);
         await ReleaseAsync(meter, context);
-        counters.AddTokens(policy, counted.Total, usage.Timestamp);
+        // Not the request's token: the call was made, and its tokens count even if the client has gone.
+        await counters.AddTokensAsync(policy, counted.Total, usage.Timestamp, CancellationToken.None);
         recorder.Record(usage, admittedIn);
         return counted.Total;
     }

@@ -12,26 +12,24 @@ public sealed record Admission(LimitRule? RefusedBy, TimeSpan RetryAfter, Headro
     public bool Admitted => RefusedBy is null;
 }
 
-public readonly record struct DailyKey(string GroupId, string Slug, LimitType Type, DateOnly Day);
-
 /// <summary>
-/// The counters behind every limit. One small interface so that a shared (Redis) store can replace the
-/// in-process one when several hosts run side by side.
+/// The counters behind every limit: rolling SECOND and MINUTE windows and UTC-day totals. One small interface so
+/// that a shared (Redis) store can replace the in-process one when several hosts run side by side; every
+/// implementation passes the contract tests (<c>CounterStoreContract</c>). Asynchronous because a shared store
+/// answers over the network; the in-process store answers synchronously, so its calls cost no allocation on the
+/// request path.
 /// </summary>
 public interface ICounterStore
 {
-    /// <summary>Atomically checks every rule and, when all have headroom, counts the call as one request.</summary>
-    Admission TryAdmit(SlugPolicy policy, DateTime now);
+    /// <summary>
+    /// Checks every rule of the policy and, when all have headroom, counts the call as one request on every
+    /// counter of the chain at once; a refused call counts nowhere.
+    /// </summary>
+    ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, DateTime now, CancellationToken ct = default);
 
     /// <summary>Debits a finished call's tokens.</summary>
-    void AddTokens(SlugPolicy policy, long tokens, DateTime now);
+    ValueTask AddTokensAsync(SlugPolicy policy, long tokens, DateTime now, CancellationToken ct = default);
 
-    /// <summary>A group's use of a slug today; null before its first call.</summary>
-    long? ReadDaily(string groupId, string slug, LimitType type, DateOnly day);
-
-    /// <summary>Daily counters changed since the last call, with their new totals, to persist.</summary>
-    IReadOnlyList<KeyValuePair<DailyKey, long>> TakeChangedDaily();
-
-    /// <summary>Loads persisted daily totals at start-up.</summary>
-    void LoadDaily(IEnumerable<KeyValuePair<DailyKey, long>> totals);
+    /// <summary>A group's use of a slug on a UTC day; null before its first call that day.</summary>
+    ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default);
 }

@@ -5,16 +5,18 @@ namespace FrontierGateway.Gateway.Limits;
 
 /// <summary>
 /// The single-host counter store. One lock makes check-and-count atomic across every counter of a call,
-/// so N concurrent calls against a REQUEST limit of K admit exactly K.
+/// so N concurrent calls against a REQUEST limit of K admit exactly K. Every answer is synchronous: the
+/// <see cref="ValueTask"/>s it returns are already complete.
 /// </summary>
-internal sealed class InMemoryCounterStore : ICounterStore
+internal sealed class InMemoryCounterStore(DailyTotals daily) : ICounterStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<CounterKey, SlidingWindow> windows = [];
-    private readonly Dictionary<(string Group, string Slug, LimitType Type), (DateOnly Day, long Value)> daily = [];
-    private readonly Dictionary<DailyKey, long> changed = [];
 
-    public Admission TryAdmit(SlugPolicy policy, DateTime now)
+    public ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, DateTime now, CancellationToken ct = default) =>
+        ValueTask.FromResult(TryAdmit(policy, now));
+
+    private Admission TryAdmit(SlugPolicy policy, DateTime now)
     {
         var today = DateOnly.FromDateTime(now);
         (LimitRule? Rule, long Remaining) requests = (null, long.MaxValue), tokens = (null, long.MaxValue);
@@ -22,7 +24,9 @@ internal sealed class InMemoryCounterStore : ICounterStore
         {
             foreach (var rule in policy.Rules)
             {
-                var used = rule.Unit == LimitUnit.Day ? Daily(rule.Counter.GroupId, policy.Slug, rule.Type, today) : Window(rule).Sum(now);
+                var used = rule.Unit == LimitUnit.Day
+                    ? daily.Read(rule.Counter.GroupId, policy.Slug, rule.Type, today) ?? 0
+                    : Window(rule).Sum(now);
                 // A request needs room for itself; a token limit admits while any headroom is left.
                 var asking = rule.Type == LimitType.Request ? 1 : 0;
                 if (used + 1 > rule.Threshold)
@@ -46,7 +50,7 @@ internal sealed class InMemoryCounterStore : ICounterStore
                     Window(rule).Add(now, 1);
                 }
             }
-            AddDaily(policy, LimitType.Request, 1, today);
+            daily.Add(policy.DailyGroups, policy.Slug, LimitType.Request, 1, today);
             return new Admission(null, TimeSpan.Zero, Headroom(requests, now), Headroom(tokens, now));
         }
     }
@@ -54,7 +58,7 @@ internal sealed class InMemoryCounterStore : ICounterStore
     private Headroom? Headroom((LimitRule? Rule, long Remaining) tightest, DateTime now) =>
         tightest.Rule is { } rule ? new Headroom(rule, tightest.Remaining, Wait(rule, now, 0)) : null;
 
-    public void AddTokens(SlugPolicy policy, long tokens, DateTime now)
+    public ValueTask AddTokensAsync(SlugPolicy policy, long tokens, DateTime now, CancellationToken ct = default)
     {
         lock (gate)
         {
@@ -65,55 +69,13 @@ internal sealed class InMemoryCounterStore : ICounterStore
                     Window(rule).Add(now, tokens);
                 }
             }
-            AddDaily(policy, LimitType.Token, tokens, DateOnly.FromDateTime(now));
+            daily.Add(policy.DailyGroups, policy.Slug, LimitType.Token, tokens, DateOnly.FromDateTime(now));
         }
+        return ValueTask.CompletedTask;
     }
 
-    public long? ReadDaily(string groupId, string slug, LimitType type, DateOnly day)
-    {
-        lock (gate)
-        {
-            return daily.TryGetValue((groupId, slug, type), out var entry) && entry.Day == day ? entry.Value : null;
-        }
-    }
-
-    public IReadOnlyList<KeyValuePair<DailyKey, long>> TakeChangedDaily()
-    {
-        lock (gate)
-        {
-            var result = changed.ToList();
-            changed.Clear();
-            return result;
-        }
-    }
-
-    public void LoadDaily(IEnumerable<KeyValuePair<DailyKey, long>> totals)
-    {
-        lock (gate)
-        {
-            foreach (var (key, value) in totals)
-            {
-                var slot = (key.GroupId, key.Slug, key.Type);
-                if (!daily.TryGetValue(slot, out var entry) || entry.Day <= key.Day)
-                {
-                    daily[slot] = (key.Day, value);
-                }
-            }
-        }
-    }
-
-    private long Daily(string group, string slug, LimitType type, DateOnly today) =>
-        daily.TryGetValue((group, slug, type), out var entry) && entry.Day == today ? entry.Value : 0;
-
-    private void AddDaily(SlugPolicy policy, LimitType type, long amount, DateOnly today)
-    {
-        foreach (var group in policy.DailyGroups)
-        {
-            var value = Daily(group, policy.Slug, type, today) + amount;
-            daily[(group, policy.Slug, type)] = (today, value);
-            changed[new DailyKey(group, policy.Slug, type, today)] = value;
-        }
-    }
+    public ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default) =>
+        ValueTask.FromResult(daily.Read(groupId, slug, type, day));
 
     private SlidingWindow Window(LimitRule rule)
     {

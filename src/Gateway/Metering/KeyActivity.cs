@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 
 namespace FrontierGateway.Gateway.Metering;
 
-/// <summary>When each key was last used, kept in memory and written now and then: no write per request.</summary>
+/// <summary>
+/// When each key was last used, kept in memory and written with the usage batches (<see cref="UsageRecorder"/>): no
+/// write per request. Each host keeps and writes its own; the database keeps the latest of them.
+/// </summary>
 internal sealed class KeyActivity
 {
     private ConcurrentDictionary<string, DateTime> pending = new(StringComparer.Ordinal);

@@ -49,6 +49,36 @@ internal sealed class LiveSeries
         Interlocked.Increment(ref slot.Latency[latencyBucket]);
     }
 
+    /// <summary>Adds a whole second's counts (another host's), as interlocked additions like a call's.</summary>
+    public void Add(long second, Slot counts)
+    {
+        var slot = SlotFor(second);
+        Interlocked.Add(ref slot.Requests, counts.Requests);
+        Interlocked.Add(ref slot.Refused, counts.Refused);
+        Interlocked.Add(ref slot.Failed, counts.Failed);
+        Interlocked.Add(ref slot.Tokens, counts.Tokens);
+        for (var bucket = 0; bucket < counts.Latency.Length; bucket++)
+        {
+            if (counts.Latency[bucket] != 0)
+            {
+                Interlocked.Add(ref slot.Latency[bucket], counts.Latency[bucket]);
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="counts"/> to a slot no writer shares (a sum being built for a reader).</summary>
+    public static void AddTo(Slot sum, Slot counts)
+    {
+        sum.Requests += Volatile.Read(ref counts.Requests);
+        sum.Refused += Volatile.Read(ref counts.Refused);
+        sum.Failed += Volatile.Read(ref counts.Failed);
+        sum.Tokens += Volatile.Read(ref counts.Tokens);
+        for (var bucket = 0; bucket < counts.Latency.Length; bucket++)
+        {
+            sum.Latency[bucket] += Volatile.Read(ref counts.Latency[bucket]);
+        }
+    }
+
     /// <summary>The slot holding <paramref name="second"/>, or null when that second saw no call or has been overwritten.</summary>
     public Slot? Read(long second)
     {

@@ -22,7 +22,8 @@ public sealed record LiveView(long Start, long[] Requests, long[] TokensPerMinut
 
     public int Seconds => Requests.Length;
 
-    internal static LiveView Build(LiveSeries? series, long end, int seconds)
+    /// <param name="series">The series to show; several (hosts) are added up second by second.</param>
+    internal static LiveView Build(ReadOnlySpan<LiveSeries?> series, long end, int seconds)
     {
         var start = end - seconds + 1;
         // Each second is read once, from the minute before the first one so that every rolling sum is full.
@@ -30,7 +31,7 @@ public sealed record LiveView(long Start, long[] Requests, long[] TokensPerMinut
         var slots = new LiveSeries.Slot?[end - first + 1];
         for (var i = 0; i < slots.Length; i++)
         {
-            slots[i] = series?.Read(first + i);
+            slots[i] = Read(series, first + i);
         }
         var requests = new long[seconds];
         var tokens = new long[seconds];
@@ -68,6 +69,31 @@ public sealed record LiveView(long Start, long[] Requests, long[] TokensPerMinut
         var totals = new LiveTotals(recent / (double)RateSeconds, tokenWindow, refusedWindow, failedWindow,
             LatencyBuckets.Percentile(histogram, 0.50), LatencyBuckets.Percentile(histogram, 0.99));
         return new LiveView(start, requests, tokens, refused, failed, p50, p99, totals);
+    }
+
+    /// <summary>One second of the series: the slot itself when one series has it, else the sum of theirs.</summary>
+    private static LiveSeries.Slot? Read(ReadOnlySpan<LiveSeries?> series, long second)
+    {
+        LiveSeries.Slot? found = null, sum = null;
+        foreach (var one in series)
+        {
+            if (one?.Read(second) is not { } slot)
+            {
+                continue;
+            }
+            if (found is null)
+            {
+                found = slot;
+                continue;
+            }
+            if (sum is null)
+            {
+                sum = new LiveSeries.Slot();
+                LiveSeries.AddTo(sum, found);
+            }
+            LiveSeries.AddTo(sum, slot);
+        }
+        return sum ?? found;
     }
 
     /// <summary>Sets <paramref name="histogram"/> to the latencies of <paramref name="slots"/> together.</summary>

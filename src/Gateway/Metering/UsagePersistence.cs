@@ -39,7 +39,11 @@ internal static class UsagePersistence
         var keys = await db.CustomerApiKeys.IgnoreQueryFilters().Where(k => prefixes.Contains(k.Prefix)).ToListAsync();
         foreach (var key in keys)
         {
-            key.LastUsedAt = used[key.Prefix];
+            // Every host writes its own keys' use: a host whose batch is older than another's must not move it back.
+            if (key.LastUsedAt is not { } stored || stored < used[key.Prefix])
+            {
+                key.LastUsedAt = used[key.Prefix];
+            }
         }
     }
 }

@@ -5,21 +5,24 @@ using Microsoft.Extensions.Hosting;
 namespace FrontierGateway.Gateway.Snapshot;
 
 /// <summary>
-/// Holds the current <see cref="GatewaySnapshot"/>. Loads it before the server listens and refreshes the
-/// part a committed change touched before that change's caller is answered.
+/// Holds the current <see cref="GatewaySnapshot"/>. Loads it before the server listens, refreshes the part a
+/// committed change touched (before that change's caller is answered, when it was made on this host), and reads
+/// it again whole when asked to resync.
 /// </summary>
 internal sealed class SnapshotStore : IHostedService
 {
     private readonly SemaphoreSlim writer = new(1, 1);
     private readonly SnapshotLoader loader;
     private readonly ProxyConfigUpdater proxy;
+    private readonly IChangeBus changes;
     private volatile GatewaySnapshot current = GatewaySnapshot.Empty;
     private volatile bool loaded;
 
-    public SnapshotStore(SnapshotLoader loader, ProxyConfigUpdater proxy, DataChanges changes)
+    public SnapshotStore(SnapshotLoader loader, ProxyConfigUpdater proxy, IChangeBus changes)
     {
         this.loader = loader;
         this.proxy = proxy;
+        this.changes = changes;
         changes.Subscribe(ApplyAsync);
     }
 
@@ -30,14 +33,20 @@ internal sealed class SnapshotStore : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await writer.WaitAsync(cancellationToken);
+        // Listening first: a change another host commits while this one loads is then applied after the load.
+        await changes.ListenAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Reads the whole snapshot again: what a change this host never heard of would have changed.</summary>
+    public async Task ReloadAsync(CancellationToken ct)
+    {
+        await writer.WaitAsync(ct);
         try
         {
-            var endpoints = await loader.LoadEndpointsAsync(cancellationToken);
-            current = new GatewaySnapshot(await loader.LoadKeysAsync(cancellationToken),
-                await loader.LoadGroupsAsync(cancellationToken), endpoints);
-            proxy.Update(endpoints.Values);
-            loaded = true;
+            await LoadAllAsync(ct);
         }
         finally
         {
@@ -45,13 +54,25 @@ internal sealed class SnapshotStore : IHostedService
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private async Task LoadAllAsync(CancellationToken ct)
+    {
+        var endpoints = await loader.LoadEndpointsAsync(ct);
+        current = new GatewaySnapshot(await loader.LoadKeysAsync(ct), await loader.LoadGroupsAsync(ct), endpoints);
+        // YARP keeps a cluster whose configuration is unchanged as it is, with its targets' health.
+        proxy.Update(endpoints.Values);
+        loaded = true;
+    }
 
     private async Task ApplyAsync(ChangeSet change, CancellationToken ct)
     {
         await writer.WaitAsync(ct);
         try
         {
+            if (change.All)
+            {
+                await LoadAllAsync(ct);
+                return;
+            }
             var next = current;
             if (change.KeyPrefixes.Count > 0)
             {

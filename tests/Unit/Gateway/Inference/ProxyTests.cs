@@ -163,19 +163,30 @@ public sealed class ProxyTests : IAsyncLifetime
     [Fact]
     public async Task UpstreamError_PassesThroughWithItsBody_AndIsNotMetered()
     {
+        var calls = 0;
         upstream.Chat = async (context, _) =>
         {
-            context.Response.StatusCode = 400;
-            await context.Response.WriteAsJsonAsync(JsonNode.Parse("""{"error":{"message":"context too long","type":"invalid_request_error"}}"""));
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsJsonAsync(JsonNode.Parse("""{"error":{"message":"context too long","type":"invalid_request_error"}}"""));
+                return;
+            }
+            await context.Response.WriteAsync("""{"choices":[{"message":{"content":"ok"}}],"usage":{"prompt_tokens":1,"completion_tokens":1}}""");
         };
 
-        using var response = await client.PostAsync("v1/chat/completions", new StringContent(
+        using var failed = await client.PostAsync("v1/chat/completions", new StringContent(
             $$"""{"model":"{{Slug}}","messages":[]}""", Encoding.UTF8, "application/json"));
+        using var next = await client.PostAsync("v1/chat/completions", new StringContent(
+            $$"""{"model":"{{Slug}}","messages":[]}""", Encoding.UTF8, "application/json"));
+        // The recorder writes events in the order it is given them: once the next call's event is stored, the
+        // failed call's would be too, had it been recorded.
+        var stored = await gateway.EventsAsync(group, 1);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("context too long", await response.Content.ReadAsStringAsync());
-        await Task.Delay(1500);
-        Assert.Empty(await gateway.QueryAsync(db => Task.FromResult(db.UsageEvents.ToList())));
+        Assert.Equal(HttpStatusCode.BadRequest, failed.StatusCode);
+        Assert.Contains("context too long", await failed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal(next.Headers.GetValues("x-request-id").Single(), Assert.Single(stored).RequestId);
     }
 
     [Fact]

@@ -227,4 +227,28 @@ public sealed class LiveUsageTests
         Assert.Equal(200_000, view.Totals.TokensPerMinute);
         Assert.Equal(100_000, sut.Query(new LiveFilter("g1"), 1).Requests[^1]);
     }
+
+    [Fact]
+    public void Add_AnotherHostsSecond_CountsInEverySeriesAsIfSeenHere()
+    {
+        var otherHost = new LiveUsage(time);
+        otherHost.RecordCall("g1", "org/a", 200, 30, TimeSpan.FromMilliseconds(400));
+        otherHost.RecordRefused("g1", "org/a");
+        Completed(tokens: 10);
+
+        foreach (var (group, slug, counts) in otherHost.PairsAt(StartSecond))
+        {
+            sut.Add(group, slug, StartSecond, counts);
+        }
+        time.AdvanceSeconds(1);
+
+        foreach (var filter in new[] { LiveFilter.Workspace, new LiveFilter("g1"), new LiveFilter(Slug: "org/a"), new LiveFilter("g1", "org/a") })
+        {
+            var totals = sut.Query(filter, 1).Totals;
+            Assert.Equal(3, sut.Query(filter, 1).Requests[^1]);
+            Assert.Equal((40, 1), (totals.TokensPerMinute, totals.RefusedPerMinute));
+            // Two latencies, 10 ms here and 400 ms there: the slower one is the p99.
+            Assert.InRange(totals.P99Ms!.Value, 300, 500);
+        }
+    }
 }

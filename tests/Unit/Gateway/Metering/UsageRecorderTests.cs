@@ -1,17 +1,20 @@
 using FrontierGateway.Tests.Unit.Gateway.Inference;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering;
 
 /// <summary>The write-behind of usage events: a batch is written when it is full or when the flush interval ends.</summary>
 public sealed class UsageRecorderTests
 {
-    private static GatewayFactory Factory(string folder, int batch, int flushMs) => new()
-    {
-        Folder = folder,
-        KeepFolder = true,
-        Settings = { ["Gateway:UsageBatchSize"] = batch.ToString(), ["Gateway:UsageFlushMilliseconds"] = flushMs.ToString() },
-    };
+    private static GatewayFactory Factory(string folder, int batch, int flushMs, ManualTime? time = null) =>
+        new ManualClockFactory(time)
+        {
+            Folder = folder,
+            KeepFolder = true,
+            Settings = { ["Gateway:UsageBatchSize"] = batch.ToString(), ["Gateway:UsageFlushMilliseconds"] = flushMs.ToString() },
+        };
 
     [Fact]
     public async Task AFullBatch_IsWrittenWithoutWaitingForTheFlushInterval()
@@ -32,7 +35,33 @@ public sealed class UsageRecorderTests
     }
 
     [Fact]
-    public async Task APartBatch_WaitsForTheFlushInterval_AndIsWrittenOnShutdown()
+    public async Task APartBatch_IsWrittenWhenTheFlushIntervalEnds()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var interval = TimeSpan.FromMinutes(2);
+        await using var factory = Factory(folder, batch: 100, flushMs: (int)interval.TotalMilliseconds, time);
+        var (group, key) = await factory.CustomerAsync("rec-interval");
+        var caller = factory.Caller(key);
+        var waiting = time.TimerStartedAsync(interval);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+        }
+        // The writer has the first event and waits for the batch to fill or the interval to end: on a clock that
+        // stands still, neither can happen until the test moves it.
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var before = await factory.QueryAsync(db => db.UsageEvents.CountAsync(e => e.GroupId == group));
+        time.Advance(interval);
+
+        Assert.Equal(0, before);
+        Assert.Equal(3, (await factory.EventsAsync(group, 3)).Count);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task APartBatch_IsWrittenOnShutdown()
     {
         var folder = GatewayFactory.NewFolder();
         string group;
@@ -44,11 +73,22 @@ public sealed class UsageRecorderTests
             {
                 Assert.Equal(200, await caller.ChatAsync().StatusAsync());
             }
-            await Task.Delay(1000);
-            Assert.Equal(0, await first.QueryAsync(db => db.UsageEvents.CountAsync(e => e.GroupId == group)));
         }
         await using var second = new GatewayFactory { Folder = folder };
 
         Assert.Equal(3, await second.QueryAsync(db => db.UsageEvents.CountAsync(e => e.GroupId == group)));
+    }
+
+    /// <summary>The host, on <paramref name="time"/> when one is given (its timers included), else on the factory's clock.</summary>
+    private sealed class ManualClockFactory(ManualTime? time) : GatewayFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            if (time is not null)
+            {
+                builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(time));
+            }
+        }
     }
 }

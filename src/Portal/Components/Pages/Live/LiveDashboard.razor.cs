@@ -8,7 +8,7 @@ namespace FrontierGateway.Portal.Components.Pages.Live;
 
 /// <summary>
 /// Requests, tokens, 429s and latency of the data plane, now and over the last minutes, for the workspace, a
-/// group, a slug or both: read once a second from <see cref="LiveUsage"/> (memory, never the database).
+/// group, a slug or both: read once a second from <see cref="ILiveUsageSource"/> (memory, never the database).
 /// The filters live in the query string (<c>?group=&amp;slug=</c>) so that a view can be linked to.
 /// </summary>
 public sealed partial class LiveDashboard
@@ -24,7 +24,7 @@ public sealed partial class LiveDashboard
     private ChartData refusalsChart = null!;
     private ChartData latencyChart = null!;
 
-    [Inject] public required LiveUsage Live { get; init; }
+    [Inject] public required ILiveUsageSource Live { get; init; }
 
     [Inject] public required WorkspaceOverview Overview { get; init; }
 

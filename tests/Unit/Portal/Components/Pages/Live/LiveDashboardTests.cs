@@ -16,7 +16,7 @@ public sealed class LiveDashboardTests : PortalTest
     public LiveDashboardTests()
     {
         live = new LiveUsage(time);
-        Services.AddSingleton(live);
+        Services.AddSingleton<ILiveUsageSource>(live);
         // The stored-usage chart has tests of its own; here only its placement matters.
         ComponentFactories.AddStub<UsageHistoryChart>();
     }

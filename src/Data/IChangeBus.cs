@@ -1,0 +1,36 @@
+namespace FrontierGateway.Data;
+
+/// <summary>What a committed write changed; each host refreshes its snapshot from it.</summary>
+/// <param name="All">Everything may have changed: the snapshot is read again whole (a host that may have missed changes).</param>
+public sealed record ChangeSet(IReadOnlyList<string> GroupIds, IReadOnlyList<string> KeyPrefixes, bool Endpoints, bool All = false)
+{
+    public static ChangeSet Groups(params IReadOnlyList<string> ids) => new(ids, [], false);
+    public static ChangeSet Keys(params IReadOnlyList<string> prefixes) => new([], prefixes, false);
+    public static readonly ChangeSet EndpointsChanged = new([], [], true);
+    public static readonly ChangeSet Everything = new([], [], true, true);
+}
+
+/// <summary>
+/// Tells every host of a committed change, so that each refreshes its snapshot. One host: <see cref="DataChanges"/>,
+/// in process. Several hosts (<c>Redis:Configuration</c> set): <c>RedisChangeBus</c>, over Redis pub/sub, with a
+/// periodic resync (<c>Gateway:ResyncSeconds</c>) as a safety net for a lost message.
+/// </summary>
+public interface IChangeBus
+{
+    /// <summary>Adds what this host runs for every change: its own and, on a shared bus, the other hosts'.</summary>
+    void Subscribe(Func<ChangeSet, CancellationToken, Task> handler);
+
+    /// <summary>
+    /// Runs this host's handlers before it returns, so that the caller's next request meets the change here (a
+    /// revoked key is refused at once), then tells the other hosts. <paramref name="ct"/> only stops the caller
+    /// waiting: the refresh itself runs to the end, as the change is committed and a refresh cut short would leave
+    /// the data plane serving what was changed.
+    /// </summary>
+    Task PublishAsync(ChangeSet change, CancellationToken ct = default);
+
+    /// <summary>
+    /// Starts hearing the other hosts' changes (a host alone has none to hear). The snapshot calls it before it
+    /// loads, so that no change committed in between goes unheard.
+    /// </summary>
+    Task ListenAsync(CancellationToken ct);
+}

@@ -1,0 +1,36 @@
+using FrontierGateway.Data;
+using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Snapshot;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FrontierGateway.Gateway.Redis;
+
+/// <summary>What a host shares with the others through Redis when <c>Redis:Configuration</c> is set.</summary>
+internal static class RedisServiceExtensions
+{
+    /// <summary>
+    /// Each seam gets its shared implementation when Redis is configured, else its in-process one. The choice is made
+    /// when the service is first resolved, from the bound options, so that settings a test host adds late count too.
+    /// </summary>
+    public static IServiceCollection AddRedisSharing(this IServiceCollection services)
+    {
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisOptions>, ValidateRedisOptions>();
+        // One connection for the process, as StackExchange.Redis intends; made only when something needs it.
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+            ConnectionMultiplexer.Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value.ToClientOptions()));
+        services.AddSingleton<RedisChangeBus>();
+        services.Replace(ServiceDescriptor.Singleton<IChangeBus>(sp => Shared(sp)
+            ? sp.GetRequiredService<RedisChangeBus>() : sp.GetRequiredService<DataChanges>()));
+        services.AddSingleton<RedisLiveUsage>();
+        services.Replace(ServiceDescriptor.Singleton<ILiveUsageSource>(sp => Shared(sp)
+            ? sp.GetRequiredService<RedisLiveUsage>() : sp.GetRequiredService<LiveUsage>()));
+        services.AddHostedService<WhenRedis<RedisLiveUsage>>();
+        return services;
+    }
+
+    private static bool Shared(IServiceProvider services) => services.GetRequiredService<IOptions<RedisOptions>>().Value.Enabled;
+}

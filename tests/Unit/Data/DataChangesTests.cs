@@ -1,0 +1,42 @@
+using FrontierGateway.Data;
+
+namespace FrontierGateway.Tests.Unit.Data;
+
+/// <summary>The in-process change bus: what one host does with a committed change.</summary>
+public sealed class DataChangesTests
+{
+    private readonly DataChanges sut = new();
+
+    [Fact]
+    public async Task PublishAsync_RunsEveryHandlerBeforeItReturns()
+    {
+        var seen = new List<string>();
+        sut.Subscribe((change, _) => { seen.Add("first " + change.KeyPrefixes[0]); return Task.CompletedTask; });
+        sut.Subscribe(async (change, _) => { await Task.Yield(); seen.Add("second " + change.KeyPrefixes[0]); });
+
+        await sut.PublishAsync(ChangeSet.Keys("k1"));
+
+        Assert.Equal(["first k1", "second k1"], seen);
+    }
+
+    [Fact]
+    public async Task PublishAsync_CallerGivesUp_TheRefreshStillRunsToTheEnd()
+    {
+        var gate = new TaskCompletionSource();
+        var finished = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        sut.Subscribe(async (_, ct) =>
+        {
+            await gate.Task;
+            finished.SetResult(ct.IsCancellationRequested);
+        });
+        using var caller = new CancellationTokenSource();
+
+        var publishing = sut.PublishAsync(ChangeSet.Keys("k1"), caller.Token);
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publishing);
+        gate.SetResult();
+
+        // The handler ran to its end, and its own token was never cancelled by the caller's.
+        Assert.False(await finished.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}

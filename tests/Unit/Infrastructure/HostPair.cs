@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace FrontierGateway.Tests.Unit.Infrastructure;
+
+/// <summary>
+/// Two hosts on real Kestrel at 127.0.0.1 sharing one SQLite file (<c>Data:Folder</c>) and, when given, one Redis:
+/// a fleet behind a load balancer, in one test process. Each has a journal folder of its own (one host per
+/// journal). A starts (and migrates the database) before B.
+/// </summary>
+public sealed class HostPair : IAsyncDisposable
+{
+    private readonly string folder = GatewayFactory.NewFolder();
+
+    private HostPair(IReadOnlyDictionary<string, string> settings)
+    {
+        A = Host("a", settings);
+        B = Host("b", settings);
+    }
+
+    public LiveGatewayFactory A { get; }
+
+    public LiveGatewayFactory B { get; }
+
+    /// <param name="settings">Settings of both hosts, e.g. <c>Redis:Configuration</c>.</param>
+    public static HostPair Start(IReadOnlyDictionary<string, string> settings)
+    {
+        var pair = new HostPair(settings);
+        _ = pair.A.BaseAddress;
+        _ = pair.B.BaseAddress;
+        return pair;
+    }
+
+    private LiveGatewayFactory Host(string name, IReadOnlyDictionary<string, string> settings)
+    {
+        var host = new LiveGatewayFactory { Folder = folder, KeepFolder = true };
+        host.Settings["Gateway:JournalFolder"] = Path.Combine(folder, "journal-" + name);
+        foreach (var (key, value) in settings)
+        {
+            host.Settings[key] = value;
+        }
+        return host;
+    }
+
+    /// <summary>A customer's client of <paramref name="host"/>, over its real socket.</summary>
+    public static HttpClient Caller(LiveGatewayFactory host, string key)
+    {
+        var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds and answers how long that took; fails the test when it still
+    /// does not hold after <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<TimeSpan> UntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < limit, $"{what}: still not so after {limit.TotalSeconds} s.");
+            await Task.Delay(2);
+        }
+        return clock.Elapsed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
