@@ -20,7 +20,9 @@ public static class UsageEventWriter
     /// <summary>
     /// Rows in one INSERT on PostgreSQL, where every statement is a round trip to the server: a statement of many rows
     /// pays it once. SQLite runs in the process, so there a statement costs a function call, and one row per prepared
-    /// statement is fastest (rough rows/s of each in the commit that made this choice).
+    /// statement is fastest. Rough rows/s, batches of 500 in a transaction, Debug build on a loaded 2-core machine:
+    /// SQLite 17-19k; PostgreSQL on loopback 6k at 1 row a statement, 15-21k at 100, 7-10k at 500 (a 6,500-parameter
+    /// statement costs more to bind than it saves).
     /// </summary>
     internal const int PostgresRowsPerStatement = 100;
 
