@@ -36,10 +36,14 @@ public sealed class DataOptions
     /// </summary>
     public string? PostgresConnectionString { get; internal set; }
 
-    /// <summary>The provider named by <see cref="Provider"/>, or null when it names none (any case is accepted).</summary>
-    public DataProvider? ParsedProvider =>
-        Enum.GetValues<DataProvider>().Select(p => (DataProvider?)p)
-            .FirstOrDefault(p => string.Equals(p.ToString(), Provider?.Trim(), StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// The provider named by <see cref="Provider"/> in any case, SQLite when it is blank (an empty environment variable),
+    /// or null when it names none.
+    /// </summary>
+    public DataProvider? ParsedProvider => string.IsNullOrWhiteSpace(Provider)
+        ? DataProvider.Sqlite
+        : Enum.GetValues<DataProvider>().Select(p => (DataProvider?)p)
+            .FirstOrDefault(p => string.Equals(p.ToString(), Provider.Trim(), StringComparison.OrdinalIgnoreCase));
 
     public string ResolveConnectionString(string contentRoot)
     {

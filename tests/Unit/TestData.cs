@@ -34,10 +34,13 @@ public sealed class TestData : IAsyncDisposable
     /// <summary>Starts the data layer's host: its start-up steps migrate the database and check the key ring.</summary>
     public async Task<IHost> StartAsync()
     {
-        var host = Builder().Build();
+        var host = Build();
         await host.StartAsync();
         return host;
     }
+
+    /// <summary>A data layer host over this database, not started; each call makes another, as another node would be.</summary>
+    public IHost Build() => Builder().Build();
 
     /// <summary>
     /// Adds <c>AddData()</c>'s registrations to a container the test does not build as a host (bUnit's), and the
