@@ -28,9 +28,8 @@ public static class DataServiceExtensions
                 data.PostgresConnectionString = config.GetConnectionString(DataOptions.ConnectionStringName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DataOptions>, DataOptionsValidator>();
+        // Also registers the scoped context (Identity's and Data Protection's stores take one) through the same factory.
         services.AddDbContextFactory<FrontierDbContext, FrontierDbContextFactory>(UseProvider);
-        // Identity's stores take a scoped context; it must be the provider's type too.
-        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<FrontierDbContext>>().CreateDbContext());
         // The key ring lives in the database, encrypted with a key that does not (DataProtection:KeyEncryptionKeys).
         services.AddKeyRingProtection();
         services.AddDataProtection().SetApplicationName("FrontierGateway").PersistKeysToDbContext<FrontierDbContext>();
