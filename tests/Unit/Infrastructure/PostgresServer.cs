@@ -63,8 +63,11 @@ public sealed class PostgresServer
 
     private static PostgresServer Start()
     {
-        var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
-            .Where(d => File.Exists(Path.Combine(d, "pg_ctl"))).OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
+        // The newest installed major version: Debian puts each in /usr/lib/postgresql/<major>.
+        var bin = (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql") : [])
+            .Where(d => File.Exists(Path.Combine(d, "bin", "pg_ctl")))
+            .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var major) ? major : 0)
+            .Select(d => Path.Combine(d, "bin")).FirstOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL is not installed (apt-get install postgresql; .ci/run does it).");
         RemoveLeftovers(bin);
         var folder = Path.Combine(Root, Guid.NewGuid().ToString("N"));
@@ -73,7 +76,7 @@ public sealed class PostgresServer
         // PostgreSQL refuses to run as root: as root, the folder goes to the postgres user and the tools run as it.
         Run("chown", "-R", "postgres:postgres", folder);
         // An ICU default collation, like a production database's language-aware one; the model asks for "C" on every
-        // text column (PostgresFrontierDbContext), and the tests show it does.
+        // text column (PostgresFrontierDbContext), and TextOrderTests shows that it holds.
         RunAsPostgres(Path.Combine(bin, "initdb"), "-D", Path.Combine(folder, "data"), "-U", "postgres", "--auth=trust",
             "--encoding=UTF8", "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US");
         var server = new PostgresServer(folder, bin, FreePort());
