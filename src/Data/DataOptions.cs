@@ -1,9 +1,25 @@
 namespace FrontierGateway.Data;
 
-/// <summary>Where the data lives. Section <c>Data</c>.</summary>
+/// <summary>The database engines the data layer runs on (<c>Data:Provider</c>).</summary>
+public enum DataProvider
+{
+    /// <summary>One host, one SQLite file under <see cref="DataOptions.Folder"/>: the default.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL at <c>ConnectionStrings:Frontier</c>, for several hosts on one database.</summary>
+    Postgres,
+}
+
+/// <summary>Where the data lives. Section <c>Data</c>, and the connection string <c>ConnectionStrings:Frontier</c>.</summary>
 public sealed class DataOptions
 {
     public const string Section = "Data";
+
+    /// <summary>The name under <c>ConnectionStrings</c> of the PostgreSQL connection string.</summary>
+    public const string ConnectionStringName = "Frontier";
+
+    /// <summary><c>Sqlite</c> (default) or <c>Postgres</c>; a string so that a wrong name gets an error naming the setting.</summary>
+    public string Provider { get; set; } = nameof(DataProvider.Sqlite);
 
     /// <summary>The folder of the SQLite file; relative paths are taken from <see cref="Root"/>.</summary>
     public string Folder { get; set; } = "data";
@@ -11,11 +27,31 @@ public sealed class DataOptions
     /// <summary>The base of a relative <see cref="Folder"/>; the content root when empty.</summary>
     public string? Root { get; set; }
 
-    /// <summary>A full connection string; overrides <see cref="Folder"/> when set.</summary>
+    /// <summary>A full SQLite connection string; overrides <see cref="Folder"/> when set.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// <c>ConnectionStrings:Frontier</c>, the PostgreSQL connection string. Not settable from the <c>Data</c> section
+    /// (the binder skips a non-public setter): it has one name only.
+    /// </summary>
+    public string? PostgresConnectionString { get; internal set; }
+
+    /// <summary>
+    /// The provider named by <see cref="Provider"/> in any case, SQLite when it is blank (an empty environment variable),
+    /// or null when it names none.
+    /// </summary>
+    public DataProvider? ParsedProvider => string.IsNullOrWhiteSpace(Provider)
+        ? DataProvider.Sqlite
+        : Enum.GetValues<DataProvider>().Select(p => (DataProvider?)p)
+            .FirstOrDefault(p => string.Equals(p.ToString(), Provider.Trim(), StringComparison.OrdinalIgnoreCase));
 
     public string ResolveConnectionString(string contentRoot)
     {
+        if (ParsedProvider == DataProvider.Postgres)
+        {
+            return PostgresConnectionString
+                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is required when Data:Provider is Postgres.");
+        }
         if (!string.IsNullOrWhiteSpace(ConnectionString))
         {
             return ConnectionString;

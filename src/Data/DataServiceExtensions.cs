@@ -8,6 +8,7 @@ using FrontierGateway.Data.Usage;
 using FrontierGateway.Data.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -23,14 +24,13 @@ public static class DataServiceExtensions
         var services = builder.Services;
         // First, so that the database is migrated before any other start-up step reads it (Data Protection does).
         services.AddHostedService<DatabaseInitializer>();
-        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
-        services.AddDbContextFactory<FrontierDbContext>((sp, options) =>
-        {
-            var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
-            var env = sp.GetRequiredService<IHostEnvironment>();
-            options.UseSqlite(data.ResolveConnectionString(env.ContentRootPath),
-                sqlite => sqlite.MigrationsAssembly(typeof(FrontierDbContext).Assembly.GetName().Name));
-        });
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section)
+            .Configure<IConfiguration>((data, config) =>
+                data.PostgresConnectionString = config.GetConnectionString(DataOptions.ConnectionStringName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DataOptions>, DataOptionsValidator>();
+        // Also registers the scoped context (Identity's and Data Protection's stores take one) through the same factory.
+        services.AddDbContextFactory<FrontierDbContext, FrontierDbContextFactory>(UseProvider);
         // The key ring lives in the database, encrypted with a key that does not (DataProtection:KeyEncryptionKeys).
         services.AddKeyRingProtection();
         services.AddDataProtection().SetApplicationName("FrontierGateway").PersistKeysToDbContext<FrontierDbContext>();
@@ -51,6 +51,22 @@ public static class DataServiceExtensions
         services.AddSingleton<HostId>();
         services.AddSingleton<JobLeases>();
         return builder;
+    }
+
+    private static void UseProvider(IServiceProvider services, DbContextOptionsBuilder options)
+    {
+        // Reading the options validates them: a wrong Data:Provider or a missing connection string stops here, named.
+        var data = services.GetRequiredService<IOptions<DataOptions>>().Value;
+        var connection = data.ResolveConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+        var migrations = typeof(FrontierDbContext).Assembly.GetName().Name;
+        if (data.ParsedProvider == DataProvider.Postgres)
+        {
+            options.UseNpgsql(connection, postgres => postgres.MigrationsAssembly(migrations));
+        }
+        else
+        {
+            options.UseSqlite(connection, sqlite => sqlite.MigrationsAssembly(migrations));
+        }
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

@@ -7,11 +7,13 @@ namespace FrontierGateway.Data;
 
 /// <summary>The one data model: gateway entities, Identity tables and Data Protection keys.</summary>
 /// <remarks>
-/// Migrations (SQLite) are generated from the repository root with
-/// <c>dotnet ef migrations add &lt;Name&gt; --project src/Data --startup-project src/Data --output-dir Migrations/Sqlite</c>
-/// and applied at start-up by <see cref="DatabaseInitializer"/>.
+/// Each provider has its own migration set, generated from the repository root with
+/// <c>dotnet ef migrations add &lt;Name&gt; --project src/Data --startup-project src/Data --context FrontierDbContext --output-dir Migrations/Sqlite</c>
+/// and
+/// <c>dotnet ef migrations add &lt;Name&gt; --project src/Data --startup-project src/Data --context PostgresFrontierDbContext --output-dir Migrations/Postgres</c>,
+/// and applied at start-up by <see cref="DatabaseInitializer"/>. Not sealed only for <see cref="PostgresFrontierDbContext"/>.
 /// </remarks>
-public sealed class FrontierDbContext(DbContextOptions<FrontierDbContext> options)
+public class FrontierDbContext(DbContextOptions<FrontierDbContext> options)
     : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Group> Groups => Set<Group>();

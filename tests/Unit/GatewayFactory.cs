@@ -2,19 +2,34 @@ using System.Net.Http.Headers;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit;
 
-/// <summary>The real host in memory, on a real SQLite file of its own.</summary>
+/// <summary>
+/// The real host in memory, on a fresh database of its own: a real SQLite file, or with
+/// <see cref="PostgresGatewayFactory"/> a database on the run's real PostgreSQL. A suite that runs on both is abstract,
+/// with a nested <c>OnSqlite</c> and <c>OnPostgres</c> class, each taking its factory as class fixture.
+/// </summary>
 public class GatewayFactory : WebApplicationFactory<Program>
 {
     public const string ManageKey = "testmanagekey000.test-secret-0123456789abcdefghijklmnopqrstuv";
+
+    private TestDatabase? database;
+
+    public GatewayFactory()
+        : this(DataProvider.Sqlite)
+    {
+    }
+
+    protected GatewayFactory(DataProvider provider) => Provider = provider;
+
+    public DataProvider Provider { get; }
 
     /// <summary>The data folder: a fresh one unless a test sets it to share data between hosts.</summary>
     public string Folder { get; init; } = NewFolder();
@@ -33,9 +48,9 @@ public class GatewayFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        var settings = new Dictionary<string, string?>
+        database ??= new TestDatabase(Provider, Folder);
+        var settings = new Dictionary<string, string?>(database.Settings)
         {
-            ["Data:Folder"] = Folder,
             ["Management:BootstrapApiKey"] = ManageKey,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Gateway:CounterFlushSeconds"] = "1",
@@ -73,7 +88,10 @@ public class GatewayFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
         if (!KeepFolder && Directory.Exists(Folder))
         {
             Directory.Delete(Folder, recursive: true);

@@ -8,14 +8,23 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace FrontierGateway.Data.Usage;
 
 /// <summary>
-/// Inserts usage events with one prepared command, rebound for every row, in the context's current
-/// transaction. Change tracking costs several times the insert itself at thousands of events a second, so
-/// the metering path skips it. Table, columns and value conversions come from the EF model, so the rows
-/// read back exactly as if EF had written them.
+/// Inserts usage events with prepared commands, rebound for every statement, in the context's current transaction.
+/// Change tracking costs several times the insert itself at thousands of events a second, so the metering path skips
+/// it. Table, columns and value conversions come from the EF model, so the rows read back exactly as if EF had written
+/// them.
 /// </summary>
 public static class UsageEventWriter
 {
     private const int RowsBetweenYields = 16;
+
+    /// <summary>
+    /// Rows in one INSERT on PostgreSQL, where every statement is a round trip to the server: a statement of many rows
+    /// pays it once. SQLite runs in the process, so there a statement costs a function call, and one row per prepared
+    /// statement is fastest. Rough rows/s, batches of 500 in a transaction, Debug build on a loaded 2-core machine:
+    /// SQLite 17-19k; PostgreSQL on loopback 6k at 1 row a statement, 15-21k at 100, 7-10k at 500 (a 6,500-parameter
+    /// statement costs more to bind than it saves).
+    /// </summary>
+    internal const int PostgresRowsPerStatement = 100;
 
     /// <param name="yieldBetweenRows">
     /// Give the core up every few rows, for a writer that is keeping up: a batch is milliseconds of CPU, and calls in
@@ -29,39 +38,93 @@ public static class UsageEventWriter
         {
             return;
         }
-        var entity = db.Model.FindEntityType(typeof(UsageEvent))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var columns = entity.GetProperties().Select(p => new Column(p, p.GetColumnName(table)!, p.GetRelationalTypeMapping()))
-            .ToArray();
-        var sql = db.GetService<ISqlGenerationHelper>();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} "
-            + $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) "
-            + $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
-        var parameters = columns.Select((c, i) =>
-            c.Mapping.CreateParameter(command, "@p" + i, null, c.Property.IsNullable)).ToArray();
-        command.Parameters.AddRange(parameters);
-        await command.PrepareAsync(ct);
-        for (var n = 0; n < events.Count; n++)
+        var target = TargetOf(db);
+        var rowsPerStatement = db.Database.IsNpgsql() ? PostgresRowsPerStatement : 1;
+        Statement? full = null;
+        try
         {
-            var usage = events[n];
-            if (yieldBetweenRows && n % RowsBetweenYields == RowsBetweenYields - 1)
+            var sinceYield = 0;
+            for (var first = 0; first < events.Count; first += rowsPerStatement)
             {
-                Thread.Yield();
-            }
-            for (var i = 0; i < columns.Length; i++)
-            {
-                var value = columns[i].Property.GetGetter().GetClrValueUsingContainingEntity(usage);
-                if (columns[i].Mapping.Converter is { } converter && value is not null)
+                var rows = Math.Min(rowsPerStatement, events.Count - first);
+                sinceYield += rows;
+                if (yieldBetweenRows && sinceYield >= RowsBetweenYields)
                 {
-                    value = converter.ConvertToProvider(value);
+                    Thread.Yield();
+                    sinceYield = 0;
                 }
-                parameters[i].Value = value ?? DBNull.Value;
+                // Full statements share one prepared command; a shorter last one is built for itself.
+                if (rows == rowsPerStatement)
+                {
+                    full ??= await Statement.PrepareAsync(db, target, rows, ct);
+                    await full.ExecuteAsync(events, first, ct);
+                }
+                else
+                {
+                    await using var last = await Statement.PrepareAsync(db, target, rows, ct);
+                    await last.ExecuteAsync(events, first, ct);
+                }
             }
-            await command.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
         }
     }
 
+    private static Target TargetOf(FrontierDbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(UsageEvent))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        return new Target(table, entity.GetProperties()
+            .Select(p => new Column(p, p.GetColumnName(table)!, p.GetRelationalTypeMapping())).ToArray());
+    }
+
     private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping);
+
+    private sealed record Target(StoreObjectIdentifier Table, Column[] Columns);
+
+    /// <summary>One prepared <c>INSERT ... VALUES (...), (...)</c> of a fixed number of rows.</summary>
+    private sealed class Statement(DbCommand command, DbParameter[] parameters, Column[] columns) : IAsyncDisposable
+    {
+        public static async Task<Statement> PrepareAsync(FrontierDbContext db, Target target, int rows, CancellationToken ct)
+        {
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var all = target.Columns;
+            var values = Enumerable.Range(0, rows)
+                .Select(r => $"({string.Join(", ", all.Select((_, i) => "@p" + (r * all.Length + i)))})");
+            command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(target.Table.Name, target.Table.Schema)} "
+                + $"({string.Join(", ", all.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES {string.Join(", ", values)}";
+            var parameters = Enumerable.Range(0, rows * all.Length).Select(n =>
+            {
+                var column = all[n % all.Length];
+                return column.Mapping.CreateParameter(command, "@p" + n, null, column.Property.IsNullable);
+            }).ToArray();
+            command.Parameters.AddRange(parameters);
+            await command.PrepareAsync(ct);
+            return new Statement(command, parameters, all);
+        }
+
+        public async Task ExecuteAsync(IReadOnlyList<UsageEvent> events, int first, CancellationToken ct)
+        {
+            for (var n = 0; n < parameters.Length; n++)
+            {
+                var column = columns[n % columns.Length];
+                var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(events[first + n / columns.Length]);
+                if (column.Mapping.Converter is { } converter && value is not null)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+                parameters[n].Value = value ?? DBNull.Value;
+            }
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        public ValueTask DisposeAsync() => command.DisposeAsync();
+    }
 }

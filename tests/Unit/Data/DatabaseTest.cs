@@ -1,29 +1,33 @@
 using FrontierGateway.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace FrontierGateway.Tests.Unit.Data;
 
-/// <summary>A test of the data layer over a fresh, migrated SQLite file (<see cref="TestData"/>).</summary>
-public abstract class DatabaseTest : IAsyncLifetime
+/// <summary>
+/// A test of the data layer over a fresh, migrated database (<see cref="TestData"/>). A suite that runs on both
+/// providers is abstract, with a nested <c>OnSqlite</c> and <c>OnPostgres</c> class that each pass their provider.
+/// </summary>
+public abstract class DatabaseTest(DataProvider provider = DataProvider.Sqlite) : IAsyncLifetime
 {
-    protected TestData Data { get; } = new();
+    private IHost? host;
 
-    protected ServiceProvider Services { get; private set; } = null!;
+    protected TestData Data { get; } = new(provider);
+
+    protected IServiceProvider Services => host!.Services;
 
     protected IDbContextFactory<FrontierDbContext> DbFactory => Services.GetRequiredService<IDbContextFactory<FrontierDbContext>>();
 
-    public virtual async Task InitializeAsync()
-    {
-        var collection = new ServiceCollection();
-        Data.Register(collection);
-        Services = collection.BuildServiceProvider();
-        await TestData.MigrateAsync(Services);
-    }
+    public virtual async Task InitializeAsync() => host = await Data.StartAsync();
 
     public async Task DisposeAsync()
     {
-        await Services.DisposeAsync();
+        if (host is not null)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
         await Data.DisposeAsync();
     }
 }

@@ -6,8 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FrontierGateway.Tests.Unit.Data;
 
 /// <summary>The portal's read models: the tree, what a delete takes with it, every live key.</summary>
-public sealed class GroupTreeQueryTests : DatabaseTest
+public abstract class GroupTreeQueryTests(DataProvider provider) : DatabaseTest(provider)
 {
+    public sealed class OnSqlite() : GroupTreeQueryTests(DataProvider.Sqlite);
+
+    public sealed class OnPostgres() : GroupTreeQueryTests(DataProvider.Postgres);
+
     private GroupService Groups => Services.GetRequiredService<GroupService>();
     private KeyService Keys => Services.GetRequiredService<KeyService>();
 

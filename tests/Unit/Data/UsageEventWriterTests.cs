@@ -1,11 +1,16 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Tests.Unit.Data;
 
-public sealed class UsageEventWriterTests : DatabaseTest
+public abstract class UsageEventWriterTests(DataProvider provider) : DatabaseTest(provider)
 {
+    public sealed class OnSqlite() : UsageEventWriterTests(DataProvider.Sqlite);
+
+    public sealed class OnPostgres() : UsageEventWriterTests(DataProvider.Postgres);
+
     private static UsageEvent Event(string key, DateTime at, string? metadata = null) => new()
     {
         IdempotencyKey = key,
@@ -25,7 +30,8 @@ public sealed class UsageEventWriterTests : DatabaseTest
     [Fact]
     public async Task InsertAsync_RowsReadBackAsEFWritesThem_InTheSameStoredFormat()
     {
-        var at = new DateTime(2026, 11, 27, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567);
+        // Microseconds: the finest a PostgreSQL timestamp holds.
+        var at = new DateTime(2026, 11, 27, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234560);
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
             db.UsageEvents.Add(Event("01EFWRITTEN000000000000000", at));
@@ -44,11 +50,32 @@ public sealed class UsageEventWriterTests : DatabaseTest
         Assert.Equal(DateTimeKind.Utc, raw.Timestamp.Kind);
         Assert.Equal(("""{"k":"v"}""", 12L, 34L, 5L, true, (string?)null),
             (raw.RequestMetadata, raw.InputTokens, raw.OutputTokens, raw.CachedInputTokens, raw.Estimated, raw.DeliveryId));
-        // The stored text is the same as EF's, so range queries and ordering treat both alike.
+        // The stored value is the same as EF's (on SQLite, the same text), so equality, ranges and ordering treat both alike.
         var stored = await read.Database.SqlQueryRaw<string>(
-            "SELECT Timestamp AS Value FROM UsageEvents WHERE Timestamp = (SELECT Timestamp FROM UsageEvents WHERE IdempotencyKey LIKE '01EF%')").ToListAsync();
+            """SELECT "IdempotencyKey" AS "Value" FROM "UsageEvents" WHERE "Timestamp" = (SELECT "Timestamp" FROM "UsageEvents" WHERE "IdempotencyKey" LIKE '01EF%')""")
+            .ToListAsync();
         Assert.Equal(2, stored.Count);
         Assert.Single(await read.UsageEvents.Where(e => e.Timestamp > at).ToListAsync());
+    }
+
+    [Fact]
+    public async Task InsertAsync_MoreRowsThanOneStatementHolds_WritesEveryRowOnce()
+    {
+        // Full statements and a shorter last one on PostgreSQL; one row a statement on SQLite.
+        var start = new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc);
+        var events = Enumerable.Range(0, UsageEventWriter.PostgresRowsPerStatement * 2 + 7)
+            .Select(i => Event($"01BATCH{i:D19}", start.AddMilliseconds(i), i % 3 == 0 ? $$"""{"n":"{{i}}"}""" : null)).ToList();
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await UsageEventWriter.InsertAsync(db, events, yieldBetweenRows: true);
+            await transaction.CommitAsync();
+        }
+
+        await using var read = await DbFactory.CreateDbContextAsync();
+        var sut = await read.UsageEvents.AsNoTracking().OrderBy(e => e.IdempotencyKey).ToListAsync();
+        Assert.Equal(events.Select(e => (e.IdempotencyKey, e.Timestamp, e.RequestMetadata)),
+            sut.Select(e => (e.IdempotencyKey, e.Timestamp, e.RequestMetadata)));
     }
 
     [Fact]

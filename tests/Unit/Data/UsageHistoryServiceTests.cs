@@ -1,11 +1,16 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Tests.Unit.Data;
 
-public sealed class UsageHistoryServiceTests : DatabaseTest
+public abstract class UsageHistoryServiceTests(DataProvider provider) : DatabaseTest(provider)
 {
+    public sealed class OnSqlite() : UsageHistoryServiceTests(DataProvider.Sqlite);
+
+    public sealed class OnPostgres() : UsageHistoryServiceTests(DataProvider.Postgres);
+
     private readonly ManualTime time = new();
     private UsageHistoryService sut = null!;
 

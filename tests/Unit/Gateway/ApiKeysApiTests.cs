@@ -4,8 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Tests.Unit.Gateway;
 
-public sealed class ApiKeysApiTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public abstract class ApiKeysApiTests(GatewayFactory factory)
 {
+    public sealed class OnSqlite(GatewayFactory factory) : ApiKeysApiTests(factory), IClassFixture<GatewayFactory>;
+
+    public sealed class OnPostgres(PostgresGatewayFactory factory) : ApiKeysApiTests(factory), IClassFixture<PostgresGatewayFactory>;
+
     private readonly HttpClient sut = factory.Client();
 
     [Fact]

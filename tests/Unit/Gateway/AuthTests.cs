@@ -5,8 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Gateway;
 
-public sealed class AuthTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public abstract class AuthTests(GatewayFactory factory)
 {
+    public sealed class OnSqlite(GatewayFactory factory) : AuthTests(factory), IClassFixture<GatewayFactory>;
+
+    public sealed class OnPostgres(PostgresGatewayFactory factory) : AuthTests(factory), IClassFixture<PostgresGatewayFactory>;
+
     [Fact]
     public async Task Get_NoKey_Is401InTheErrorShape()
     {

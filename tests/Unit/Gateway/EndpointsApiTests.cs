@@ -5,8 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Gateway;
 
-public sealed class EndpointsApiTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public abstract class EndpointsApiTests(GatewayFactory factory)
 {
+    public sealed class OnSqlite(GatewayFactory factory) : EndpointsApiTests(factory), IClassFixture<GatewayFactory>;
+
+    public sealed class OnPostgres(PostgresGatewayFactory factory) : EndpointsApiTests(factory), IClassFixture<PostgresGatewayFactory>;
+
     private readonly HttpClient sut = factory.Client();
 
     [Fact]

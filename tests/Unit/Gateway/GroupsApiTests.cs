@@ -4,8 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Tests.Unit.Gateway;
 
-public sealed class GroupsApiTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public abstract class GroupsApiTests(GatewayFactory factory)
 {
+    public sealed class OnSqlite(GatewayFactory factory) : GroupsApiTests(factory), IClassFixture<GatewayFactory>;
+
+    public sealed class OnPostgres(PostgresGatewayFactory factory) : GroupsApiTests(factory), IClassFixture<PostgresGatewayFactory>;
+
     private readonly HttpClient sut = factory.Client();
 
     private static string Daily(long threshold, string slug = "acme/m") =>

@@ -2,8 +2,12 @@ using System.Net;
 
 namespace FrontierGateway.Tests.Unit.Gateway;
 
-public sealed class PaginationTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public abstract class PaginationTests(GatewayFactory factory)
 {
+    public sealed class OnSqlite(GatewayFactory factory) : PaginationTests(factory), IClassFixture<GatewayFactory>;
+
+    public sealed class OnPostgres(PostgresGatewayFactory factory) : PaginationTests(factory), IClassFixture<PostgresGatewayFactory>;
+
     [Fact]
     public async Task ListGroups_InsertsBetweenPages_NoItemSkippedOrRepeated()
     {

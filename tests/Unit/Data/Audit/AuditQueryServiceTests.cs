@@ -1,27 +1,24 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Entities;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace FrontierGateway.Tests.Unit.Data.Audit;
 
-public sealed class AuditQueryServiceTests : IAsyncLifetime
+public abstract class AuditQueryServiceTests(DataProvider provider) : DatabaseTest(provider)
 {
+    public sealed class OnSqlite() : AuditQueryServiceTests(DataProvider.Sqlite);
+
+    public sealed class OnPostgres() : AuditQueryServiceTests(DataProvider.Postgres);
+
     private static readonly DateTime Day = new(2026, 5, 13, 0, 0, 0, DateTimeKind.Utc);
 
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "fgw-audit", Guid.NewGuid().ToString("N"));
-    private PooledDbContextFactory<FrontierDbContext> factory = default!;
     private AuditQueryService sut = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        Directory.CreateDirectory(folder);
-        factory = new PooledDbContextFactory<FrontierDbContext>(new DbContextOptionsBuilder<FrontierDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(folder, "audit.db")};Pooling=False").Options);
-        await using var db = await factory.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
+        await base.InitializeAsync();
+        await using var db = await DbFactory.CreateDbContextAsync();
         db.AuditEntries.AddRange(
             Entry(Day.AddHours(1), "user:Alice@example.com", "endpoint.create", "endpoint", "ep_1"),
             Entry(Day.AddHours(2), "user:bob@example.com", "endpoint.update", "endpoint", "ep_1"),
@@ -29,14 +26,7 @@ public sealed class AuditQueryServiceTests : IAsyncLifetime
             Entry(Day.AddDays(1).AddHours(1), "user:alice@example.com", "group.create", "group", "grp_7"),
             Entry(Day.AddDays(2), "user:alice@example.com", "user.invite", "user", "u-42"));
         await db.SaveChangesAsync();
-        sut = new AuditQueryService(factory);
-    }
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
-        return Task.CompletedTask;
+        sut = new AuditQueryService(DbFactory);
     }
 
     [Fact]

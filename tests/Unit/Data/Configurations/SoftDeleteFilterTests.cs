@@ -9,8 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace FrontierGateway.Tests.Unit.Data.Configurations;
 
 /// <summary>Deleted groups and revoked keys are gone from every query unless it asks for them.</summary>
-public sealed class SoftDeleteFilterTests : DatabaseTest
+public abstract class SoftDeleteFilterTests(DataProvider provider) : DatabaseTest(provider)
 {
+    public sealed class OnSqlite() : SoftDeleteFilterTests(DataProvider.Sqlite);
+
+    public sealed class OnPostgres() : SoftDeleteFilterTests(DataProvider.Postgres);
+
     private GroupService Groups => Services.GetRequiredService<GroupService>();
     private KeyService Keys => Services.GetRequiredService<KeyService>();
 
@@ -71,8 +75,8 @@ public sealed class SoftDeleteFilterTests : DatabaseTest
         // required end of a relationship whose other end is not filtered.
         var capture = new LogCapture();
         using var logging = LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Warning));
-        var options = new DbContextOptionsBuilder<FrontierDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(Data.Folder, "frontier.db")}").UseLoggerFactory(logging).Options;
+        var options = new DbContextOptionsBuilder<FrontierDbContext>(Services.GetRequiredService<DbContextOptions<FrontierDbContext>>())
+            .UseLoggerFactory(logging).Options;
         await using var db = new FrontierDbContext(options);
 
         var sut = await db.Groups.CountAsync();

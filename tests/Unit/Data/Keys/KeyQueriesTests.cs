@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
 using Microsoft.EntityFrameworkCore;
@@ -5,8 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Data.Keys;
 
-public sealed class KeyQueriesTests : DatabaseTest
+public abstract class KeyQueriesTests(DataProvider provider) : DatabaseTest(provider)
 {
+    public sealed class OnSqlite() : KeyQueriesTests(DataProvider.Sqlite);
+
+    public sealed class OnPostgres() : KeyQueriesTests(DataProvider.Postgres);
+
     private KeyService Keys => Services.GetRequiredService<KeyService>();
 
     private async Task<string> GroupWithKeysAsync()

@@ -5,8 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Webhooks;
 
-public sealed class EventsApiTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public abstract class EventsApiTests(GatewayFactory factory)
 {
+    public sealed class OnSqlite(GatewayFactory factory) : EventsApiTests(factory), IClassFixture<GatewayFactory>;
+
+    public sealed class OnPostgres(PostgresGatewayFactory factory) : EventsApiTests(factory), IClassFixture<PostgresGatewayFactory>;
+
     private static readonly DateTime Base = new(2026, 5, 13, 12, 0, 0, DateTimeKind.Utc);
 
     private async Task SeedAsync(string external, string prefix, int count, int startSecond = 0)
