@@ -28,6 +28,14 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         webhooks.DeliveriesChanged += queue.Wake;
+        try
+        {
+            await ReleaseLeasesOfDeadLocalHostsAsync(stoppingToken);
+        }
+        catch (DbUpdateException e)
+        {
+            LogSendLoopFailed(logger, e);
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -85,6 +93,41 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
         return await db.WebhookDeliveries.AsNoTracking()
             .Where(d => candidates.Contains(d.Id) && d.LeaseOwner == owner && d.LeaseUntil > now)
             .OrderBy(d => d.NextAttemptAt).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// A host restarted after a crash need not wait out its previous process's leases: a lease owned by a process of
+    /// this machine that no longer runs is let go at once. (Hosts on other machines wait for the lease to lapse.)
+    /// </summary>
+    internal async Task ReleaseLeasesOfDeadLocalHostsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var prefix = Environment.MachineName + "/";
+        var owners = await db.WebhookDeliveries.Where(d => d.LeaseOwner != null && d.LeaseOwner.StartsWith(prefix))
+            .Select(d => d.LeaseOwner!).Distinct().ToListAsync(ct);
+        var dead = owners.Where(o => o != host.Value && !ProcessRuns(o[prefix.Length..].Split('/')[0])).ToList();
+        if (dead.Count > 0)
+        {
+            await db.WebhookDeliveries.Where(d => dead.Contains(d.LeaseOwner!))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeaseUntil, (DateTime?)null), ct);
+        }
+    }
+
+    private static bool ProcessRuns(string pid)
+    {
+        if (!int.TryParse(pid, out var id))
+        {
+            return true;
+        }
+        try
+        {
+            using var process = Process.GetProcessById(id);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static IQueryable<WebhookDelivery> Due(FrontierDbContext db, bool enabled, DateTime now) =>

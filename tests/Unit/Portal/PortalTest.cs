@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
@@ -80,6 +81,9 @@ public abstract class PortalTest : BunitContext, IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestData.MigrateAsync(Services);
+        // The host's Data Protection hosted service creates the key ring at start-up; without a host, do it here, and
+        // not first inside a service's transaction (SQLite would find the table locked).
+        Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("warm-up").Protect([1]);
         await using var scope = Services.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in PortalRoles.All)
