@@ -30,7 +30,9 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Property(d => d.Id).HasMaxLength(40);
         builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(12);
         builder.Property(d => d.LastError).HasMaxLength(1024);
-        builder.Property(d => d.LeaseOwner).HasMaxLength(Lease.OwnerLength);
+        // Checked on every save: a sender whose lease lapsed mid-attempt cannot overwrite the outcome of the host that
+        // took the delivery over (its save fails instead).
+        builder.Property(d => d.LeaseOwner).HasMaxLength(Lease.OwnerLength).IsConcurrencyToken();
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
         builder.HasIndex(d => d.CreatedAt);
     }

@@ -30,7 +30,7 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
         webhooks.DeliveriesChanged += queue.Wake;
         try
         {
-            await ReleaseLeasesOfDeadLocalHostsAsync(stoppingToken);
+            await ReleaseLeasesOfEndedLocalHostsAsync(stoppingToken);
         }
         catch (DbUpdateException e)
         {
@@ -97,36 +97,19 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
 
     /// <summary>
     /// A host restarted after a crash need not wait out its previous process's leases: a lease owned by a process of
-    /// this machine that no longer runs is let go at once. (Hosts on other machines wait for the lease to lapse.)
+    /// this machine that has ended is let go at once. (Hosts on other machines wait for the lease to lapse.)
     /// </summary>
-    internal async Task ReleaseLeasesOfDeadLocalHostsAsync(CancellationToken ct)
+    internal async Task ReleaseLeasesOfEndedLocalHostsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var prefix = Environment.MachineName + "/";
-        var owners = await db.WebhookDeliveries.Where(d => d.LeaseOwner != null && d.LeaseOwner.StartsWith(prefix))
+        var local = HostId.LocalPrefix;
+        var owners = await db.WebhookDeliveries.Where(d => d.LeaseOwner != null && d.LeaseOwner.StartsWith(local))
             .Select(d => d.LeaseOwner!).Distinct().ToListAsync(ct);
-        var dead = owners.Where(o => o != host.Value && !ProcessRuns(o[prefix.Length..].Split('/')[0])).ToList();
-        if (dead.Count > 0)
+        var ended = owners.Where(HostId.IsEndedLocalProcess).ToList();
+        if (ended.Count > 0)
         {
-            await db.WebhookDeliveries.Where(d => dead.Contains(d.LeaseOwner!))
+            await db.WebhookDeliveries.Where(d => ended.Contains(d.LeaseOwner!))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeaseUntil, (DateTime?)null), ct);
-        }
-    }
-
-    private static bool ProcessRuns(string pid)
-    {
-        if (!int.TryParse(pid, out var id))
-        {
-            return true;
-        }
-        try
-        {
-            using var process = Process.GetProcessById(id);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 
@@ -204,7 +187,15 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
         {
             delivery.NextAttemptAt = now + Backoff(delivery.Attempts);
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Taken over between the read above and this save.
+            LogLeaseLost(logger, id);
+        }
     }
 
     /// <summary>base × 2^(attempt−1), capped, with ±20 % jitter so that retries of many deliveries spread out.</summary>

@@ -551,6 +551,7 @@ namespace FrontierGateway.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .UseCollation("C");

@@ -119,6 +119,38 @@ public sealed class DeliveryLeaseTests : IAsyncLifetime
         Assert.True(await first.TryHoldAsync("another-job", TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task ASenderWhoseLeaseWasTakenOver_CannotSaveOverTheNewHolder()
+    {
+        var delivery = (await InsertAsync(1, leasedBy: "slow-host/1/1/x", leaseUntil: DateTime.UtcNow.AddMinutes(1)))[0];
+        var factory = gateway.Services.GetRequiredService<IDbContextFactory<FrontierGateway.Data.FrontierDbContext>>();
+        await using var slow = await factory.CreateDbContextAsync();
+        var seen = await slow.WebhookDeliveries.SingleAsync(d => d.Id == delivery.Id);
+
+        // Meanwhile the lease lapsed and another host took the delivery.
+        await gateway.QueryAsync(db => db.WebhookDeliveries.Where(d => d.Id == delivery.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.LeaseOwner, "other-host/2/2/y")));
+        (seen.Status, seen.LeaseOwner) = (DeliveryStatus.Dead, null);
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => slow.SaveChangesAsync());
+        Assert.Equal((DeliveryStatus.Pending, "other-host/2/2/y"), await gateway.QueryAsync(db =>
+            db.WebhookDeliveries.Where(d => d.Id == delivery.Id).Select(d => ValueTuple.Create(d.Status, d.LeaseOwner)).SingleAsync()));
+    }
+
+    [Fact]
+    public void HostId_TellsAnEndedLocalProcess_FromThisOneAndFromOtherMachines()
+    {
+        var self = new HostId().Value;
+        var parts = self.Split('/');
+
+        Assert.Equal(4, parts.Length);
+        Assert.False(HostId.IsEndedLocalProcess(self));
+        // The same pid started at another time: a restarted container's process is pid 1 again.
+        Assert.True(HostId.IsEndedLocalProcess($"{parts[0]}/{parts[1]}/{long.Parse(parts[2]) - 1}/abc"));
+        Assert.True(HostId.IsEndedLocalProcess($"{parts[0]}/{int.MaxValue}/1/abc"));
+        Assert.False(HostId.IsEndedLocalProcess($"another-machine-{parts[0]}/{int.MaxValue}/1/abc"));
+    }
+
     private async Task<bool> DeliveredAsync(int count) =>
         await gateway.QueryAsync(db => db.WebhookDeliveries.CountAsync(d => d.Status == DeliveryStatus.Delivered)) == count;
 
