@@ -1,9 +1,11 @@
+using FrontierGateway.Gateway.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
 
 namespace FrontierGateway.Gateway.Health;
 
@@ -18,9 +20,6 @@ public static class HealthEndpoints
     public const string LivePath = "/healthz";
     public const string ReadyPath = "/readyz";
 
-    /// <summary>The StackExchange.Redis configuration string shared by every host; read here because the Redis check
-    /// is registered only when it is set.</summary>
-    public const string RedisConfigurationKey = "Redis:Configuration";
 
     private const string ReadyTag = "ready";
 
@@ -36,9 +35,10 @@ public static class HealthEndpoints
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck<SnapshotHealthCheck>("snapshot", tags: [ReadyTag]);
-        if (builder.Configuration[RedisConfigurationKey] is { Length: > 0 } redis)
+        if (builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() is { Enabled: true })
         {
-            checks.AddRedis(redis, "redis", tags: [ReadyTag], timeout: CheckTimeout);
+            // The host's own connection (RedisServiceExtensions), not a second one made from the configuration string.
+            checks.AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis", tags: [ReadyTag], timeout: CheckTimeout);
         }
         return builder;
     }

@@ -101,6 +101,18 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
+    /// <summary>Kills the server, as an outage would; <see cref="RestartAsync"/> brings it back on the same port.</summary>
+    public void Kill() => Stop();
+
+    public async Task RestartAsync()
+    {
+        process = Start(Port);
+        if (!await AnswersAsync())
+        {
+            throw new InvalidOperationException($"redis-server did not come back on port {Port}: {Output}");
+        }
+    }
+
     private void Stop()
     {
         if (process is { HasExited: false })

@@ -1,3 +1,4 @@
+using FrontierGateway.Tests.Unit.Infrastructure;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -134,6 +135,42 @@ public sealed class HealthEndpointsTests
         Assert.Equal("Healthy", body["checks"]!["database"]!["status"]!.GetValue<string>());
         Assert.DoesNotContain("not-in-the-body-7f3a", body.Text);
         Assert.DoesNotContain($"127.0.0.1:{port}", body.Text);
+    }
+
+    [Fact]
+    public async Task Readyz_RealRedisStoppedAndStartedAgain_GoesUnreadyThenReady()
+    {
+        await using var redis = new RedisServer();
+        await redis.InitializeAsync();
+        await using var gateway = new GatewayFactory();
+        gateway.Settings["Redis:Configuration"] = redis.Configuration + ",connectTimeout=1000";
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync(client)).Status);
+
+        redis.Kill();
+        var down = await UntilAsync(client, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("Unhealthy", down["checks"]!["redis"]!["status"]!.GetValue<string>());
+
+        await redis.RestartAsync();
+        var up = await UntilAsync(client, HttpStatusCode.OK);
+        Assert.Equal("Healthy", up["checks"]!["redis"]!["status"]!.GetValue<string>());
+    }
+
+    /// <summary>Polls /readyz until it answers <paramref name="wanted"/> (the client notices a lost or returned server
+    /// within a few seconds); fails after 30 s.</summary>
+    private static async Task<Body> UntilAsync(HttpClient client, HttpStatusCode wanted)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (status, body) = await ReadyzAsync(client);
+            if (status == wanted)
+            {
+                return body;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {status}: {body.Text}");
+            await Task.Delay(200);
+        }
     }
 
     private static async Task<(HttpStatusCode Status, Body Body)> ReadyzAsync(HttpClient client)
