@@ -23,9 +23,12 @@ public sealed class JobLeases(IDbContextFactory<FrontierDbContext> dbFactory, Ho
         {
             return true;
         }
-        if (await db.Leases.AnyAsync(l => l.Name == name, ct))
+        if (await db.Leases.AsNoTracking().Where(l => l.Name == name).Select(l => l.Owner).FirstOrDefaultAsync(ct) is { } holder)
         {
-            return false;
+            // A holder that was this machine's previous process (the host restarted after a crash) need not be waited out.
+            return HostId.IsEndedLocalProcess(holder)
+                && await db.Leases.Where(l => l.Name == name && l.Owner == holder)
+                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, owner).SetProperty(l => l.Until, now + ttl), ct) == 1;
         }
         db.Leases.Add(new Lease { Name = name, Owner = owner, Until = now + ttl });
         try

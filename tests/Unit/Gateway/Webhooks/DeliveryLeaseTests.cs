@@ -117,6 +117,12 @@ public sealed class DeliveryLeaseTests : IAsyncLifetime
         Assert.True(await second.TryHoldAsync("test-job", TimeSpan.FromSeconds(30)));
         Assert.False(await first.TryHoldAsync("test-job", TimeSpan.FromSeconds(30)));
         Assert.True(await first.TryHoldAsync("another-job", TimeSpan.FromSeconds(30)));
+
+        // Held by this machine's previous process (ended): taken at once, without waiting for it to lapse.
+        var self = new HostId().Value.Split('/');
+        await gateway.QueryAsync(db => db.Leases.Where(l => l.Name == "test-job")
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.Owner, $"{self[0]}/{int.MaxValue}/1/old")));
+        Assert.True(await first.TryHoldAsync("test-job", TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
