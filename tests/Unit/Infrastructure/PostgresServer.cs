@@ -104,7 +104,15 @@ public sealed class PostgresServer
             {
                 continue;
             }
-            new PostgresServer(folder, bin, 0).Stop();
+            try
+            {
+                new PostgresServer(folder, bin, 0).Stop();
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+            {
+                // Best effort: a server that died with its machine leaves a postmaster.pid naming no process, and pg_ctl
+                // refuses to stop it; the folder is still removed (Stop's finally), and a failure here must not fail the run.
+            }
         }
     }
 
@@ -112,7 +120,10 @@ public sealed class PostgresServer
     {
         try
         {
-            if (!File.Exists(Path.Combine(folder, "data", "postmaster.pid")))
+            var pidFile = Path.Combine(folder, "data", "postmaster.pid");
+            // The first line of postmaster.pid is the server's pid; a server that died without stopping leaves the file.
+            if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+                || !Directory.Exists($"/proc/{pid}"))
             {
                 return;
             }
