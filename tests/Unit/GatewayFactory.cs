@@ -34,6 +34,12 @@ public class GatewayFactory : WebApplicationFactory<Program>
     /// <summary>The data folder: a fresh one unless a test sets it to share data between hosts.</summary>
     public string Folder { get; init; } = NewFolder();
 
+    /// <summary>
+    /// A database that several hosts share (<see cref="HostPair"/>); its owner disposes it. Unset, the factory makes
+    /// a fresh one of its own on <see cref="Provider"/>.
+    /// </summary>
+    public TestDatabase? SharedDatabase { get; init; }
+
     /// <summary>Whether disposing deletes <see cref="Folder"/>.</summary>
     public bool KeepFolder { get; init; }
 
@@ -48,7 +54,7 @@ public class GatewayFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        database ??= new TestDatabase(Provider, Folder);
+        database ??= SharedDatabase ?? new TestDatabase(Provider, Folder);
         var settings = new Dictionary<string, string?>(database.Settings)
         {
             ["Management:BootstrapApiKey"] = ManageKey,
@@ -88,7 +94,7 @@ public class GatewayFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (database is not null)
+        if (database is not null && database != SharedDatabase)
         {
             await database.DisposeAsync();
         }

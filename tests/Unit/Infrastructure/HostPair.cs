@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using FrontierGateway.Data;
 
 namespace FrontierGateway.Tests.Unit.Infrastructure;
 
 /// <summary>
-/// Two hosts on real Kestrel at 127.0.0.1 sharing one SQLite file (<c>Data:Folder</c>) and, when given, one Redis:
+/// Two hosts on real Kestrel at 127.0.0.1 sharing one database (a SQLite file in one <c>Data:Folder</c>, or one
+/// PostgreSQL database) and, when given, one Redis:
 /// a fleet behind a load balancer, in one test process. Each has a journal folder of its own (one host per
 /// journal). A starts (and migrates the database) before B.
 /// </summary>
@@ -12,8 +14,11 @@ public sealed class HostPair : IAsyncDisposable
 {
     private readonly string folder = GatewayFactory.NewFolder();
 
-    private HostPair(IReadOnlyDictionary<string, string> settings)
+    private readonly TestDatabase database;
+
+    private HostPair(IReadOnlyDictionary<string, string> settings, DataProvider provider)
     {
+        database = new TestDatabase(provider, folder);
         A = Host("a", settings);
         B = Host("b", settings);
     }
@@ -23,9 +28,10 @@ public sealed class HostPair : IAsyncDisposable
     public LiveGatewayFactory B { get; }
 
     /// <param name="settings">Settings of both hosts, e.g. <c>Redis:Configuration</c>.</param>
-    public static HostPair Start(IReadOnlyDictionary<string, string> settings)
+    /// <param name="provider">The one database both hosts use: a SQLite file in a shared folder, or PostgreSQL.</param>
+    public static HostPair Start(IReadOnlyDictionary<string, string> settings, DataProvider provider = DataProvider.Sqlite)
     {
-        var pair = new HostPair(settings);
+        var pair = new HostPair(settings, provider);
         _ = pair.A.BaseAddress;
         _ = pair.B.BaseAddress;
         return pair;
@@ -33,7 +39,7 @@ public sealed class HostPair : IAsyncDisposable
 
     private LiveGatewayFactory Host(string name, IReadOnlyDictionary<string, string> settings)
     {
-        var host = new LiveGatewayFactory { Folder = folder, KeepFolder = true };
+        var host = new LiveGatewayFactory { Folder = folder, KeepFolder = true, SharedDatabase = database };
         host.Settings["Gateway:JournalFolder"] = Path.Combine(folder, "journal-" + name);
         foreach (var (key, value) in settings)
         {
@@ -69,7 +75,7 @@ public sealed class HostPair : IAsyncDisposable
     {
         await B.DisposeAsync();
         await A.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await database.DisposeAsync();
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
