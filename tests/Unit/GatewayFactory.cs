@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FrontierGateway.Tests.Unit;
 
@@ -29,6 +30,10 @@ public class GatewayFactory : WebApplicationFactory<Program>
 
     protected GatewayFactory(DataProvider provider) => Provider = provider;
 
+    /// <summary>A host on a fresh database of <paramref name="provider"/>, for suites that make a host per test.</summary>
+    public static GatewayFactory On(DataProvider provider) =>
+        provider == DataProvider.Postgres ? new PostgresGatewayFactory() : new GatewayFactory();
+
     public DataProvider Provider { get; }
 
     /// <summary>The data folder: a fresh one unless a test sets it to share data between hosts.</summary>
@@ -45,6 +50,9 @@ public class GatewayFactory : WebApplicationFactory<Program>
 
     /// <summary>Settings over the development ones, read when the host is built.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>What the host logs (at the levels its settings let through).</summary>
+    public LogCapture Logged { get; } = new();
 
     /// <summary>The host's clock; real time shifted by <see cref="ShiftedTime.Offset"/>.</summary>
     public ShiftedTime Time { get; } = new();
@@ -73,6 +81,7 @@ public class GatewayFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logged));
     }
 
     public HttpClient Client(string key = ManageKey)

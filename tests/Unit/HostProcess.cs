@@ -18,6 +18,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The operating system's id of the host process (a part of its host id).</summary>
+    public int ProcessId => process.Id;
+
     public static async Task<HostProcess> StartAsync(string dataFolder, IDictionary<string, string> settings)
     {
         var root = RepositoryRoot();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using FrontierGateway.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -12,8 +13,17 @@ internal sealed class MigrationsHealthCheck(IDbContextFactory<FrontierDbContext>
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        int pending;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        }
+        catch (DbException)
+        {
+            // The database check says why; this one cannot tell.
+            return HealthCheckResult.Unhealthy("The applied migrations could not be read.");
+        }
         return pending == 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy($"{pending} migrations are not applied.");
     }
 }

@@ -8,23 +8,25 @@ namespace FrontierGateway.Gateway.Metering;
 /// <summary>Writes the in-memory totals back to their tables, in the caller's unit of work.</summary>
 internal static class UsagePersistence
 {
+    /// <summary>
+    /// Stores each counter's total, keeping the larger of the stored and the given one. One upsert per counter, in key
+    /// order: several hosts write the same counters, and an insert-or-update read first would let two of them insert
+    /// the same row (a duplicate-key failure of the whole batch); the fixed order keeps their row locks from deadlocking.
+    /// The same statement runs on SQLite and PostgreSQL.
+    /// </summary>
     public static async Task SaveDailyAsync(FrontierDbContext db, IReadOnlyList<KeyValuePair<DailyKey, long>> totals, DateTime now)
     {
-        foreach (var (key, value) in totals)
+        foreach (var (key, value) in totals.OrderBy(t => t.Key.GroupId, StringComparer.Ordinal)
+            .ThenBy(t => t.Key.Slug, StringComparer.Ordinal).ThenBy(t => t.Key.Type).ThenBy(t => t.Key.Day))
         {
-            var row = await db.DailyUsage.FindAsync(key.GroupId, key.Slug, key.Type, key.Day);
-            if (row is null)
-            {
-                db.DailyUsage.Add(new DailyUsage
-                {
-                    GroupId = key.GroupId, Slug = key.Slug, Type = key.Type, Day = key.Day, Value = value, UpdatedAt = now,
-                });
-            }
-            else
-            {
-                row.Value = Math.Max(row.Value, value);
-                row.UpdatedAt = now;
-            }
+            var type = key.Type.ToString();
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "DailyUsage" ("GroupId", "Slug", "Type", "Day", "Value", "UpdatedAt")
+                VALUES ({key.GroupId}, {key.Slug}, {type}, {key.Day}, {value}, {now})
+                ON CONFLICT ("GroupId", "Slug", "Type", "Day") DO UPDATE SET
+                    "Value" = CASE WHEN excluded."Value" > "DailyUsage"."Value" THEN excluded."Value" ELSE "DailyUsage"."Value" END,
+                    "UpdatedAt" = excluded."UpdatedAt"
+                """);
         }
     }
 

@@ -32,6 +32,10 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     /// <summary>Events queued and not yet taken by the writer: the backlog.</summary>
     private int queued;
 
+    /// <summary>Daily totals and last-used times of a batch the database refused, written with the next one.</summary>
+    private readonly Dictionary<DailyKey, long> unsavedDaily = [];
+    private readonly Dictionary<string, DateTime> unsavedUsed = new(StringComparer.Ordinal);
+
     /// <summary>Queues an event journaled in <paramref name="admittedIn"/>; never blocks and never touches the database.</summary>
     public void Record(UsageEvent usage, JournalSegment admittedIn)
     {
@@ -94,13 +98,30 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
                     return true;
                 }, TimeSpan.FromMilliseconds(options.Value.UsageFlushMilliseconds));
             }
+            var taken = 0;
             while (batch.Count < batchSize && reader.TryRead(out var usage))
             {
                 batch.Add(usage);
+                taken++;
             }
-            Interlocked.Add(ref queued, -batch.Count);
-            await WriteAsync(batch);
-            batch.Clear();
+            Interlocked.Add(ref queued, -taken);
+            if (await WriteAsync(batch))
+            {
+                batch.Clear();
+            }
+            else
+            {
+                // The batch is tried again (with whatever has come since, up to a batch), after a pause so that a
+                // database that is down is not hammered; the events are safe in the journal meanwhile.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: the loop drains what is left, this batch first.
+                }
+            }
         }
         await WriteAsync(batch);
     }
@@ -122,13 +143,20 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         }
     }
 
-    private async Task WriteAsync(List<Journaled> batch)
+    /// <summary>Writes the batch and the counters changed since the last write; false when the database refused them.</summary>
+    private async Task<bool> WriteAsync(List<Journaled> batch)
     {
-        var daily = await dailyTotals.TakeChangedAsync();
-        var used = activity.Take();
-        if (batch.Count == 0 && daily.Count == 0 && used.Count == 0)
+        foreach (var (key, value) in await dailyTotals.TakeChangedAsync())
         {
-            return;
+            unsavedDaily[key] = Math.Max(value, unsavedDaily.GetValueOrDefault(key));
+        }
+        foreach (var (prefix, at) in activity.Take())
+        {
+            unsavedUsed[prefix] = unsavedUsed.TryGetValue(prefix, out var before) && before > at ? before : at;
+        }
+        if (batch.Count == 0 && unsavedDaily.Count == 0 && unsavedUsed.Count == 0)
+        {
+            return true;
         }
         try
         {
@@ -136,21 +164,24 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
             await using var transaction = await db.Database.BeginTransactionAsync();
             // Polite only while caught up: with a full batch still waiting, writing fast is what keeps memory flat.
             await UsageEventWriter.InsertAsync(db, batch.ConvertAll(j => j.Event), yieldBetweenRows: Volatile.Read(ref queued) < batchSize);
-            await UsagePersistence.SaveDailyAsync(db, daily, time.GetUtcNow().UtcDateTime);
-            await UsagePersistence.SaveLastUsedAsync(db, used);
+            await UsagePersistence.SaveDailyAsync(db, [.. unsavedDaily], time.GetUtcNow().UtcDateTime);
+            await UsagePersistence.SaveLastUsedAsync(db, unsavedUsed);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }
         catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException)
         {
-            // The events stay in the journal (not released): the next start-up stores them.
+            // The events stay in the journal (not released) and in the batch, which is tried again.
             LogWriteFailed(logger, e, batch.Count);
-            return;
+            return false;
         }
+        unsavedDaily.Clear();
+        unsavedUsed.Clear();
         foreach (var written in batch)
         {
             journal.Release(written.AdmittedIn);
         }
+        return true;
     }
 
     private readonly record struct Journaled(UsageEvent Event, JournalSegment AdmittedIn);
@@ -162,6 +193,6 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         Message = "Stored {Count} usage events from the journal of a host that did not stop cleanly ({Interrupted} cut off by it; {Segments} segments).")]
     private static partial void LogReplayed(ILogger logger, int count, int interrupted, int segments);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} usage events failed; they stay in the journal until the next start.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} usage events failed; they stay in the journal and are tried again.")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, int count);
 }

@@ -24,14 +24,22 @@ internal sealed partial class RetentionPruner(IDbContextFactory<FrontierDbContex
         {
             do
             {
-                if (!await leases.TryHoldAsync(LeaseName, TimeSpan.FromMinutes(55), stoppingToken))
+                try
                 {
-                    continue;
+                    if (!await leases.TryHoldAsync(LeaseName, TimeSpan.FromMinutes(55), stoppingToken))
+                    {
+                        continue;
+                    }
+                    var removed = await PruneAsync(stoppingToken);
+                    if (removed > 0)
+                    {
+                        LogPruned(logger, removed);
+                    }
                 }
-                var removed = await PruneAsync(stoppingToken);
-                if (removed > 0)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    LogPruned(logger, removed);
+                    // The next hour's pass tries again; the host keeps serving.
+                    LogPruneFailed(logger, e);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -60,6 +68,9 @@ internal sealed partial class RetentionPruner(IDbContextFactory<FrontierDbContex
     /// </summary>
     internal static IQueryable<UsageEvent> PrunableEvents(FrontierDbContext db, DateTime cutoff) =>
         db.UsageEvents.Where(e => OldDeliveries(db, cutoff).Select(d => (string?)d.Id).Contains(e.DeliveryId));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning delivered webhook deliveries failed; the next pass tries again.")]
+    private static partial void LogPruneFailed(ILogger logger, Exception e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} delivered webhook deliveries past the retention.")]
     private static partial void LogPruned(ILogger logger, int count);

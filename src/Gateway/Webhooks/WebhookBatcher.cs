@@ -41,8 +41,9 @@ internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext
                     {
                     }
                 }
-                catch (DbUpdateException e)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // A database that is down or refuses a write: the next tick tries again; the host keeps serving.
                     LogBatchFailed(logger, e);
                 }
             }

@@ -28,6 +28,12 @@ public sealed class WebhookOptions
     /// <summary>Delivered deliveries and their events are pruned after this many days.</summary>
     public int RetentionDays { get; set; } = 30;
 
+    /// <summary>
+    /// The part of a delivery lease beyond its attempts' timeouts: how long the deliveries claimed by a host that died
+    /// wait before another host takes them (a restarted host frees its own machine's at once).
+    /// </summary>
+    public int LeaseMarginSeconds { get; set; } = 30;
+
     /// <summary>Deliveries a host claims at once: a few rounds of <see cref="Parallelism"/>.</summary>
     internal int ClaimSize => Parallelism * 4;
 
@@ -35,7 +41,7 @@ public sealed class WebhookOptions
     /// How long a host holds the deliveries it claimed: every round of attempts of one claim within its timeout, and a
     /// margin. A host that dies with a claim leaves it to the others for this long.
     /// </summary>
-    internal TimeSpan DeliveryLease => TimeSpan.FromSeconds(AttemptTimeoutSeconds * (ClaimSize / Parallelism) + 30);
+    internal TimeSpan DeliveryLease => TimeSpan.FromSeconds(AttemptTimeoutSeconds * (ClaimSize / Parallelism) + LeaseMarginSeconds);
 }
 
 internal sealed class ValidateWebhookOptions : IValidateOptions<WebhookOptions>
@@ -57,6 +63,7 @@ internal sealed class ValidateWebhookOptions : IValidateOptions<WebhookOptions>
         Check(o.BackoffBaseSeconds > 0 && o.BackoffMaxSeconds >= o.BackoffBaseSeconds,
             "Webhooks:BackoffBaseSeconds must be positive and at most Webhooks:BackoffMaxSeconds.");
         Check(o.Parallelism is >= 1 and <= 64, "Webhooks:Parallelism must be from 1 to 64.");
+        Check(o.LeaseMarginSeconds >= 1, "Webhooks:LeaseMarginSeconds must be at least 1.");
         Check(o.RetentionDays >= 1, "Webhooks:RetentionDays must be at least 1.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

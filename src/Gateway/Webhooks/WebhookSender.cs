@@ -32,8 +32,9 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
         {
             await ReleaseLeasesOfEndedLocalHostsAsync(stoppingToken);
         }
-        catch (DbUpdateException e)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
+            // Not fatal: those leases lapse by themselves.
             LogSendLoopFailed(logger, e);
         }
         while (!stoppingToken.IsCancellationRequested)
@@ -46,8 +47,9 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
             {
                 return;
             }
-            catch (DbUpdateException e)
+            catch (Exception e)
             {
+                // A database that is down or refuses a write: the deliveries stay due, and the next round tries again.
                 LogSendLoopFailed(logger, e);
             }
             await queue.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);

@@ -11,7 +11,7 @@ namespace FrontierGateway.Tests.Unit.Infrastructure;
 /// throw-away folder, on a free loopback port, and stopped when the test process exits. Each test asks it for a
 /// database of its own (<see cref="CreateDatabase"/>).
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
     private static readonly Lazy<PostgresServer> shared = new(Start);
@@ -30,6 +30,9 @@ public sealed class PostgresServer
 
     /// <summary>The server of this test run, started by the first caller (the others wait for it).</summary>
     public static PostgresServer Shared => shared.Value;
+
+    /// <summary>A server of the caller's own, which it may stop and start again (<see cref="Kill"/>, <see cref="Restart"/>).</summary>
+    public static PostgresServer StartOwn() => Start();
 
     public int Port { get; }
 
@@ -80,14 +83,29 @@ public sealed class PostgresServer
         RunAsPostgres(Path.Combine(bin, "initdb"), "-D", Path.Combine(folder, "data"), "-U", "postgres", "--auth=trust",
             "--encoding=UTF8", "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US");
         var server = new PostgresServer(folder, bin, FreePort());
-        // Durability is the operating system's business here: a test database need not survive a power loss.
-        var settings = $"-p {server.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} "
-            + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
-        RunAsPostgres(Path.Combine(bin, "pg_ctl"), "start", "-w", "-t", "60", "-D", Path.Combine(folder, "data"),
-            "-l", Path.Combine(folder, "server.log"), "-o", settings);
+        server.Run();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
     }
+
+    private void Run()
+    {
+        // Durability is the operating system's business here: a test database need not survive a power loss.
+        var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} "
+            + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
+        RunAsPostgres(Path.Combine(bin, "pg_ctl"), "start", "-w", "-t", "60", "-D", Path.Combine(folder, "data"),
+            "-l", Path.Combine(folder, "server.log"), "-o", settings);
+    }
+
+    /// <summary>Ends the server at once, as a crash would (its data stay for <see cref="Restart"/>).</summary>
+    public void Kill() =>
+        RunAsPostgres(Path.Combine(bin, "pg_ctl"), "stop", "-m", "immediate", "-w", "-t", "30", "-D", Path.Combine(folder, "data"));
+
+    /// <summary>Starts a killed server again on the same port and data.</summary>
+    public void Restart() => Run();
+
+    /// <summary>Stops the server and deletes its folder (for a server of one's own; the shared one goes at exit).</summary>
+    public void Dispose() => Stop();
 
     /// <summary>
     /// Stops and deletes the servers of test runs that are gone: a run killed before its exit handler ran, or whose
@@ -118,6 +136,10 @@ public sealed class PostgresServer
 
     private void Stop()
     {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
         try
         {
             var pidFile = Path.Combine(folder, "data", "postmaster.pid");

@@ -1,5 +1,6 @@
 using FrontierGateway.Data;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Tests.Unit.Infrastructure;
 
@@ -22,6 +23,17 @@ public sealed class TestDatabase(DataProvider provider, string folder) : IAsyncD
             ["Data:Folder"] = folder,
             [$"ConnectionStrings:{DataOptions.ConnectionStringName}"] = PostgresServer.Shared.ConnectionString(postgresDatabase),
         };
+
+    /// <summary>A context on this database for a test's own reads and writes, beside (or without) a running host.</summary>
+    public FrontierDbContext Context()
+    {
+        var options = new DbContextOptionsBuilder<FrontierDbContext>();
+        if (postgresDatabase is null)
+        {
+            return new FrontierDbContext(options.UseSqlite($"Data Source={Path.Combine(folder, "frontier.db")}").Options);
+        }
+        return new PostgresFrontierDbContext(options.UseNpgsql(PostgresServer.Shared.ConnectionString(postgresDatabase)).Options);
+    }
 
     public ValueTask DisposeAsync()
     {

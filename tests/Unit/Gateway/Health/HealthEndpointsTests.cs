@@ -156,6 +156,30 @@ public sealed class HealthEndpointsTests
         Assert.Equal("Healthy", up["checks"]!["redis"]!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Readyz_RealPostgresStoppedAndStartedAgain_GoesUnreadyThenReady()
+    {
+        using var postgres = PostgresServer.StartOwn();
+        await using var gateway = new GatewayFactory();
+        gateway.Settings["Data:Provider"] = "Postgres";
+        gateway.Settings["ConnectionStrings:Frontier"] = postgres.ConnectionString(postgres.CreateDatabase()) + ";Timeout=3";
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync(client)).Status);
+
+        postgres.Kill();
+        var down = await UntilAsync(client, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("Unhealthy", down["checks"]!["database"]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain("Host=", down.Text);
+
+        // Calls go on being answered from the snapshot while the database is away: the background jobs that
+        // found it gone (webhook batcher and sender, usage writer) wait for it rather than stop the host.
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.GetAsync("/healthz")));
+        postgres.Restart();
+        var up = await UntilAsync(client, HttpStatusCode.OK);
+        Assert.Equal("Healthy", up["checks"]!["database"]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain(gateway.Logged.Messages, m => m.Contains("BackgroundService failed", StringComparison.Ordinal));
+    }
+
     /// <summary>Polls /readyz until it answers <paramref name="wanted"/> (the client notices a lost or returned server
     /// within a few seconds); fails after 30 s.</summary>
     private static async Task<Body> UntilAsync(HttpClient client, HttpStatusCode wanted)

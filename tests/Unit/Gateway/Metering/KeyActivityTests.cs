@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ public sealed class KeyActivityTests
     public async Task LastUsedAt_AnOlderUseWrittenByAnotherHostLater_KeepsTheLatest()
     {
         // No bus: B learns of the key at its next resync, a second away.
-        await using var hosts = HostPair.Start(new Dictionary<string, string> { ["Gateway:ResyncSeconds"] = "1" });
+        await using var hosts = HostPair.Start(new Dictionary<string, string> { ["Gateway:ResyncSeconds"] = "1" }, DataProvider.Postgres);
         hosts.B.Time.Offset = TimeSpan.FromHours(1);
         var (group, key) = await hosts.A.CustomerAsync("last-used");
         var prefix = key.Split('.')[0];

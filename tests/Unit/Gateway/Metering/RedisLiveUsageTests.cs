@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using FrontierGateway.Tests.Unit.Infrastructure;
@@ -13,7 +14,7 @@ public sealed class RedisLiveUsageTests(RedisServer redis) : IClassFixture<Redis
 
     public Task InitializeAsync()
     {
-        hosts = HostPair.Start(new Dictionary<string, string> { ["Redis:Configuration"] = redis.Configuration });
+        hosts = HostPair.Start(new Dictionary<string, string> { ["Redis:Configuration"] = redis.Configuration }, DataProvider.Postgres);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using FrontierGateway.Tests.Unit.Gateway.Inference;
+using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,32 @@ public sealed class UsageRecorderTests
 
         // EventsAsync gives up after 10 s, long before the two-minute flush interval.
         Assert.Equal(4, (await factory.EventsAsync(group, 4)).Count);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task ABatchTheDatabaseRefused_IsWrittenAgainWithoutARestart()
+    {
+        var folder = GatewayFactory.NewFolder();
+        await using var factory = Factory(folder, batch: 1, flushMs: 20);
+        var (group, key) = await factory.CustomerAsync("rec-retry");
+        var caller = factory.Caller(key);
+        Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+        await factory.EventsAsync(group, 1);
+
+        // The events table is gone for a while: each write fails, and the calls are still answered.
+        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEvents\" RENAME TO \"UsageEventsAway\""));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+        }
+        await HostPair.UntilAsync(() => Task.FromResult(factory.Logged.Messages.Any(m => m.Contains("usage events failed", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(10), "a write refused");
+        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEventsAway\" RENAME TO \"UsageEvents\""));
+
+        var events = await factory.EventsAsync(group, 4);
+        Assert.Equal(4, events.Count);
+        Assert.Equal(4, events.Select(e => e.RequestId).Distinct().Count());
         Directory.Delete(folder, recursive: true);
     }
 

@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using System.Net;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using FrontierGateway.Tests.Unit.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class RedisChangeBusTests(RedisServer redis, ITestOutputHelper out
         {
             ["Redis:Configuration"] = redis.Configuration,
             ["Gateway:ResyncSeconds"] = "3600",
-        });
+        }, DataProvider.Postgres);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using System.Net;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using FrontierGateway.Tests.Unit.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class SnapshotResyncTests(ITestOutputHelper output)
     public async Task ChangeWithNoBusBetweenTheHosts_IsAppliedAtTheNextResync()
     {
         // No Redis: the two hosts share the database and nothing else.
-        await using var hosts = HostPair.Start(new Dictionary<string, string> { ["Gateway:ResyncSeconds"] = "1" });
+        await using var hosts = HostPair.Start(new Dictionary<string, string> { ["Gateway:ResyncSeconds"] = "1" }, DataProvider.Postgres);
         var (group, key) = await hosts.A.CustomerAsync("resync");
         using var onB = HostPair.Caller(hosts.B, key);
         var known = await HostPair.UntilAsync(async () => await StatusAsync(onB) == HttpStatusCode.OK, Limit, "key minted on A known to B");

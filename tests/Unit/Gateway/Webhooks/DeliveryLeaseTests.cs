@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Leases;
 using FrontierGateway.Data.Webhooks;
@@ -11,9 +12,13 @@ namespace FrontierGateway.Tests.Unit.Gateway.Webhooks;
 /// Several senders on one database, as several hosts run them: each delivery is attempted by one of them, and the
 /// deliveries a dead host had claimed go to the others once its lease runs out.
 /// </summary>
-public sealed class DeliveryLeaseTests : IAsyncLifetime
+public abstract class DeliveryLeaseTests(DataProvider provider) : IAsyncLifetime
 {
-    private readonly GatewayFactory gateway = new();
+    public sealed class OnSqlite() : DeliveryLeaseTests(DataProvider.Sqlite);
+
+    public sealed class OnPostgres() : DeliveryLeaseTests(DataProvider.Postgres);
+
+    private readonly GatewayFactory gateway = GatewayFactory.On(provider);
     private WebhookReceiver receiver = null!;
 
     public async Task InitializeAsync()
@@ -139,8 +144,8 @@ public sealed class DeliveryLeaseTests : IAsyncLifetime
         (seen.Status, seen.LeaseOwner) = (DeliveryStatus.Dead, null);
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => slow.SaveChangesAsync());
-        Assert.Equal((DeliveryStatus.Pending, "other-host/2/2/y"), await gateway.QueryAsync(db =>
-            db.WebhookDeliveries.Where(d => d.Id == delivery.Id).Select(d => ValueTuple.Create(d.Status, d.LeaseOwner)).SingleAsync()));
+        var stored = await gateway.QueryAsync(db => db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == delivery.Id));
+        Assert.Equal((DeliveryStatus.Pending, "other-host/2/2/y"), (stored.Status, stored.LeaseOwner));
     }
 
     [Fact]

@@ -7,8 +7,26 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Webhooks;
 
-public sealed class RetentionPrunerTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+public abstract class RetentionPrunerTests(GatewayFactory factory)
 {
+    protected GatewayFactory Factory => factory;
+
+    public sealed class OnSqlite(GatewayFactory factory) : RetentionPrunerTests(factory), IClassFixture<GatewayFactory>
+    {
+        /// <summary>SQLite's plan; PostgreSQL's planner picks by table statistics, so an empty table proves nothing.</summary>
+        [Fact]
+        public async Task Prune_ReachesTheEventsThroughTheDeliveryIdIndex_NotAScanOfEveryEvent()
+        {
+            var plan = await Factory.QueryAsync(db => QueryPlan.ExplainAsync(db, RetentionPruner.PrunableEvents(db, DateTime.UtcNow)));
+
+            // EF names UsageEvents "u" in the query.
+            Assert.Contains(plan, d => d.StartsWith("SEARCH u USING INDEX IX_UsageEvents_DeliveryId", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, d => d.StartsWith("SCAN u", StringComparison.Ordinal));
+        }
+    }
+
+    public sealed class OnPostgres(PostgresGatewayFactory factory) : RetentionPrunerTests(factory), IClassFixture<PostgresGatewayFactory>;
+
     [Fact]
     public async Task Prune_RemovesOnlyDeliveredDeliveriesAndTheirEventsPastTheRetention()
     {
@@ -26,22 +44,13 @@ public sealed class RetentionPrunerTests(GatewayFactory factory) : IClassFixture
 
         var removed = await sut.PruneAsync(CancellationToken.None);
 
-        Assert.Equal(1, removed);
+        // The host's own pruner makes its first pass as the host starts, and may make it after the rows went in.
+        Assert.InRange(removed, 0, 1);
         var left = await factory.QueryAsync(db => db.WebhookDeliveries.Select(d => d.Id).ToListAsync());
         Assert.Equal(new[] { recent.Id, deadOld.Id }.Order(), left.Order());
         var events = await factory.QueryAsync(db => db.UsageEvents.Where(e => e.RequestId == "req_prune").ToListAsync());
         Assert.Equal(3, events.Count);
         Assert.DoesNotContain(events, e => e.DeliveryId == old.Id);
-    }
-
-    [Fact]
-    public async Task Prune_ReachesTheEventsThroughTheDeliveryIdIndex_NotAScanOfEveryEvent()
-    {
-        var plan = await factory.QueryAsync(db => QueryPlan.ExplainAsync(db, RetentionPruner.PrunableEvents(db, DateTime.UtcNow)));
-
-        // EF names UsageEvents "u" in the query.
-        Assert.Contains(plan, d => d.StartsWith("SEARCH u USING INDEX IX_UsageEvents_DeliveryId", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan, d => d.StartsWith("SCAN u", StringComparison.Ordinal));
     }
 
     private static WebhookDelivery Delivery(DeliveryStatus status, DateTime at)

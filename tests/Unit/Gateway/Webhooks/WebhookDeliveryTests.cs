@@ -1,12 +1,17 @@
+using FrontierGateway.Data;
 using System.Text.Json.Nodes;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Webhooks;
 
 /// <summary>Billing deliveries end to end: calls → events → signed, batched, retried deliveries.</summary>
-public sealed class WebhookDeliveryTests : IAsyncLifetime
+public abstract class WebhookDeliveryTests(DataProvider provider) : IAsyncLifetime
 {
-    private readonly GatewayFactory gateway = new();
+    public sealed class OnSqlite() : WebhookDeliveryTests(DataProvider.Sqlite);
+
+    public sealed class OnPostgres() : WebhookDeliveryTests(DataProvider.Postgres);
+
+    private readonly GatewayFactory gateway = GatewayFactory.On(provider);
     private WebhookReceiver receiver = null!;
     private HttpClient admin = null!;
 

@@ -33,6 +33,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public int SignatureFailures;
 
+    /// <summary>Events in accepted deliveries, counting every repeat: equal to <see cref="Events"/>' count when none came twice.</summary>
+    public int EventsAccepted;
+
     /// <summary>Delays before answering, one per request, in order (then none): a slow or hanging receiver.</summary>
     public ConcurrentQueue<TimeSpan> Delays { get; } = new();
 
@@ -91,6 +94,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var payload = JsonNode.Parse(body)!;
             foreach (var e in payload["data"]!["events"]!.AsArray())
             {
+                Interlocked.Increment(ref EventsAccepted);
                 Events[e!["idempotencyKey"]!.GetValue<string>()] = e.AsObject();
             }
         }
