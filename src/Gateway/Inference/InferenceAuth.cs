@@ -1,6 +1,6 @@
 using FrontierGateway.Data.Keys;
-using FrontierGateway.Gateway.Management;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Inference;

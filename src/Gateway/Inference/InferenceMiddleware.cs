@@ -6,6 +6,7 @@ using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Metering.Journal;
 using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Inference;

@@ -3,6 +3,7 @@ using System.Text;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Model;
 
