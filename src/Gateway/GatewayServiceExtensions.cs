@@ -9,6 +9,7 @@ using FrontierGateway.Gateway.Redis;
 using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Webhooks;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,7 +45,7 @@ public static class GatewayServiceExtensions
             health.MinimalTotalCountThreshold = gateway.Value.HealthMinimumCalls;
         });
         services.AddSingleton<TargetHealth>();
-        services.AddSingleton<ProxyConfigUpdater>();
+        services.AddSingleton<IEndpointListener, ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<DailyTotals>();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FrontierGateway.Gateway.Wire;
 
 namespace FrontierGateway.Gateway.Inference;
 

@@ -5,11 +5,13 @@ namespace FrontierGateway.Gateway.Inference;
 
 public static class InferenceEndpoints
 {
-    /// <summary>The OpenAI-compatible API: YARP routes behind the data-plane middleware, and <c>GET /v1/models</c>.</summary>
+    /// <summary>The OpenAI-compatible API: YARP routes behind the data plane's steps, and <c>GET /v1/models</c>.</summary>
     /// <remarks>
     /// The inference API authenticates by customer key inside its own pipeline. Its endpoints short-circuit at
     /// routing, so no middleware after routing (the portal's cookie authentication, the management API's
-    /// authorization, the setup gate, antiforgery) runs on the hot path.
+    /// authorization, the setup gate, antiforgery) runs on the hot path. Each step of the proxy pipeline does one
+    /// thing, and they hand the call on in an <see cref="InferenceCall"/>: a step that answers (an error, the
+    /// simulated model) ends the call there, and the steps before it see the answer on the way out.
     /// </remarks>
     public static IEndpointRouteBuilder MapInference(this IEndpointRouteBuilder endpoints)
     {
@@ -18,7 +20,13 @@ public static class InferenceEndpoints
         app.MapGet("/v1/models", ModelsApi.ListModels).DisableAntiforgery();
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseMiddleware<InferenceMiddleware>();
+            proxy.UseMiddleware<KeyAuthenticationMiddleware>();
+            proxy.UseMiddleware<RequestBodyMiddleware>();
+            proxy.UseMiddleware<ModelRoutingMiddleware>();
+            proxy.UseMiddleware<AdmissionMiddleware>();
+            proxy.UseMiddleware<MeteringMiddleware>();
+            proxy.UseMiddleware<SimulatedModelMiddleware>();
+            proxy.UseMiddleware<ForwardMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UseMiddleware<PassiveHealthMiddleware>();

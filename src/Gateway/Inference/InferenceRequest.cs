@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Inference;
@@ -37,7 +38,6 @@ internal sealed class InferenceRequest : IDisposable
     public string Slug => Fields.Model;
     public bool Stream => Fields.Stream;
     public bool ClientAskedForUsage => Fields.IncludeUsage;
-    public EndpointRoute? Route { get; set; }
 
     /// <summary>The body as a tree, parsed on first use: for the simulated model and the gateway's own token count.</summary>
     public JsonObject Body => tree ??= (JsonObject)JsonNode.Parse(Raw.Span)!;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Inference;
@@ -10,13 +11,13 @@ internal static class ModelsApi
     public static async Task ListModels(HttpContext context, SnapshotStore snapshots, TimeProvider time)
     {
         var snapshot = snapshots.Current;
-        if (InferenceAuth.Authenticate(context.Request, snapshot, time.GetUtcNow().UtcDateTime) is not { } caller)
+        if (!InferenceAuth.TryAuthenticate(context.Request, snapshot, time.GetUtcNow().UtcDateTime, out _, out var group))
         {
             await OpenAIError.InvalidKeyAsync(context);
             return;
         }
         var data = new JsonArray();
-        foreach (var slug in caller.Group.SlugOrder)
+        foreach (var slug in group.SlugOrder)
         {
             data.Add(new JsonObject
             {

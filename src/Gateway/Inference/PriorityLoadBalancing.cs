@@ -22,7 +22,7 @@ internal sealed class PriorityLoadBalancing : ILoadBalancingPolicy
     public DestinationState? PickDestination(HttpContext context, ClusterState cluster,
         IReadOnlyList<DestinationState> availableDestinations)
     {
-        var targets = context.Features.Get<InferenceRequest>()?.Route?.Destinations;
+        var targets = context.Features.Get<InferenceCall>()?.Route?.Destinations;
         var best = int.MaxValue;
         var totalWeight = 0;
         // Index loops: foreach over the interface would allocate an enumerator on every call.

@@ -6,7 +6,7 @@ using Yarp.ReverseProxy.Health;
 namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>Feeds YARP one cluster per endpoint, one destination per upstream target.</summary>
-internal sealed class ProxyConfigUpdater(InMemoryConfigProvider provider, IOptions<GatewayOptions> options)
+internal sealed class ProxyConfigUpdater(InMemoryConfigProvider provider, IOptions<GatewayOptions> options) : IEndpointListener
 {
     /// <summary>The cluster of the inference routes until the body's <c>model</c> picks the real one.</summary>
     public const string UnroutedCluster = "unrouted";

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Gateway.Limits;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Inference;

@@ -14,10 +14,10 @@ internal sealed class UpstreamBodyMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         var destinations = context.Features.Get<IReverseProxyFeature>()?.AvailableDestinations;
-        if (context.Features.Get<InferenceRequest>() is { Route: { } route } request && destinations is [var chosen]
+        if (context.Features.Get<InferenceCall>() is { Route: { } route } call && destinations is [var chosen]
             && route.Destinations.TryGetValue(chosen.DestinationId, out var target))
         {
-            context.Request.ContentLength = request.PrepareUpstream(target);
+            context.Request.ContentLength = call.Request.PrepareUpstream(target);
             context.Request.ContentType = "application/json";
         }
         return next(context);

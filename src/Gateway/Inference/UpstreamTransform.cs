@@ -36,7 +36,7 @@ internal sealed class UpstreamTransform : ITransformProvider
         headers.Authorization = null;
         headers.Remove("api-key");
         headers.AcceptEncoding.Clear();
-        if (transform.HttpContext.Features.Get<InferenceRequest>() is { Target: { } target, Upstream: { } content })
+        if (transform.HttpContext.Features.Get<InferenceCall>()?.Request is { Target: { } target, Upstream: { } content })
         {
             transform.ProxyRequest.Options.Set(UpstreamContent.Option, content);
             if (target.Secret is { } secret)

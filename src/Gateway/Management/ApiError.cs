@@ -1,4 +1,5 @@
 using FrontierGateway.Data;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FrontierGateway.Data;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Management;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Keys;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;

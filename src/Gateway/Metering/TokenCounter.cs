@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FrontierGateway.Gateway.Inference;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.ML.Tokenizers;
 
 namespace FrontierGateway.Gateway.Metering;

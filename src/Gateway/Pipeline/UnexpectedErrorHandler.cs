@@ -1,4 +1,4 @@
-using FrontierGateway.Gateway.Inference;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
-using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Management;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FrontierGateway.Gateway.Inference;
+using FrontierGateway.Gateway.Wire;
 
 namespace FrontierGateway.Gateway.Simulated;
 

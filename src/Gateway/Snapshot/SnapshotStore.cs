@@ -1,5 +1,4 @@
 using FrontierGateway.Data;
-using FrontierGateway.Gateway.Inference;
 using Microsoft.Extensions.Hosting;
 
 namespace FrontierGateway.Gateway.Snapshot;
@@ -13,15 +12,15 @@ internal sealed class SnapshotStore : IHostedService
 {
     private readonly SemaphoreSlim writer = new(1, 1);
     private readonly SnapshotLoader loader;
-    private readonly ProxyConfigUpdater proxy;
+    private readonly IEndpointListener listener;
     private readonly IChangeBus changes;
     private volatile GatewaySnapshot current = GatewaySnapshot.Empty;
     private volatile bool loaded;
 
-    public SnapshotStore(SnapshotLoader loader, ProxyConfigUpdater proxy, IChangeBus changes)
+    public SnapshotStore(SnapshotLoader loader, IEndpointListener listener, IChangeBus changes)
     {
         this.loader = loader;
-        this.proxy = proxy;
+        this.listener = listener;
         this.changes = changes;
         changes.Subscribe(ApplyAsync);
     }
@@ -59,7 +58,7 @@ internal sealed class SnapshotStore : IHostedService
         var endpoints = await loader.LoadEndpointsAsync(ct);
         current = new GatewaySnapshot(await loader.LoadKeysAsync(ct), await loader.LoadGroupsAsync(ct), endpoints);
         // YARP keeps a cluster whose configuration is unchanged as it is, with its targets' health.
-        proxy.Update(endpoints.Values);
+        listener.Update(endpoints.Values);
         loaded = true;
     }
 
@@ -86,7 +85,7 @@ internal sealed class SnapshotStore : IHostedService
             if (change.Endpoints)
             {
                 next = next with { Endpoints = await loader.LoadEndpointsAsync(ct) };
-                proxy.Update(next.Endpoints.Values);
+                listener.Update(next.Endpoints.Values);
             }
             current = next;
         }

@@ -3,6 +3,7 @@ using System.Text;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Model;
 
@@ -55,8 +56,11 @@ public sealed class PriorityLoadBalancingTests
         var (request, _) = await InferenceRequest.ReadAsync(context.Request, InferenceOperation.ChatCompletions);
         var routeTargets = targets.Select((t, i) => new RouteTarget(RouteTarget.IdOf("ep", i), ProviderKind.OpenAICompatible,
             "http://127.0.0.1:9/v1", "m", null, t.Weight, t.Priority)).ToList();
-        request!.Route = new EndpointRoute("acme/x", "ep", false, routeTargets.ToFrozenDictionary(t => t.DestinationId));
-        context.Features.Set(request);
+        context.Features.Set(new InferenceCall
+        {
+            Request = request!,
+            Route = new EndpointRoute("acme/x", "ep", false, routeTargets.ToFrozenDictionary(t => t.DestinationId)),
+        });
         return (context, [.. routeTargets.Select(t => new DestinationState(t.DestinationId))]);
     }
 }

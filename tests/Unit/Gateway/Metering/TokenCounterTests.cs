@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.ML.Tokenizers;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using FrontierGateway.Gateway.Inference;
+using FrontierGateway.Gateway.Wire;
 using static FrontierGateway.Tests.Unit.Gateway.Simulated.SimulatedHarness;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Simulated;

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Simulated;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-namespace FrontierGateway.Gateway.Inference;
+namespace FrontierGateway.Gateway.Wire;
 
 /// <summary>The OpenAI-compatible operations the gateway serves.</summary>
 public enum InferenceOperation

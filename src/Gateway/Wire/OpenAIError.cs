@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using FrontierGateway.Gateway.Management;
 using Microsoft.AspNetCore.Http;
 
-namespace FrontierGateway.Gateway.Inference;
+namespace FrontierGateway.Gateway.Wire;
 
 /// <summary>Errors of the inference API, in OpenAI's shape, so that the OpenAI SDKs raise their own error types.</summary>
 internal static class OpenAIError

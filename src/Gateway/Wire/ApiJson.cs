@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 
-namespace FrontierGateway.Gateway.Management;
+namespace FrontierGateway.Gateway.Wire;
 
 /// <summary>The wire JSON of the gateway: snake_case, strict numbers, nulls written.</summary>
 public static class ApiJson

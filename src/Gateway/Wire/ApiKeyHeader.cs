@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace FrontierGateway.Gateway.Management;
+namespace FrontierGateway.Gateway.Wire;
 
 /// <summary>How both APIs take a key: <c>Authorization: Api-Key &lt;key&gt;</c>, or <c>Bearer &lt;key&gt;</c> as OpenAI SDKs send it.</summary>
 public static class ApiKeyHeader

@@ -1,4 +1,4 @@
-namespace FrontierGateway.Gateway.Inference;
+namespace FrontierGateway.Gateway.Wire;
 
 /// <summary>Why a body cannot be served: OpenAI's message, the field it names (<c>messages[2].content</c>) and its code.</summary>
 internal sealed record BodyError(string Message, string? Param, string Code)

@@ -1,0 +1,33 @@
+using FrontierGateway.Gateway.Limits;
+using FrontierGateway.Gateway.Snapshot;
+
+namespace FrontierGateway.Gateway.Inference;
+
+/// <summary>
+/// One inference call's state, the feature its steps hand on (<c>HttpContext.Features</c>), as YARP's steps hand on
+/// <c>IReverseProxyFeature</c>. <see cref="KeyAuthenticationMiddleware"/> sets it; each later step fills in what it
+/// found out, and the steps after it rely on that (see <see cref="InferenceEndpoints.MapInference"/> for the order).
+/// </summary>
+internal sealed class InferenceCall
+{
+    /// <summary>The one snapshot the whole call is served from, read once as it arrived.</summary>
+    public GatewaySnapshot Snapshot { get; init; } = GatewaySnapshot.Empty;
+
+    /// <summary>When the call arrived: the key's expiry, the limits' windows and the usage event's first timestamp.</summary>
+    public DateTime Now { get; init; }
+
+    public KeyEntry Key { get; init; } = default!;
+    public GroupPolicy Group { get; init; } = default!;
+
+    /// <summary>The body, read and checked (<see cref="RequestBodyMiddleware"/>).</summary>
+    public InferenceRequest Request { get; set; } = default!;
+
+    /// <summary>The limits the call is checked against and metered to (<see cref="ModelRoutingMiddleware"/>).</summary>
+    public SlugPolicy Policy { get; set; } = default!;
+
+    /// <summary>Where the body's <c>model</c> goes (<see cref="ModelRoutingMiddleware"/>).</summary>
+    public EndpointRoute Route { get; set; } = default!;
+
+    /// <summary>The verdict of the limits (<see cref="AdmissionMiddleware"/>); the call goes on only when admitted.</summary>
+    public Admission Admission { get; set; } = default!;
+}

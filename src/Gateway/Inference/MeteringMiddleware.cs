@@ -1,0 +1,119 @@
+using System.Text.Json;
+using FrontierGateway.Data;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Gateway.Limits;
+using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Metering.Journal;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace FrontierGateway.Gateway.Inference;
+
+/// <summary>
+/// Meters an admitted call. Journals it as admitted, puts a <see cref="MeteringStream"/> on the response, and once
+/// the steps after it have answered, ends it in the journal (its event, or void when it failed) before the
+/// response's held-back last bytes reach the client; then debits the tokens and records the event.
+/// </summary>
+internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore counters, UsageRecorder recorder,
+    UsageJournal journal, LiveUsage live, TokenCounter tokens, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var call = context.Features.GetRequiredFeature<InferenceCall>();
+        var admitted = time.GetTimestamp();
+        var usage = Provisional(call, context.TraceIdentifier);
+        var admittedIn = journal.Admit(usage);
+        var original = context.Response.Body;
+        using var meter = new MeteringStream(original,
+            () => context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true,
+            hideUsageChunk: call.Request.Stream && !call.Request.ClientAskedForUsage);
+        context.Response.Body = meter;
+        try
+        {
+            await next(context);
+            meter.Complete();
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left: what reached it is still metered below.
+        }
+        catch
+        {
+            journal.Void(admittedIn, usage);
+            throw;
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+        var metered = 0L;
+        if (ForwardMiddleware.Failure(context) is not null || context.Response.StatusCode is < 200 or >= 300
+            || meter.BytesWritten == 0)
+        {
+            journal.Void(admittedIn, usage);
+            await ReleaseAsync(meter, context);
+        }
+        else
+        {
+            var counted = meter.Usage
+                ?? new TokenUsage(PromptTokens(call.Request, usage.InputTokens), tokens.Count(meter.DeliveredText), 0);
+            usage.Timestamp = time.GetUtcNow().UtcDateTime;
+            (usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens) = (counted.Input, counted.Output, counted.Cached);
+            usage.Estimated = meter.Usage is null;
+            journal.Complete(usage);
+            await ReleaseAsync(meter, context);
+            // The call's end, where its tokens settle. Not the request's token: the call was made, and its tokens
+            // count even if the client has gone.
+            await counters.AddTokensAsync(call.Policy, counted.Total, usage.Timestamp, CancellationToken.None);
+            recorder.Record(usage, admittedIn);
+            metered = counted.Total;
+        }
+        live.RecordCall(call.Group.Id, call.Request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
+    }
+
+    /// <summary>
+    /// The call's event as far as it is known at admission: what the journal keeps if the host dies during the call,
+    /// with the prompt estimated at four bytes of body a token (OpenAI's rule of thumb) and no output.
+    /// </summary>
+    private static UsageEvent Provisional(InferenceCall call, string requestId) => new()
+    {
+        IdempotencyKey = Ids.NewUlid(),
+        Timestamp = call.Now,
+        RequestId = requestId,
+        RequestMetadata = call.Request.Fields.Metadata,
+        ModelSlug = call.Request.Slug,
+        GroupId = call.Group.Id,
+        ExternalEntityId = call.Group.ExternalEntityId,
+        ApiKeyPrefix = call.Key.Prefix,
+        InputTokens = (call.Request.Raw.Length + 3) / 4,
+        Estimated = true,
+    };
+
+    /// <summary>
+    /// The gateway's own count of the prompt; the admission estimate when the body does not parse as a tree (a
+    /// repeated property name passes the gateway's reader, which only reads its own fields, but not JsonNode).
+    /// </summary>
+    private long PromptTokens(InferenceRequest request, long estimate)
+    {
+        try
+        {
+            return tokens.CountPrompt(request.Operation, request.Body);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return estimate;
+        }
+    }
+
+    private static async Task ReleaseAsync(MeteringStream meter, HttpContext context)
+    {
+        try
+        {
+            await meter.ReleaseAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left before the last bytes: the call is metered all the same, as what reached it.
+        }
+    }
+}
