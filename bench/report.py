@@ -4,12 +4,18 @@
   report.py check <wrk output>            exit 1 (and say why) if the run had non-2xx/3xx answers or none at all
   report.py summary <wrk output>          one line: p50, p99, req/s, errors
   report.py write <results dir> <out.md>  medians over rounds, derived figures, PASS/FAIL against the targets
+  report.py compare <out.md> [dir...]     (re)writes the "PostgreSQL against SQLite" section of out.md from a
+                                          run.sh results dir of each provider and a bench/writer.sh results dir
+                                          (default: the newest of each in bench/results)
 
 A results dir holds r<round>-<target>-c<connections>.txt (wrk --latency output), optional
 r<round>-<target>-c<connections>.cpu (key=value: the CPU ticks of the .NET host under test -- gateway or
 YARP -- and ticks per second, the machine's busy %, the % busy with processes other than
 wrk/nginx/YARP/gateway, wrk's CPU seconds) and meta.env (key=value lines written by run.sh).
 Targets: direct, nginx, yarp (a reference, not a target of the issue), gateway.
+
+`write` regenerates the measured sections and keeps the hand-written ones: "PostgreSQL against SQLite" (placed after
+the targets) and everything from "What dominated the profile" to the end of the file.
 """
 import os
 import re
@@ -64,6 +70,8 @@ def parse_wrk(path: str) -> dict:
         ticks = stat.get("proc_ticks", stat.get("gateway_ticks"))  # gateway_ticks: results of older run.sh
         if ticks is not None and "hz" in stat:
             out["cpu_s"] = int(ticks) / int(stat["hz"])
+        if "db_ticks" in stat and "hz" in stat:
+            out["db_cpu_s"] = int(stat["db_ticks"]) / int(stat["hz"])
         for key in ("busy_pct", "other_pct", "wrk_cpu_s"):
             if key in stat:
                 out[key] = float(stat[key])
@@ -130,26 +138,43 @@ def fmt_ratio(v):
     return "n/a" if v is None else f"{v:.2f}×"
 
 
-def cpu_per_request_us(runs_of_target):
-    """Median over rounds of the host's CPU time (user + system) per completed request, in µs."""
-    return med([r["cpu_s"] * 1e6 / r["requests"] for r in runs_of_target if r.get("cpu_s") and r.get("requests")])
+def cpu_per_request_us(runs_of_target, key="cpu_s"):
+    """Median over rounds of the host's (or, key="db_cpu_s", PostgreSQL's) CPU time per completed request, in µs."""
+    return med([r[key] * 1e6 / r["requests"] for r in runs_of_target if r.get(key) and r.get("requests")])
+
+
+def provider_of(meta) -> str:
+    """The gateway's Data:Provider in a run (runs from before the switch were all SQLite)."""
+    return meta.get("provider") or "Sqlite"
+
+
+def database_of(meta) -> str:
+    return "PostgreSQL" if provider_of(meta) == "Postgres" else "SQLite"
 
 
 PROFILE_HEADING = "## What dominated the profile"
+PROVIDERS_HEADING = "## PostgreSQL against SQLite"
 
 
-def kept_section(path: str, heading: str) -> str:
-    """The text under `heading` in an existing report, up to the next `## ` heading; "" when there is none."""
+def read_text(path: str) -> str:
     try:
         with open(path, encoding="utf-8") as f:
-            text = f.read()
+            return f.read()
     except OSError:
         return ""
+
+
+def kept_section(path: str, heading: str, to_end: bool = False) -> str:
+    """
+    The text under `heading` in an existing report, up to the next `## ` heading (or, to_end, to the end of the
+    file: the sections after it are kept too); "" when there is none.
+    """
+    text = read_text(path)
     start = text.find(heading + "\n")
     if start < 0:
         return ""
     body = text[start + len(heading) + 1:]
-    end = body.find("\n## ")
+    end = -1 if to_end else body.find("\n## ")
     return (body if end < 0 else body[:end]).strip()
 
 
@@ -175,20 +200,23 @@ def write(results: str, out_path: str) -> int:
     startup = fnum(meta, "startup_ready_s")
 
     L = []
-    L.append("# Performance")
+    db = database_of(meta)
+    L.append("# Performance" if db == "SQLite" else f"# Performance, gateway on {db}")
     L.append("")
     L.append("Measured by `bench/run.sh` (not part of `dotnet test`): loopback only, a fast stub upstream (nginx "
              "`return 200` with a fixed chat.completion and `usage`), and `wrk` against (a) the stub directly, "
              "(b) nginx as a plain reverse proxy with upstream keep-alive and (c) the gateway "
              f"(`ASPNETCORE_ENVIRONMENT={meta.get('gateway_environment', 'Production')}`) with a real customer "
-             "key, a group with rate and usage limits, and metering on. As a reference, not a target, (d) is "
+             f"key, a group with rate and usage limits, and metering on, storing its data in **{db}**"
+             + (" (a local server on loopback, default durability; see *Machine*)" if db != "SQLite" else "")
+             + ". As a reference, not a target, (d) is "
              "ASP.NET Core + YARP alone (`bench/yarp-baseline`: a pass-through proxy with no gateway logic, same "
              "runtime and GC), to show how much of the gateway's distance to nginx is the framework itself. "
              "The targets are interleaved in "
              f"each round; every figure below is the **median over {meta.get('rounds', '?')} rounds** of "
              f"{meta.get('duration', '?')} each.")
     L.append("")
-    L.append("## Result against the targets")
+    L.append("## Result against the targets" + ("" if db == "SQLite" else f" (gateway on {db})"))
     L.append("")
     L.append("| metric | target | measured | |")
     L.append("| --- | --- | --- | --- |")
@@ -219,6 +247,9 @@ def write(results: str, out_path: str) -> int:
                  f"{NOISY_PCT:.0f}% of the machine busy with other processes (see \"other CPU\" under *Every round*); "
                  "their latency tails and throughput are not trustworthy. Re-run on an idle machine.")
         L.append("")
+    providers = kept_section(out_path, PROVIDERS_HEADING)
+    if providers:
+        L.extend([PROVIDERS_HEADING, "", providers, ""])
     L.append("## Command")
     L.append("")
     L.append("```sh")
@@ -241,6 +272,7 @@ def write(results: str, out_path: str) -> int:
                        ("nginx", "nginx_version"), ("wrk", "wrk_version"), ("gateway source", "git"),
                        ("gateway ASPNETCORE_ENVIRONMENT (timed start and load)", "gateway_environment"),
                        ("GC", "gc"), ("GC of the YARP baseline", "yarp_gc"),
+                       ("gateway database (Data:Provider)", "provider"), ("PostgreSQL", "postgres"),
                        ("load average (1, 5, 15 min) at the start", "loadavg_start"),
                        ("load average at the end of the load", "loadavg_end"),
                        ("CPU busy (all processes) just before the timed start", "cpu_busy_before_start"),
@@ -254,13 +286,14 @@ def write(results: str, out_path: str) -> int:
     L.append("")
     L.append("## Medians per target")
     L.append("")
+    labels = dict(LABELS, gateway=f"{LABELS['gateway'][:-1]}, {db})")
     L.append("| target | p50 c=1 | p99 c=1 | req/s c=1 | p50 c=64 | p99 c=64 | req/s c=64 |")
     L.append("| --- | --- | --- | --- | --- | --- | --- |")
     for t in TARGETS:
         if not runs.get((t, 1)) and not runs.get((t, 64)):
-            L.append(f"| {LABELS[t]} | not run | | | | | |")
+            L.append(f"| {labels[t]} | not run | | | | | |")
             continue
-        L.append(f"| {LABELS[t]} | {fmt_ms(stat(t, 1, 'p50'))} | {fmt_ms(stat(t, 1, 'p99'))} | "
+        L.append(f"| {labels[t]} | {fmt_ms(stat(t, 1, 'p50'))} | {fmt_ms(stat(t, 1, 'p99'))} | "
                  f"{fmt_rps(stat(t, 1, 'rps'))} | {fmt_ms(stat(t, 64, 'p50'))} | {fmt_ms(stat(t, 64, 'p99'))} | "
                  f"{fmt_rps(stat(t, 64, 'rps'))} |")
     L.append("")
@@ -284,10 +317,14 @@ def write(results: str, out_path: str) -> int:
             L.append(f"- {name} CPU time per request (user + system, /proc/<pid>/stat, median over rounds): "
                      f"{'n/a' if c64 is None else f'{c64:.0f} µs'} at c=64, "
                      f"{'n/a' if c1 is None else f'{c1:.0f} µs'} at c=1.")
+    db64 = cpu_per_request_us(runs.get(("gateway", 64), []), "db_cpu_s")
+    if db64 is not None:
+        L.append(f"- PostgreSQL's CPU time per gateway request (the server and its backends, /proc, median over "
+                 f"rounds): {db64:.0f} µs at c=64.")
     L.append("")
     L.append("## Memory and start-up")
     L.append("")
-    L.append(f"Data set: {seeded} inserted by `bench/seed.py` straight into the SQLite file (trees of a root and "
+    L.append(f"Data set: {seeded} inserted by `bench/seed.py` straight into the {db} database (trees of a root and "
              "4 children, alternately INDEPENDENT and CASCADING, one model slug per group with three limits; keys "
              "spread over all groups), plus the bench endpoint, group and key created through the management API.")
     L.append("")
@@ -308,8 +345,8 @@ def write(results: str, out_path: str) -> int:
     L.append("")
     L.append("## Every round")
     L.append("")
-    L.append("\"other CPU\" is the share of the machine busy with anything but wrk, nginx, the YARP baseline and the "
-             "gateway during the "
+    L.append("\"other CPU\" is the share of the machine busy with anything but wrk, nginx, the YARP baseline, the "
+             "gateway (and its PostgreSQL) during the "
              "run (from /proc/stat minus those processes); more than a few percent means the run was disturbed.")
     L.append("")
     L.append("| round | target | c | p50 | p99 | req/s | requests | non-2xx | socket errors | other CPU |")
@@ -323,8 +360,8 @@ def write(results: str, out_path: str) -> int:
     L.append("")
     L.append(PROFILE_HEADING)
     L.append("")
-    # The profile is written by hand: a section already in the report is kept as it is.
-    kept = kept_section(out_path, PROFILE_HEADING)
+    # The profile is written by hand: a section already in the report is kept as it is, with every section after it.
+    kept = kept_section(out_path, PROFILE_HEADING, to_end=True)
     if kept:
         L.append(kept)
     else:
