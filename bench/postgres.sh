@@ -33,6 +33,7 @@ pg_start() { # folder port
     pg_install
     command -v psql >/dev/null || die "psql is missing (postgresql-client-15)"
     PG_DIR=$1 PG_PORT=$2
+    [[ -n $PG_DIR && -n $PG_PORT ]] || die "pg_start needs a folder and a port"
     if (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; then die "127.0.0.1:$PG_PORT (PostgreSQL) is already in use"; fi
     mkdir -p "$PG_DIR"
     if [[ $(id -u) == 0 ]]; then

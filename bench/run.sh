@@ -59,7 +59,7 @@ GW_PORT=$PORT_BASE
 STUB_PORT=$((PORT_BASE + 1))
 PROXY_PORT=$((PORT_BASE + 2))
 YARP_PORT=$((PORT_BASE + 3))
-PG_PORT=$((PORT_BASE + 4))
+POSTGRES_PORT=$((PORT_BASE + 4))
 GW_LOAD_ENV=Production # ASPNETCORE_ENVIRONMENT of the timed start and the load (the first start is Development)
 # The development bootstrap workspace key (appsettings.Development.json), set explicitly because the
 # published host runs outside the repository and so does not find that file.
@@ -135,7 +135,7 @@ command -v python3 >/dev/null || die "python3 is required"
 
 PG=0 # the gateway on PostgreSQL (no gateway, no database)
 [[ $PROVIDER == Postgres && $GATEWAY == 1 ]] && PG=1
-for port in $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT $( ((PG)) && echo "$PG_PORT"); do
+for port in $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT $( ((PG)) && echo "$POSTGRES_PORT"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is already in use"; fi
 done
 
@@ -290,7 +290,7 @@ if [[ $GATEWAY == 1 ]]; then
     meta gateway_environment "$GW_LOAD_ENV"
     publish_yarp
     if ((PG)); then
-        pg_start "$TMP/postgres" "$PG_PORT"
+        pg_start "$TMP/postgres" "$POSTGRES_PORT"
         meta postgres "PostgreSQL $(pg_setting server_version) on 127.0.0.1, default durability: fsync $(pg_setting fsync), synchronous_commit $(pg_setting synchronous_commit), full_page_writes $(pg_setting full_page_writes), shared_buffers $(pg_setting shared_buffers)"
     fi
 
@@ -317,7 +317,7 @@ if [[ $GATEWAY == 1 ]]; then
     # 2. The data set for memory and start-up.
     log "seeding $SEED_GROUPS groups and $SEED_KEYS keys"
     if ((PG)); then
-        python3 "$HERE/seed.py" --postgres "host=127.0.0.1 port=$PG_PORT user=postgres dbname=frontier" \
+        python3 "$HERE/seed.py" --postgres "host=127.0.0.1 port=$POSTGRES_PORT user=postgres dbname=frontier" \
             --groups "$SEED_GROUPS" --keys "$SEED_KEYS" >"$TMP/seeded-key"
         pg_psql -c 'VACUUM ANALYZE' # as autovacuum would soon after a bulk load, before the timed start
     else
