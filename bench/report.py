@@ -154,6 +154,17 @@ def database_of(meta) -> str:
 
 PROFILE_HEADING = "## What dominated the profile"
 PROVIDERS_HEADING = "## PostgreSQL against SQLite"
+HOW_TO_COMPARE = [
+    "PostgreSQL against SQLite (the section of that name): the three runs, then the section from the newest of each "
+    "in `bench/results/`:",
+    "",
+    "```sh",
+    "bench/run.sh                                  # SQLite: this report",
+    "PROVIDER=Postgres bench/run.sh                # PostgreSQL: its own report stays in bench/results/<UTC time>/",
+    "bench/writer.sh                               # the usage writer's sustained rows/s, both providers interleaved",
+    "python3 bench/report.py compare docs/PERFORMANCE.md",
+    "```",
+]
 
 
 def read_text(path: str) -> str:
@@ -262,8 +273,12 @@ def write(results: str, out_path: str) -> int:
              "baseline either), `GATEWAY_ENV` (extra environment for the gateway and the YARP baseline, e.g. "
              "`DOTNET_gcServer=0`), `QUIET_WAIT`/`QUIET_BUSY`/`QUIET_BUDGET` (how long to wait for an "
              "idle machine before the timed start, the load and each run), `PORT_BASE` (default 18080: the gateway, "
-             "then the stub, nginx and the YARP baseline on the next three ports), `REPORT` (this file). "
+             "then the stub, nginx and the YARP baseline on the next three ports, PostgreSQL on the fifth), "
+             "`PROVIDER` (`Sqlite`, the default, or `Postgres`: the gateway on a throw-away PostgreSQL 15 that the "
+             "script starts and stops), `REPORT` (this file on SQLite; on PostgreSQL the run's results folder). "
              "Raw wrk outputs are kept in `bench/results/<UTC time>/` (git-ignored).")
+    L.append("")
+    L.extend(HOW_TO_COMPARE)
     L.append("")
     L.append("## Machine")
     L.append("")
@@ -379,6 +394,122 @@ def write(results: str, out_path: str) -> int:
     return 1 if bad else 0
 
 
+def load_runs(results: str) -> dict:
+    """(target, conns) -> [parsed wrk run per round] of a run.sh results dir."""
+    runs = {}
+    for name in sorted(os.listdir(results)):
+        m = re.fullmatch(r"r(\d+)-(direct|nginx|yarp|gateway)-c(\d+)\.txt", name)
+        if m:
+            runs.setdefault((m.group(2), int(m.group(3))), []).append(
+                dict(parse_wrk(os.path.join(results, name)), round=int(m.group(1))))
+    return runs
+
+
+def newest_results(dirs: list) -> dict:
+    """The newest run.sh results dir with gateway runs per provider, and the newest bench/writer.sh dir."""
+    found = {}
+    for d in sorted(dirs):  # named by UTC time: the last one of a kind wins
+        if os.path.exists(os.path.join(d, "writer.env")):
+            found["writer"] = d
+        elif any(n.startswith("r1-gateway-c64") for n in os.listdir(d)):
+            found[provider_of(read_meta(d))] = d
+    return found
+
+
+def compare(out_path: str, dirs: list) -> int:
+    if not dirs:
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+        dirs = [os.path.join(root, d) for d in os.listdir(root)] if os.path.isdir(root) else []
+    found = newest_results([d for d in dirs if os.path.isdir(d)])
+    missing = [k for k in ("Sqlite", "Postgres", "writer") if k not in found]
+    if missing:
+        print(f"report.py: no results for {', '.join(missing)} (run.sh with PROVIDER=Sqlite and Postgres, "
+              "and writer.sh)", file=sys.stderr)
+        return 2
+    metas = {p: read_meta(found[p]) for p in ("Sqlite", "Postgres")}
+    runs = {p: load_runs(found[p]) for p in ("Sqlite", "Postgres")}
+    with open(os.path.join(found["writer"], "writer.env"), encoding="utf-8") as f:
+        writer = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+
+    def stat(p, target, conns, key):
+        return med(r.get(key) for r in runs[p].get((target, conns), []))
+
+    def row(label, sq, pg, fmt, ratio=True):
+        r = fmt_ratio(ratio_of(pg, sq)) if ratio else ""
+        return f"| {label} | {fmt(sq)} | {fmt(pg)} | {r} |"
+
+    def cpu(p):
+        return cpu_per_request_us(runs[p].get(("gateway", 64), []))
+
+    def db_cpu(p):
+        return cpu_per_request_us(runs[p].get(("gateway", 64), []), "db_cpu_s")
+
+    def us(v):
+        return "n/a" if v is None else f"{v:.0f} µs"
+
+    def g_n(p):
+        return ratio_of(stat(p, "gateway", 64, "rps"), stat(p, "nginx", 64, "rps"))
+
+    w_sq, w_pg = fnum(writer, "sqlite_rows_per_s"), fnum(writer, "postgres_rows_per_s")
+    L = [PROVIDERS_HEADING, ""]
+    L.append("The same bench on both of `Data:Provider`'s databases: SQLite (the default: a file on the same disk, "
+             "WAL, `synchronous` at its default FULL) and PostgreSQL 15 from Debian's package on loopback, with its "
+             "default durability (fsync and synchronous_commit on), on the same machine. The load runs are two "
+             "`bench/run.sh` runs one after the other; nginx's req/s in each is the yardstick of how busy the "
+             "machine was. The usage writer is measured by `bench/writer.sh`: both providers in one run, rounds "
+             "interleaved.")
+    L.append("")
+    L.append("| metric | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |")
+    L.append("| --- | --- | --- | --- |")
+    L.append(row("gateway req/s at c=64 (median over rounds)", stat("Sqlite", "gateway", 64, "rps"),
+                 stat("Postgres", "gateway", 64, "rps"), fmt_rps))
+    L.append(row("nginx req/s at c=64 in the same run (the yardstick)", stat("Sqlite", "nginx", 64, "rps"),
+                 stat("Postgres", "nginx", 64, "rps"), fmt_rps))
+    L.append(row("gateway ÷ nginx at c=64", g_n("Sqlite"), g_n("Postgres"), fmt_ratio))
+    L.append(row("gateway p99 at c=1", stat("Sqlite", "gateway", 1, "p99"), stat("Postgres", "gateway", 1, "p99"),
+                 fmt_ms))
+    L.append(row("gateway CPU per request at c=64", cpu("Sqlite"), cpu("Postgres"), us))
+    L.append(row("PostgreSQL's CPU per request at c=64", None, db_cpu("Postgres"), us, ratio=False))
+    L.append(row(f"usage writer, sustained rows/s (median of {writer.get('rounds', '?')} rounds of "
+                 f"{int(fnum(writer, 'events') or 0):,} events, batches of {writer.get('batch', '?')})",
+                 w_sq, w_pg, fmt_rps))
+    L.append("")
+    L.append("Per round, usage writer rows/s: SQLite " + ", ".join(
+        fmt_rps(float(v)) for v in writer.get("sqlite_rounds", "").split()) + "; PostgreSQL " + ", ".join(
+        fmt_rps(float(v)) for v in writer.get("postgres_rounds", "").split()) + ".")
+    L.append("")
+    L.append("Runs:")
+    L.append("")
+    for p in ("Sqlite", "Postgres"):
+        m = metas[p]
+        L.append(f"- {database_of(m)}: `{m.get('command', '?')}` on {m.get('date', '?')} UTC, gateway source "
+                 f"{m.get('git', '?')}" + (f"; {m['postgres']}" if m.get("postgres") else "")
+                 + f" ({os.path.basename(found[p].rstrip('/'))})")
+    L.append(f"- usage writer: `{writer.get('command', '?')}` on {writer.get('date', '?')} UTC, gateway source "
+             f"{writer.get('git', '?')}; {writer.get('postgres', '')}; load average {writer.get('loadavg_start', '?')} "
+             f"at the start, {writer.get('loadavg_end', '?')} at the end")
+    L.append("")
+
+    text = read_text(out_path)
+    sources = {metas["Sqlite"].get("git"), metas["Postgres"].get("git"), writer.get("git")}
+    if len(sources) > 1:
+        L.append("**The three runs are of different gateway sources** (above): re-run them on one commit.")
+        L.append("")
+    section = "\n".join(L) + "\n"
+    start = text.find(PROVIDERS_HEADING + "\n")
+    if start >= 0:  # in place
+        end = text.find("\n## ", start + len(PROVIDERS_HEADING))
+        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+    else:  # after the results against the targets, where `write` keeps it
+        at = text.find("\n## Command\n")
+        text = text + "\n" + section if at < 0 else text[:at + 1] + section + text[at + 1:]
+    with open(out_path, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"report.py: wrote the \"{PROVIDERS_HEADING[3:]}\" section of {out_path} from "
+          + ", ".join(os.path.basename(found[k].rstrip("/")) for k in ("Sqlite", "Postgres", "writer")))
+    return 0
+
+
 def main(argv) -> int:
     if len(argv) >= 2 and argv[0] in ("check", "summary"):
         run = parse_wrk(argv[1])
@@ -393,6 +524,8 @@ def main(argv) -> int:
         return 1 if p else 0
     if len(argv) == 3 and argv[0] == "write":
         return write(argv[1], argv[2])
+    if len(argv) >= 2 and argv[0] == "compare":
+        return compare(argv[1], argv[2:])
     print(__doc__, file=sys.stderr)
     return 2
 
