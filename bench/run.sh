@@ -4,6 +4,7 @@
 #   bench/run.sh                      # ~7 minutes: publish, seed 100k keys / 10k groups, 3 rounds of 10 s
 #   DURATION=5s ROUNDS=1 bench/run.sh # a quick end-to-end check
 #   GATEWAY=0 bench/run.sh            # stub and nginx only (no build, no YARP baseline)
+#   PROVIDER=Postgres bench/run.sh    # the gateway on PostgreSQL instead of SQLite (report in bench/results/<time>/)
 #
 # Targets, interleaved in every round (in this order), each with `wrk -t1 -c1` and `wrk -t2 -c64`:
 #   (a) direct   a fast stub upstream (nginx `return 200` chat.completion)    127.0.0.1:18081
@@ -19,10 +20,17 @@
 # Then writes docs/PERFORMANCE.md (bench/report.py) from the medians; raw wrk outputs stay in
 # bench/results/<UTC time>/ (git-ignored). Every process started here is stopped on exit.
 #
+# PROVIDER=Postgres: the gateway stores its data in a throw-away PostgreSQL 15 (Debian's package, installed when
+# missing) started here as the postgres user in a folder under the temp folder, on 127.0.0.1:PORT_BASE+4, with
+# PostgreSQL's default durability (fsync and synchronous_commit on: what users run), and stopped on exit
+# (bench/postgres.sh). The report then goes to bench/results/<UTC time>/PERFORMANCE.md unless REPORT is set, so that
+# docs/PERFORMANCE.md keeps the SQLite run; `bench/report.py compare docs/PERFORMANCE.md` puts the newest SQLite
+# run, PostgreSQL run and bench/writer.sh run side by side in its "PostgreSQL against SQLite" section.
+#
 # Knobs (environment): DURATION=10s ROUNDS=3 WARMUP=20s SEED_GROUPS=10000 SEED_KEYS=100000
 #   NGINX_WORKERS=auto GATEWAY=1 REPORT=docs/PERFORMANCE.md KEEP_TMP=0 STARTUP_TIMEOUT=60
 #   QUIET_WAIT=120 QUIET_BUSY=15 QUIET_BUDGET=120 GATEWAY_ENV="DOTNET_gcServer=0 ..." PUBLISHED=<publish dir>
-#   PORT_BASE=18080 (gateway on PORT_BASE, stub +1, nginx proxy +2, YARP +3)
+#   PORT_BASE=18080 (gateway on PORT_BASE, stub +1, nginx proxy +2, YARP +3, PostgreSQL +4) PROVIDER=Sqlite
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,7 +43,8 @@ SEED_GROUPS=${SEED_GROUPS:-10000}
 SEED_KEYS=${SEED_KEYS:-100000}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 GATEWAY=${GATEWAY:-1}
-REPORT=${REPORT:-$ROOT/docs/PERFORMANCE.md}
+PROVIDER=${PROVIDER:-Sqlite}         # the gateway's Data:Provider: Sqlite or Postgres
+REPORT=${REPORT:-}                  # default: docs/PERFORMANCE.md on SQLite, the results folder on PostgreSQL
 KEEP_TMP=${KEEP_TMP:-0}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
 QUIET_WAIT=${QUIET_WAIT:-120}       # wait up to this many seconds for an idle machine before the load
@@ -43,12 +52,14 @@ QUIET_BUSY=${QUIET_BUSY:-15}        # "idle" = at most this % of all CPUs busy o
 QUIET_BUDGET=${QUIET_BUDGET:-120}   # seconds the load phase may spend waiting, in all, for an idle machine between runs
 PUBLISHED=${PUBLISHED:-}            # an existing `dotnet publish` folder of src/Portal to use instead of publishing
 GATEWAY_ENV=${GATEWAY_ENV:-}        # extra VAR=value pairs for the gateway (and the YARP baseline), e.g. "DOTNET_gcServer=0"
-PORT_BASE=${PORT_BASE:-18080}       # the four loopback ports: PORT_BASE .. PORT_BASE+3
+PORT_BASE=${PORT_BASE:-18080}       # the loopback ports: PORT_BASE .. PORT_BASE+3 (+4 for PostgreSQL)
+[[ $PROVIDER == Sqlite || $PROVIDER == Postgres ]] || { echo "PROVIDER must be Sqlite or Postgres, not '$PROVIDER'" >&2; exit 2; }
 
 GW_PORT=$PORT_BASE
 STUB_PORT=$((PORT_BASE + 1))
 PROXY_PORT=$((PORT_BASE + 2))
 YARP_PORT=$((PORT_BASE + 3))
+POSTGRES_PORT=$((PORT_BASE + 4))
 GW_LOAD_ENV=Production # ASPNETCORE_ENVIRONMENT of the timed start and the load (the first start is Development)
 # The development bootstrap workspace key (appsettings.Development.json), set explicitly because the
 # published host runs outside the repository and so does not find that file.
@@ -62,9 +73,12 @@ COMMAND="DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP SEED_GROUPS=$SEED_GROU
 [[ -z $GATEWAY_ENV ]] || COMMAND="GATEWAY_ENV=\"$GATEWAY_ENV\" $COMMAND"
 [[ -z $PUBLISHED ]] || COMMAND="PUBLISHED=$PUBLISHED $COMMAND"
 [[ $PORT_BASE == 18080 ]] || COMMAND="PORT_BASE=$PORT_BASE $COMMAND"
+[[ $PROVIDER == Sqlite ]] || COMMAND="PROVIDER=$PROVIDER $COMMAND"
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=bench/postgres.sh
+. "$HERE/postgres.sh"
 
 # ---------------------------------------------------------------- processes and clean-up
 TMP=$(mktemp -d /tmp/fgw-bench.XXXXXX)
@@ -91,6 +105,7 @@ cleanup() {
     stop_pid "$GW_PID"
     stop_pid "$YARP_PID"
     stop_pid "$NGINX_PID"
+    pg_stop
     if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
     exit "$rc"
 }
@@ -118,19 +133,23 @@ need_pkg curl curl
 command -v python3 >/dev/null || die "python3 is required"
 [[ $GATEWAY != 1 ]] || command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is required"
 
-for port in $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT; do
+PG=0 # the gateway on PostgreSQL (no gateway, no database)
+[[ $PROVIDER == Postgres && $GATEWAY == 1 ]] && PG=1
+for port in $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT $( ((PG)) && echo "$POSTGRES_PORT"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is already in use"; fi
 done
 
 RESULTS="$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RESULTS"
 META="$RESULTS/meta.env"
+[[ -n $REPORT ]] || { if ((PG)); then REPORT=$RESULTS/PERFORMANCE.md; else REPORT=$ROOT/docs/PERFORMANCE.md; fi; }
 meta() { printf '%s=%s\n' "$1" "$2" >>"$META"; }
 
 meta command "$COMMAND"
 meta date "$(date -u '+%Y-%m-%d %H:%M')"
 meta duration "$DURATION"
 meta rounds "$ROUNDS"
+meta provider "$PROVIDER"
 meta nproc "$(nproc)"
 meta cpu_model "$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 meta mem_total "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
@@ -200,15 +219,16 @@ mgmt() { # method path [json]: the management API with the workspace key; prints
 json_get() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 start_gateway() { # environment (Development or Production): starts the published gateway in the background
-    local env_name=$1 bootstrap=()
+    local env_name=$1 bootstrap=() database=()
     # The bootstrap workspace key is only seeded in Development; afterwards the bench key lives in the database.
     [[ $env_name != Development ]] || bootstrap=(Management__BootstrapApiKey="$WS_KEY")
+    ((PG == 0)) || database=(Data__Provider=Postgres ConnectionStrings__Frontier="$PG_CONN")
     printf -- '--- start, ASPNETCORE_ENVIRONMENT=%s\n' "$env_name" >>"$RESULTS/gateway.log"
     (
         cd "$TMP/gw"
         exec env ASPNETCORE_ENVIRONMENT="$env_name" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
             Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning DataProtection__KeyEncryptionKeys__development="$KEK" \
-            "${bootstrap[@]}" $GATEWAY_ENV \
+            "${bootstrap[@]}" "${database[@]}" $GATEWAY_ENV \
             dotnet "$TMP/gw/FrontierGateway.Portal.dll"
     ) >>"$RESULTS/gateway.log" 2>&1 &
     GW_PID=$!
@@ -269,6 +289,10 @@ if [[ $GATEWAY == 1 ]]; then
     meta gc "$(runtime_gc "$TMP/gw/FrontierGateway.Portal.runtimeconfig.json")"
     meta gateway_environment "$GW_LOAD_ENV"
     publish_yarp
+    if ((PG)); then
+        pg_start "$TMP/postgres" "$POSTGRES_PORT"
+        meta postgres "PostgreSQL $(pg_setting server_version) on 127.0.0.1, default durability: fsync $(pg_setting fsync), synchronous_commit $(pg_setting synchronous_commit), full_page_writes $(pg_setting full_page_writes), shared_buffers $(pg_setting shared_buffers)"
+    fi
 
     # 1. First start: migrate, then the bench endpoint, group and key through the management API.
     log "first start (migrations; Development, for the bootstrap workspace key)"
@@ -292,7 +316,13 @@ if [[ $GATEWAY == 1 ]]; then
 
     # 2. The data set for memory and start-up.
     log "seeding $SEED_GROUPS groups and $SEED_KEYS keys"
-    python3 "$HERE/seed.py" "$TMP/data/frontier.db" --groups "$SEED_GROUPS" --keys "$SEED_KEYS" >"$TMP/seeded-key"
+    if ((PG)); then
+        python3 "$HERE/seed.py" --postgres "host=127.0.0.1 port=$POSTGRES_PORT user=postgres dbname=frontier" \
+            --groups "$SEED_GROUPS" --keys "$SEED_KEYS" >"$TMP/seeded-key"
+        pg_psql -c 'VACUUM ANALYZE' # as autovacuum would soon after a bulk load, before the timed start
+    else
+        python3 "$HERE/seed.py" "$TMP/data/frontier.db" --groups "$SEED_GROUPS" --keys "$SEED_KEYS" >"$TMP/seeded-key"
+    fi
 
     # 3. Second start, timed: spawn -> first HTTP answer, and -> first 200 from the inference API.
     wait_quiet cpu_busy_before_start
@@ -344,13 +374,22 @@ sample_error() { # capture one gateway answer, headers and body, for the report
 stat_ticks() { # "<busy> <total>" jiffies of all CPUs since boot
     awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
 }
-our_ticks() { # CPU jiffies used so far by the processes under test: the gateway, YARP, nginx's master and workers
+pg_pids() { # the PostgreSQL server and its backends, when the gateway runs on it
+    ((PG)) && [[ -f $PG_DIR/data/postmaster.pid ]] || return 0
+    local pm
+    pm=$(head -1 "$PG_DIR/data/postmaster.pid")
+    echo "$pm" $(pgrep -P "$pm" || true)
+}
+pids_ticks() { # pid...: the CPU jiffies they have used so far, summed
     local sum=0 pid t
-    for pid in $GW_PID $YARP_PID $NGINX_PID $(pgrep -P "$NGINX_PID" || true); do
+    for pid in "$@"; do
         t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
         sum=$((sum + t))
     done
     echo "$sum"
+}
+our_ticks() { # CPU jiffies used so far by the processes under test: the gateway, YARP, nginx, PostgreSQL
+    pids_ticks $GW_PID $YARP_PID $NGINX_PID $(pgrep -P "$NGINX_PID" || true) $(pg_pids)
 }
 quiet_before_run() { # bounded by QUIET_BUDGET seconds over the whole load phase
     local busy
@@ -371,12 +410,14 @@ target_pid() { # target: sets TARGET_PID to the .NET host under test (gateway, y
     esac
 }
 run_wrk() { # out target connections duration
-    local out=$1 target=$2 conns=$3 duration=$4 threads=1 g0=0 g1=0 s0 s1 o0 o1 wrk_cpu
+    local out=$1 target=$2 conns=$3 duration=$4 threads=1 g0=0 g1=0 d0=0 d1=0 s0 s1 o0 o1 wrk_cpu
     local stat=${out%.txt}.cpu
     ((conns > 1)) && threads=2
     # The CPU of the .NET host under test (gateway or YARP), for the CPU time per request.
     target_pid "$target"
     [[ -z $TARGET_PID ]] || g0=$(cpu_ticks "$TARGET_PID")
+    # On PostgreSQL part of the gateway's work is the server's: its CPU is counted apart.
+    [[ $target != gateway ]] || d0=$(pids_ticks $(pg_pids))
     s0=$(stat_ticks) o0=$(our_ticks)
     { TIMEFORMAT='%3U %3S'; time wrk -t"$threads" -c"$conns" -d"$duration" --timeout 10s --latency \
         -s "$HERE/chat.lua" "$(url_of "$target")" >"$out" 2>&1; } 2>"$stat.time" \
@@ -384,12 +425,14 @@ run_wrk() { # out target connections duration
     s1=$(stat_ticks) o1=$(our_ticks)
     target_pid "$target"
     [[ -z $TARGET_PID ]] || g1=$(cpu_ticks "$TARGET_PID")
+    [[ $target != gateway ]] || d1=$(pids_ticks $(pg_pids))
     wrk_cpu=$(awk '{print $1 + $2}' "$stat.time")
-    # Everything busy on the machine that was not wrk, nginx, YARP or the gateway (builds, tests...): a noisy run.
-    awk -v s0="$s0" -v s1="$s1" -v o0="$o0" -v o1="$o1" -v w="$wrk_cpu" -v g="$((g1 - g0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    # Everything busy on the machine that was not wrk, nginx, YARP, the gateway or its PostgreSQL (builds, tests...): a noisy run.
+    awk -v s0="$s0" -v s1="$s1" -v o0="$o0" -v o1="$o1" -v w="$wrk_cpu" -v g="$((g1 - g0))" -v d="$((d1 - d0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {
         split(s0, a, " "); split(s1, b, " "); busy = b[1] - a[1]; total = b[2] - a[2]; if (total <= 0) total = 1;
         other = busy - (o1 - o0) - w * hz; if (other < 0) other = 0;
         printf "proc_ticks=%d\nhz=%d\nbusy_pct=%.0f\nother_pct=%.0f\nwrk_cpu_s=%.2f\n", g, hz, 100 * busy / total, 100 * other / total, w
+        if (d > 0) printf "db_ticks=%d\n", d
     }' >"$stat"
     rm -f "$stat.time"
     log "$(printf '%-7s c=%-2s %s' "$target" "$conns" "$(python3 "$HERE/report.py" summary "$out")")"
@@ -431,8 +474,12 @@ if [[ $GATEWAY == 1 ]]; then
     stop_pid "$GW_PID" 30
     GW_PID=""
     # Metering on: every admitted call should have left one usage event (written in batches; flushed on stop).
-    events=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM UsageEvents").fetchone()[0])' \
-        "$TMP/data/frontier.db" 2>/dev/null || echo '?')
+    if ((PG)); then
+        events=$(pg_psql -tA -c 'SELECT COUNT(*) FROM "UsageEvents"' 2>/dev/null || echo '?')
+    else
+        events=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM UsageEvents").fetchone()[0])' \
+            "$TMP/data/frontier.db" 2>/dev/null || echo '?')
+    fi
     counted=$(cat "$RESULTS"/*gateway-c*.txt | awk '/requests in/ {n += $1} END {print n + 0}')
     meta metering "$events events / $counted requests"
     meta gateway_log "$(grep -c '^fail:' "$RESULTS/gateway.log" || true) 'fail:' entries, $(grep -c 'Unexpected end of request content' "$RESULTS/gateway.log" || true) of them 'Unexpected end of request content' (gateway.log)"

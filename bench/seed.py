@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Seeds a Frontier Gateway SQLite file with many groups and customer keys (bench data set).
+"""Seeds a Frontier Gateway database with many groups and customer keys (bench data set).
 
-Inserts straight into <data>/frontier.db after the gateway has created and migrated it (run the
-gateway once, stop it, seed, start it again). Writes only the tables the data plane loads into its
-snapshot: Groups, GroupModels, ModelLimits, CustomerApiKeys (schema: src/Data/Migrations/Sqlite).
+Inserts straight into the database after the gateway has created and migrated it (run the gateway
+once, stop it, seed, start it again): a SQLite file (<data>/frontier.db) with Python's sqlite3, or
+PostgreSQL with --postgres, through `psql` (COPY ... FROM STDIN; no Python driver needed). Writes
+only the tables the data plane loads into its snapshot: Groups, GroupModels, ModelLimits,
+CustomerApiKeys (schema: src/Data/Migrations/Sqlite and src/Data/Migrations/Postgres).
 
 Shape (defaults: 10,000 groups, 100,000 keys):
   - trees of one root and CHILDREN children (depth 2); trees alternate INDEPENDENT and CASCADING;
@@ -14,6 +16,7 @@ Shape (defaults: 10,000 groups, 100,000 keys):
     one in ten with an expiry a year out.
 
 Usage: python3 bench/seed.py <path to frontier.db> [--groups N] [--keys N] [--children N]
+       python3 bench/seed.py --postgres "host=127.0.0.1 port=5432 user=postgres dbname=frontier" [...]
 Prints one seeded key (prefix.secret) on stdout, so that a caller can exercise a seeded group.
 """
 import argparse
@@ -22,6 +25,7 @@ import hashlib
 import os
 import secrets
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -43,38 +47,151 @@ def rand_alnum(n: int) -> str:
     return "".join(secrets.choice(ALNUM) for _ in range(n))
 
 
+TABLES = ("Groups", "GroupModels", "ModelLimits", "CustomerApiKeys")
+GROUP_COLUMNS = ("Id", "Name", "ExternalEntityId", "ParentGroupId", "Enforcement", "Depth", "CreatedAt", "DeletedAt")
+KEY_COLUMNS = ("Prefix", "SecretHash", "Name", "GroupId", "CreatedAt", "ExpiresAt", "LastUsedAt", "RevokedAt")
+LIMIT_COLUMNS = ("GroupModelId", "Kind", "Type", "Unit", "Threshold")
+
+
+class SqliteStore:
+    """The SQLite file, through sqlite3 (GroupModels ids from lastrowid)."""
+
+    def __init__(self, path: str):
+        self.con = sqlite3.connect(path, timeout=30)
+        self.con.execute("PRAGMA foreign_keys = ON")
+
+    @staticmethod
+    def timestamp(t: dt.datetime) -> str:
+        return t.strftime("%Y-%m-%d %H:%M:%S")
+
+    def tables(self) -> set:
+        return {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def scalar(self, sql: str):
+        return self.con.execute(sql).fetchone()[0]
+
+    def prefixes(self) -> set:
+        return {r[0] for r in self.con.execute("SELECT Prefix FROM CustomerApiKeys")}
+
+    def write(self, groups, models, keys) -> None:
+        cur = self.con.cursor()
+        cur.execute("BEGIN")
+        cur.executemany(f"INSERT INTO Groups ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})",
+                        groups)
+        limits = []
+        for gid, slug, lims in models:
+            cur.execute("INSERT INTO GroupModels (GroupId, Slug) VALUES (?, ?)", (gid, slug))
+            limits.extend((cur.lastrowid, *lim) for lim in lims)
+        cur.executemany(f"INSERT INTO ModelLimits ({', '.join(LIMIT_COLUMNS)}) VALUES (?, ?, ?, ?, ?)", limits)
+        for first in range(0, len(keys), 10_000):
+            cur.executemany(f"INSERT INTO CustomerApiKeys ({', '.join(KEY_COLUMNS)}) VALUES "
+                            f"({', '.join('?' * len(KEY_COLUMNS))})", keys[first:first + 10_000])
+        self.con.commit()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class PostgresStore:
+    """PostgreSQL through `psql` (COPY ... FROM STDIN in one transaction): no Python driver is installed."""
+
+    def __init__(self, conninfo: str):
+        self.conninfo = conninfo
+
+    @staticmethod
+    def timestamp(t: dt.datetime) -> str:
+        return t.strftime("%Y-%m-%d %H:%M:%S+00")
+
+    def psql(self, script: str, *args: str) -> str:
+        done = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.conninfo, *args],
+                              input=script, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"psql failed ({done.returncode}): {done.stderr.strip()}")
+        return done.stdout
+
+    def rows(self, sql: str) -> list:
+        return [line for line in self.psql(sql + ";\n", "-tA").splitlines() if line]
+
+    def tables(self) -> set:
+        return set(self.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
+
+    def scalar(self, sql: str):
+        return int(self.rows(sql)[0])
+
+    def prefixes(self) -> set:
+        return set(self.rows('SELECT "Prefix" FROM "CustomerApiKeys"'))
+
+    @staticmethod
+    def copy(table: str, columns, rows) -> str:
+        """COPY text format: tab-separated, \\N for null, bytea as \\x<hex> (its backslash escaped)."""
+        def field(v):
+            if v is None:
+                return r"\N"
+            if isinstance(v, bytes):
+                return r"\\x" + v.hex()
+            return str(v)
+        lines = [f'COPY "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) FROM STDIN;']
+        lines.extend("\t".join(field(v) for v in row) for row in rows)
+        lines.append("\\.")
+        return "\n".join(lines) + "\n"
+
+    def write(self, groups, models, keys) -> None:
+        # GroupModels.Id is an identity column: explicit ids here (ModelLimits refer to them), then the sequence is
+        # moved past them so that the gateway's own inserts do not collide.
+        first_id = int(self.rows('SELECT COALESCE(MAX("Id"), 0) FROM "GroupModels"')[0]) + 1
+        group_models, limits = [], []
+        for n, (gid, slug, lims) in enumerate(models):
+            group_models.append((first_id + n, gid, slug))
+            limits.extend((first_id + n, *lim) for lim in lims)
+        script = ("BEGIN;\n"
+                  + self.copy("Groups", GROUP_COLUMNS, groups)
+                  + self.copy("GroupModels", ("Id", "GroupId", "Slug"), group_models)
+                  + "SELECT setval(pg_get_serial_sequence('\"GroupModels\"', 'Id'), (SELECT MAX(\"Id\") FROM \"GroupModels\"));\n"
+                  + self.copy("ModelLimits", LIMIT_COLUMNS, limits)
+                  + self.copy("CustomerApiKeys", KEY_COLUMNS, keys)
+                  + "COMMIT;\n")
+        self.psql(script, "-o", os.devnull)
+
+    def close(self) -> None:
+        pass
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("db")
+    ap.add_argument("db", nargs="?", help="the SQLite file (without --postgres)")
+    ap.add_argument("--postgres", metavar="CONNINFO", help="a libpq connection string for psql, instead of a SQLite file")
     ap.add_argument("--groups", type=int, default=10_000)
     ap.add_argument("--keys", type=int, default=100_000)
     ap.add_argument("--children", type=int, default=4, help="children per root (trees of 1 + N groups)")
     ap.add_argument("--slugs", type=int, default=20, help="distinct model slugs")
     args = ap.parse_args()
+    if (args.db is None) == (args.postgres is None):
+        ap.error("give either the SQLite file or --postgres")
 
-    if not os.path.exists(args.db):
+    started = time.monotonic()
+    if args.postgres:
+        store = PostgresStore(args.postgres)
+    elif not os.path.exists(args.db):
         print(f"seed.py: {args.db} does not exist; start the gateway once so that it migrates", file=sys.stderr)
         return 2
-    started = time.monotonic()
-    con = sqlite3.connect(args.db, timeout=30)
-    con.execute("PRAGMA foreign_keys = ON")
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = {"Groups", "GroupModels", "ModelLimits", "CustomerApiKeys"} - tables
+    else:
+        store = SqliteStore(args.db)
+    missing = set(TABLES) - store.tables()
     if missing:
-        print(f"seed.py: tables missing {sorted(missing)}; has the gateway migrated this file?", file=sys.stderr)
+        print(f"seed.py: tables missing {sorted(missing)}; has the gateway migrated this database?", file=sys.stderr)
         return 2
-    already = con.execute("SELECT COUNT(*) FROM Groups WHERE ExternalEntityId LIKE 'seed-%'").fetchone()[0]
+    already = store.scalar("""SELECT COUNT(*) FROM "Groups" WHERE "ExternalEntityId" LIKE 'seed-%'""")
     if already:
-        print(f"seed.py: {already} seeded groups already present; use a fresh data folder", file=sys.stderr)
+        print(f"seed.py: {already} seeded groups already present; use a fresh database", file=sys.stderr)
         return 2
 
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    created = now.strftime("%Y-%m-%d %H:%M:%S")
-    expires = (now + dt.timedelta(days=365)).strftime("%Y-%m-%d %H:%M:%S")
+    created = store.timestamp(now)
+    expires = store.timestamp(now + dt.timedelta(days=365))
     ms = int(now.timestamp() * 1000)
 
     groups = []  # (Id, Name, ExternalEntityId, ParentGroupId, Enforcement, Depth, CreatedAt, DeletedAt)
-    models = []  # (GroupId, Slug, [limits])
+    models = []  # (GroupId, Slug, [(Kind, Type, Unit, Threshold)])
     tree = 1 + args.children
     root_id = None
     for i in range(args.groups):
@@ -94,22 +211,9 @@ def main() -> int:
             ("Usage", "Token", "Day", 10_000_000 * scale),
         ]))
 
-    cur = con.cursor()
-    cur.execute("BEGIN")
-    cur.executemany(
-        "INSERT INTO Groups (Id, Name, ExternalEntityId, ParentGroupId, Enforcement, Depth, CreatedAt, DeletedAt)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", groups)
-    limits = []
-    for gid, slug, lims in models:
-        cur.execute("INSERT INTO GroupModels (GroupId, Slug) VALUES (?, ?)", (gid, slug))
-        model_id = cur.lastrowid
-        limits.extend((model_id, kind, typ, unit, threshold) for kind, typ, unit, threshold in lims)
-    cur.executemany("INSERT INTO ModelLimits (GroupModelId, Kind, Type, Unit, Threshold) VALUES (?, ?, ?, ?, ?)",
-                    limits)
-
-    existing = {r[0] for r in con.execute("SELECT Prefix FROM CustomerApiKeys")}
+    existing = store.prefixes()
     sample = None
-    keys = []
+    keys = []  # (Prefix, SecretHash, Name, GroupId, CreatedAt, ExpiresAt, LastUsedAt, RevokedAt)
     for k in range(args.keys):
         prefix = rand_alnum(16)
         while prefix in existing:
@@ -120,19 +224,10 @@ def main() -> int:
             sample = f"{prefix}.{secret}"
         keys.append((prefix, hashlib.sha256(secret.encode()).digest(), f"seed-key-{k}",
                      groups[k % len(groups)][0], created, expires if k % 10 == 9 else None, None, None))
-        if len(keys) >= 10_000:
-            cur.executemany(
-                "INSERT INTO CustomerApiKeys (Prefix, SecretHash, Name, GroupId, CreatedAt, ExpiresAt, LastUsedAt, RevokedAt)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", keys)
-            keys.clear()
-    if keys:
-        cur.executemany(
-            "INSERT INTO CustomerApiKeys (Prefix, SecretHash, Name, GroupId, CreatedAt, ExpiresAt, LastUsedAt, RevokedAt)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", keys)
-    con.commit()
-    counts = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-              for t in ("Groups", "GroupModels", "ModelLimits", "CustomerApiKeys")}
-    con.close()
+
+    store.write(groups, models, keys)
+    counts = {t: store.scalar(f'SELECT COUNT(*) FROM "{t}"') for t in TABLES}
+    store.close()
     print(f"seed.py: {counts} in {time.monotonic() - started:.1f}s", file=sys.stderr)
     if sample:
         print(sample)
