@@ -15,10 +15,13 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
 {
     private readonly ConditionalWeakTable<SlugPolicy, RedisPolicy> prepared = [];
 
-    /// <summary>Added to Redis's clock by every script: lets tests move the store's time. Zero in a host.</summary>
-    internal TimeSpan ClockOffset { get; set; }
+    /// <summary>
+    /// Tests only: what each call adds to Redis's clock, read as the call is sent, so that a test can move the store's
+    /// time (past midnight UTC too). Unset in a host.
+    /// </summary>
+    internal Func<TimeSpan>? ClockOffset { get; set; }
 
-    private long OffsetMicroseconds => ClockOffset.Ticks / TimeSpan.TicksPerMicrosecond;
+    private long OffsetMicroseconds => ClockOffset is { } offset ? offset().Ticks / TimeSpan.TicksPerMicrosecond : 0;
 
     public async ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, DateTime now, CancellationToken ct = default)
     {
