@@ -8,23 +8,22 @@ namespace FrontierGateway.Gateway.Metering;
 /// <summary>Writes the in-memory totals back to their tables, in the caller's unit of work.</summary>
 internal static class UsagePersistence
 {
+    /// <summary>
+    /// Raises each day's row to its total, in one upsert a row: several hosts store the totals of one shared counter (the
+    /// Redis store), and two first inserts of a row in the same instant must both succeed, or a host's whole batch of
+    /// events would fail with the duplicate. A row never goes down (a host may hand over an older total than another's).
+    /// </summary>
     public static async Task SaveDailyAsync(FrontierDbContext db, IReadOnlyList<KeyValuePair<DailyKey, long>> totals, DateTime now)
     {
         foreach (var (key, value) in totals)
         {
-            var row = await db.DailyUsage.FindAsync(key.GroupId, key.Slug, key.Type, key.Day);
-            if (row is null)
-            {
-                db.DailyUsage.Add(new DailyUsage
-                {
-                    GroupId = key.GroupId, Slug = key.Slug, Type = key.Type, Day = key.Day, Value = value, UpdatedAt = now,
-                });
-            }
-            else
-            {
-                row.Value = Math.Max(row.Value, value);
-                row.UpdatedAt = now;
-            }
+            // Type is stored by name (DailyUsageConfiguration); the SQL is the same on SQLite and PostgreSQL.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "DailyUsage" ("GroupId", "Slug", "Type", "Day", "Value", "UpdatedAt")
+                VALUES ({key.GroupId}, {key.Slug}, {key.Type.ToString()}, {key.Day}, {value}, {now})
+                ON CONFLICT ("GroupId", "Slug", "Type", "Day")
+                DO UPDATE SET "Value" = excluded."Value", "UpdatedAt" = excluded."UpdatedAt" WHERE "DailyUsage"."Value" < excluded."Value"
+                """);
         }
     }
 
