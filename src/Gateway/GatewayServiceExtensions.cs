@@ -31,6 +31,8 @@ public static class GatewayServiceExtensions
         services.AddSingleton<IValidateOptions<ManagementOptions>, ValidateManagementOptions>();
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LimitsOptions>, ValidateLimitsOptions>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddWorkspaceKeyAuthentication();
         services.AddSingleton<IDataSeeder, DevelopmentSeeder>();
@@ -50,7 +52,8 @@ public static class GatewayServiceExtensions
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<DailyTotals>();
         services.AddSingleton<IDailyTotals>(sp => sp.GetRequiredService<DailyTotals>());
-        services.AddSingleton<ICounterStore, InMemoryCounterStore>();
+        services.AddSingleton<InMemoryCounterStore>();
+        services.AddSingleton<ICounterStore>(sp => sp.GetRequiredService<InMemoryCounterStore>());
         services.AddSingleton<IDailyUsageSource, CounterDailyUsageSource>();
         services.AddSingleton<KeyActivity>();
         services.AddSingleton(sp => new UsageJournal(

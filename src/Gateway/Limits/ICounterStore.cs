@@ -17,7 +17,8 @@ public sealed record Admission(LimitRule? RefusedBy, TimeSpan RetryAfter, Headro
 /// that a shared (Redis) store can replace the in-process one when several hosts run side by side; every
 /// implementation passes the contract tests (<c>CounterStoreContract</c>). Asynchronous because a shared store
 /// answers over the network; the in-process store answers synchronously, so its calls cost no allocation on the
-/// request path.
+/// request path. The <c>now</c> arguments are the host's clock; a store with a clock of its own (Redis's, shared by
+/// every host) ignores them.
 /// </summary>
 public interface ICounterStore
 {

@@ -1,4 +1,5 @@
 using FrontierGateway.Data;
+using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Snapshot;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,10 @@ using StackExchange.Redis;
 
 namespace FrontierGateway.Gateway.Redis;
 
-/// <summary>What a host shares with the others through Redis when <c>Redis:Configuration</c> is set.</summary>
+/// <summary>
+/// What a host shares with the others through Redis when <c>Redis:Configuration</c> is set, and the limits' counters
+/// when <c>Limits:Store</c> is <c>Redis</c>.
+/// </summary>
 internal static class RedisServiceExtensions
 {
     /// <summary>
@@ -29,8 +33,20 @@ internal static class RedisServiceExtensions
         services.Replace(ServiceDescriptor.Singleton<ILiveUsageSource>(sp => Shared(sp)
             ? sp.GetRequiredService<RedisLiveUsage>() : sp.GetRequiredService<LiveUsage>()));
         services.AddHostedService<WhenRedis<RedisLiveUsage>>();
+        // The counters are a choice of their own (Limits:Store), made like the ones above; IGroupRoots is what the
+        // Redis store asks to find a group's counters.
+        services.AddSingleton<IGroupRoots>(sp => sp.GetRequiredService<SnapshotStore>());
+        services.AddSingleton<RedisDailyTotals>();
+        services.AddSingleton<RedisCounterStore>();
+        services.Replace(ServiceDescriptor.Singleton<ICounterStore>(sp => SharedCounters(sp)
+            ? sp.GetRequiredService<RedisCounterStore>() : sp.GetRequiredService<InMemoryCounterStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IDailyTotals>(sp => SharedCounters(sp)
+            ? sp.GetRequiredService<RedisDailyTotals>() : sp.GetRequiredService<DailyTotals>()));
         return services;
     }
 
     private static bool Shared(IServiceProvider services) => services.GetRequiredService<IOptions<RedisOptions>>().Value.Enabled;
+
+    private static bool SharedCounters(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<LimitsOptions>>().Value.ParsedStore == CounterStoreKind.Redis;
 }

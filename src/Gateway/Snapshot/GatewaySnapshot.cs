@@ -15,10 +15,15 @@ public sealed record LimitRule(LimitType Type, LimitUnit Unit, long Threshold, s
 
 /// <summary>What a call of one slug by one group is checked against and metered to.</summary>
 /// <param name="DailyGroups">Groups whose daily counters the call adds to: itself, and in CASCADING every ancestor.</param>
-public sealed record SlugPolicy(string Slug, LimitRule[] Rules, string[] DailyGroups);
+/// <param name="RootGroupId">
+/// The root of the group's tree: every counter of the policy belongs to a group of that tree, so a shared store keeps
+/// them together (one Redis hash tag) and counts a call on all of them at once.
+/// </param>
+public sealed record SlugPolicy(string Slug, LimitRule[] Rules, string[] DailyGroups, string RootGroupId);
 
+/// <param name="RootGroupId">The root of the group's tree (the group itself for a root).</param>
 public sealed record GroupPolicy(string Id, string ExternalEntityId, FrozenDictionary<string, SlugPolicy> Slugs,
-    string[] SlugOrder);
+    string[] SlugOrder, string RootGroupId);
 
 /// <summary>
 /// One upstream of an endpoint, as a YARP destination. <paramref name="Model"/> is the name the upstream gets

@@ -8,7 +8,7 @@ namespace FrontierGateway.Gateway.Snapshot;
 /// committed change touched (before that change's caller is answered, when it was made on this host), and reads
 /// it again whole when asked to resync.
 /// </summary>
-internal sealed class SnapshotStore : IHostedService
+internal sealed class SnapshotStore : IHostedService, IGroupRoots
 {
     private readonly SemaphoreSlim writer = new(1, 1);
     private readonly SnapshotLoader loader;
@@ -29,6 +29,8 @@ internal sealed class SnapshotStore : IHostedService
 
     /// <summary>Whether the whole snapshot has been loaded (a change applied before that refreshes only a part).</summary>
     public bool IsLoaded => loaded;
+
+    public string? RootOf(string groupId) => current.Groups.TryGetValue(groupId, out var group) ? group.RootGroupId : null;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -12,6 +12,10 @@ namespace FrontierGateway.Tests.Unit.Gateway.Limits;
 public abstract class CounterStoreContract
 {
     private const string Slug = "acme/model";
+
+    /// <summary>The tree the tests' groups form: child and sibling under parent; every other group is a root.</summary>
+    private static readonly Dictionary<string, string> Parents = new() { ["child"] = "parent", ["sibling"] = "parent" };
+
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>The store under test.</summary>
@@ -151,6 +155,47 @@ public abstract class CounterStoreContract
     }
 
     [Fact]
+    public async Task TryAdmit_DailyTokenPool_IsSharedByTheChildrenUntilUsedUp()
+    {
+        // CASCADING: two children's tokens count on their parent's day pool of 100.
+        var pool = Rule("parent", LimitType.Token, LimitUnit.Day, 100);
+        var child = Policy([pool], "child", "parent");
+        var sibling = Policy([pool], "sibling", "parent");
+        Assert.True((await Sut.TryAdmitAsync(child, Now)).Admitted);
+        await Sut.AddTokensAsync(child, 60, Now);
+
+        var last = await Sut.TryAdmitAsync(sibling, Now);
+        await Sut.AddTokensAsync(sibling, 40, Now);
+        var refused = await Sut.TryAdmitAsync(child, Now);
+
+        Assert.True(last.Admitted);
+        Assert.Equal((pool, 40L), (last.Tokens!.Value.Rule, last.Tokens.Value.Remaining));
+        Assert.Equal(pool, refused.RefusedBy);
+        Assert.Equal(100, await Sut.ReadDailyAsync(Id("parent"), Slug, LimitType.Token, Today));
+        Assert.Equal(60, await Sut.ReadDailyAsync(Id("child"), Slug, LimitType.Token, Today));
+    }
+
+    [Fact]
+    public async Task TryAdmit_IndependentInheritedLimit_IsMeteredOnTheCallerAlone()
+    {
+        // INDEPENDENT: the child takes the parent's limit (the nearest declaration) on a counter of its own.
+        var declared = Rule("parent", LimitType.Request, LimitUnit.Minute, 2);
+        var inherited = declared with { Counter = declared.Counter with { GroupId = Id("child") } };
+        var parent = Policy([declared], "parent");
+        var child = Policy([inherited], "child");
+        await Sut.TryAdmitAsync(parent, Now);
+        await Sut.TryAdmitAsync(parent, Now);
+
+        var verdicts = new[] { await Sut.TryAdmitAsync(child, Now), await Sut.TryAdmitAsync(child, Now), await Sut.TryAdmitAsync(child, Now) };
+
+        Assert.Equal([true, true, false], verdicts.Select(v => v.Admitted));
+        Assert.Equal(Id("parent"), verdicts[2].RefusedBy!.SourceGroupId);
+        Assert.Equal(Id("child"), verdicts[2].RefusedBy!.Counter.GroupId);
+        Assert.Equal(2, await Sut.ReadDailyAsync(Id("parent"), Slug, LimitType.Request, Today));
+        Assert.Equal(2, await Sut.ReadDailyAsync(Id("child"), Slug, LimitType.Request, Today));
+    }
+
+    [Fact]
     public async Task TryAdmit_Headroom_ReportsTheTightestLimitOfEachType()
     {
         var perSecond = Rule("g", LimitType.Request, LimitUnit.Second, 3);
@@ -247,7 +292,11 @@ public abstract class CounterStoreContract
 
     /// <param name="dailyGroups">The caller first, then (CASCADING) its ancestors.</param>
     private SlugPolicy Policy(LimitRule[] rules, params string[] dailyGroups) =>
-        new(Slug, rules, [.. dailyGroups.Select(Id)]);
+        new(Slug, rules, [.. dailyGroups.Select(Id)], Id(Parents.GetValueOrDefault(dailyGroups[0], dailyGroups[0])));
+
+    /// <summary>The root of one of this test's groups, as the snapshot answers it in a host (<c>IGroupRoots</c>).</summary>
+    protected string? RootOf(string groupId) => groupId.EndsWith("-" + run, StringComparison.Ordinal)
+        && groupId[..^(run.Length + 1)] is var name ? Id(Parents.GetValueOrDefault(name, name)) : null;
 
     /// <summary>This test's totals among what the store hands over (a shared store holds other tests' too).</summary>
     private Dictionary<DailyKey, long> Mine(IReadOnlyList<KeyValuePair<DailyKey, long>> totals) =>

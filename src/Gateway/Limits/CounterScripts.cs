@@ -1,0 +1,164 @@
+namespace FrontierGateway.Gateway.Limits;
+
+/// <summary>
+/// The Lua scripts of <see cref="RedisCounterStore"/>. Each runs atomically in Redis, so a check and the counting
+/// after it see no other call in between, whichever host sent it. All keys of one call share the hash tag of the
+/// group tree's root, so a script touches one cluster slot.
+/// </summary>
+/// <remarks>
+/// The windows are those of <see cref="SlidingWindow"/>, segment for segment: SECOND is 10 segments of 100 ms, MINUTE
+/// 60 of 1 s, and a window's key is a hash of absolute segment number to count, of which the segments still inside
+/// the window count (older ones are deleted when the window is next written). A day counter's key is a hash of
+/// UTC day number (days since 1970-01-01) to total: the key does not name the day, because only the script knows
+/// the day (from Redis's clock) and every key must be named before the script runs.
+/// Times are in microseconds: exact in Lua's doubles for the next 280 years.
+/// </remarks>
+internal static class CounterScripts
+{
+    /// <summary>How long a day counter lives after its day's first write: its day, and the next for late readers.</summary>
+    public const int DaySeconds = 2 * 24 * 60 * 60;
+
+    // ARGV[1] of the clock-reading scripts: microseconds added to Redis's TIME, zero outside tests.
+    private static readonly string Clock = $$"""
+        local DAY = 86400000000
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2]) + tonumber(ARGV[1])
+        local day = math.floor(now / DAY)
+        local today = string.format('%d', day)
+
+        local function window(key, unit)
+          local w = { key = key, counts = {}, sum = 0, stale = {} }
+          if unit == 'S' then w.size, w.segments = 100000, 10 else w.size, w.segments = 1000000, 60 end
+          w.current = math.floor(now / w.size)
+          local flat = redis.call('HGETALL', key)
+          for i = 1, #flat, 2 do
+            local number = tonumber(flat[i])
+            if number > w.current - w.segments then
+              local count = tonumber(flat[i + 1])
+              w.counts[number] = (w.counts[number] or 0) + count
+              w.sum = w.sum + count
+            else
+              table.insert(w.stale, flat[i])
+            end
+          end
+          return w
+        end
+
+        local function prune(w)
+          if #w.stale > 0 then
+            redis.call('HDEL', w.key, unpack(w.stale))
+            w.stale = {}
+          end
+        end
+
+        local function add_to_window(w, amount)
+          redis.call('HINCRBY', w.key, string.format('%d', w.current), amount)
+          w.counts[w.current] = (w.counts[w.current] or 0) + tonumber(amount)
+          w.sum = w.sum + tonumber(amount)
+          prune(w)
+          redis.call('PEXPIRE', w.key, w.size * (w.segments + 1) / 1000)
+        end
+
+        -- A day's first write keeps yesterday (the usage writer may still read it) and drops older days.
+        local function add_to_day(key, amount)
+          if redis.call('HINCRBY', key, today, amount) == tonumber(amount) then
+            for _, field in ipairs(redis.call('HKEYS', key)) do
+              if tonumber(field) < day - 1 then redis.call('HDEL', key, field) end
+            end
+            redis.call('EXPIRE', key, {{DaySeconds}})
+          end
+        end
+
+        -- Microseconds until the counter holds at most `allowed` (SlidingWindow.TimeUntil); a day ends at midnight UTC.
+        local function wait(rule, allowed)
+          if rule.unit == 'D' then return (day + 1) * DAY - now end
+          local w = rule.window
+          local sum = w.sum
+          if allowed < 0 then allowed = 0 end
+          if sum <= allowed then return 0 end
+          for number = w.current - w.segments + 1, w.current do
+            sum = sum - (w.counts[number] or 0)
+            if sum <= allowed then return (number + w.segments) * w.size - now end
+          end
+          return w.size * w.segments
+        end
+
+        """;
+
+    /// <summary>
+    /// Checks every rule of a policy and, when all have room, counts the call on every REQUEST window and on the
+    /// REQUEST day counter of every group of its chain; a refused call counts nowhere.
+    /// KEYS: the rules' counters in order, then the day counters. ARGV: clock offset, rule count, then per rule its
+    /// unit (S, M, D), type (R, T) and threshold.
+    /// Answers {refusing rule (1-based) or 0, Retry-After, day, then for REQUEST and for TOKEN: the tightest rule
+    /// (1-based, 0 for none), its remaining headroom and the time until it resets}.
+    /// </summary>
+    public static readonly RedisScript Admit = new(Clock + """
+        local n = tonumber(ARGV[2])
+        local rules = {}
+        local tightest = { R = { index = 0, remaining = 0 }, T = { index = 0, remaining = 0 } }
+        for i = 1, n do
+          local rule = { unit = ARGV[3 * i], kind = ARGV[3 * i + 1] }
+          local threshold = tonumber(ARGV[3 * i + 2])
+          local used
+          if rule.unit == 'D' then
+            used = tonumber(redis.call('HGET', KEYS[i], today) or '0')
+          else
+            rule.window = window(KEYS[i], rule.unit)
+            used = rule.window.sum
+          end
+          rules[i] = rule
+          -- A request needs room for itself; a token limit admits while any headroom is left.
+          if used + 1 > threshold then
+            return { i, wait(rule, threshold - 1), day }
+          end
+          local remaining = threshold - used
+          if rule.kind == 'R' then remaining = remaining - 1 end
+          local best = tightest[rule.kind]
+          if best.index == 0 or remaining < best.remaining then
+            best.index, best.remaining = i, remaining
+          end
+        end
+        for i = 1, n do
+          local rule = rules[i]
+          if rule.window then
+            if rule.kind == 'R' then add_to_window(rule.window, '1') else prune(rule.window) end
+          end
+        end
+        for k = n + 1, #KEYS do add_to_day(KEYS[k], '1') end
+        local reply = { 0, 0, day }
+        for _, kind in ipairs({ 'R', 'T' }) do
+          local best = tightest[kind]
+          table.insert(reply, best.index)
+          table.insert(reply, best.remaining)
+          table.insert(reply, best.index > 0 and wait(rules[best.index], 0) or 0)
+        end
+        return reply
+        """);
+
+    /// <summary>
+    /// Debits a finished call's tokens on the TOKEN windows of its policy and on the TOKEN day counter of every group
+    /// of its chain. KEYS: the windows, then the day counters. ARGV: clock offset, window count, tokens, then each
+    /// window's unit (S, M). Answers the day.
+    /// </summary>
+    public static readonly RedisScript AddTokens = new(Clock + """
+        local n = tonumber(ARGV[2])
+        for i = 1, n do add_to_window(window(KEYS[i], ARGV[3 + i]), ARGV[3]) end
+        for k = n + 1, #KEYS do add_to_day(KEYS[k], ARGV[3]) end
+        return day
+        """);
+
+    /// <summary>
+    /// Raises one day counter to at least a total stored in the database; a counter never goes down.
+    /// KEYS: the day counter. ARGV: the day number, the total. Answers 1 when it raised the counter.
+    /// </summary>
+    public static readonly RedisScript RaiseDay = new($$"""
+        local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+        if current < tonumber(ARGV[2]) then
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+          redis.call('EXPIRE', KEYS[1], {{DaySeconds}})
+          return 1
+        end
+        return 0
+        """);
+}

@@ -1,0 +1,41 @@
+using FrontierGateway.Gateway.Redis;
+using Microsoft.Extensions.Options;
+
+namespace FrontierGateway.Gateway.Limits;
+
+/// <summary>Where the limits' counters live (<c>Limits:Store</c>).</summary>
+public enum CounterStoreKind
+{
+    /// <summary>In this process: exact for one host. The default.</summary>
+    Memory,
+
+    /// <summary>In the Redis of <c>Redis:Configuration</c>, shared by every host: exact across hosts.</summary>
+    Redis,
+}
+
+/// <summary>Section <c>Limits</c>.</summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary><c>Memory</c> (default) or <c>Redis</c>; a string so that a wrong name gets an error naming the setting.</summary>
+    public string Store { get; set; } = nameof(CounterStoreKind.Memory);
+
+    /// <summary>The store named by <see cref="Store"/> in any case, Memory when blank, null when it names none.</summary>
+    public CounterStoreKind? ParsedStore => string.IsNullOrWhiteSpace(Store)
+        ? CounterStoreKind.Memory
+        : Enum.GetValues<CounterStoreKind>().Select(s => (CounterStoreKind?)s)
+            .FirstOrDefault(s => string.Equals(s.ToString(), Store.Trim(), StringComparison.OrdinalIgnoreCase));
+}
+
+internal sealed class ValidateLimitsOptions(IOptions<RedisOptions> redis) : IValidateOptions<LimitsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LimitsOptions options) => options.ParsedStore switch
+    {
+        null => ValidateOptionsResult.Fail(
+            $"Limits:Store must be {string.Join(" or ", Enum.GetNames<CounterStoreKind>())}, not \"{options.Store}\"."),
+        CounterStoreKind.Redis when !redis.Value.Enabled => ValidateOptionsResult.Fail(
+            "Redis:Configuration is required when Limits:Store is Redis."),
+        _ => ValidateOptionsResult.Success,
+    };
+}

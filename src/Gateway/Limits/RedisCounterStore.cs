@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Gateway.Snapshot;
+using StackExchange.Redis;
+
+namespace FrontierGateway.Gateway.Limits;
+
+/// <summary>
+/// The counter store several hosts share (<c>Limits:Store=Redis</c>): one Lua script a call (<see cref="CounterScripts"/>)
+/// checks every counter of the caller's chain and counts on all of them or none, so N concurrent calls against a
+/// REQUEST limit of K admit exactly K across every host. The clock is Redis's own (TIME inside the script), so hosts
+/// whose clocks disagree still share one window: the <c>now</c> arguments of <see cref="ICounterStore"/> are ignored.
+/// </summary>
+internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDailyTotals daily, IGroupRoots roots) : ICounterStore
+{
+    private readonly ConditionalWeakTable<SlugPolicy, RedisPolicy> prepared = [];
+
+    /// <summary>
+    /// Tests only: what each call adds to Redis's clock, read as the call is sent, so that a test can move the store's
+    /// time (past midnight UTC too). Unset in a host.
+    /// </summary>
+    internal Func<TimeSpan>? ClockOffset { get; set; }
+
+    private long OffsetMicroseconds => ClockOffset is { } offset ? offset().Ticks / TimeSpan.TicksPerMicrosecond : 0;
+
+    public async ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, DateTime now, CancellationToken ct = default)
+    {
+        var keys = prepared.GetValue(policy, p => new RedisPolicy(p));
+        var reply = (long[])(await CounterScripts.Admit.EvaluateAsync(redis.GetDatabase(), keys.AdmitKeys,
+            [OffsetMicroseconds, .. keys.AdmitArguments]))!;
+        if (reply[0] > 0)
+        {
+            return new Admission(policy.Rules[reply[0] - 1], TimeSpan.FromMicroseconds(reply[1]), null, null);
+        }
+        daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Request, RedisCounterKeys.Day(reply[2]));
+        return new Admission(null, TimeSpan.Zero, Headroom(policy, reply.AsSpan(3)), Headroom(policy, reply.AsSpan(6)));
+    }
+
+    /// <summary>The tightest rule of one type as the script answers it: its 1-based index, remaining and reset.</summary>
+    private static Headroom? Headroom(SlugPolicy policy, ReadOnlySpan<long> tightest) => tightest[0] > 0
+        ? new Headroom(policy.Rules[tightest[0] - 1], tightest[1], TimeSpan.FromMicroseconds(tightest[2]))
+        : null;
+
+    public async ValueTask AddTokensAsync(SlugPolicy policy, long tokens, DateTime now, CancellationToken ct = default)
+    {
+        var keys = prepared.GetValue(policy, p => new RedisPolicy(p));
+        var day = (long)(await CounterScripts.AddTokens.EvaluateAsync(redis.GetDatabase(), keys.TokenKeys,
+            [OffsetMicroseconds, keys.TokenUnits.Length, tokens, .. keys.TokenUnits]));
+        daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, RedisCounterKeys.Day(day));
+    }
+
+    public async ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default)
+    {
+        if (roots.RootOf(groupId) is not { } root)
+        {
+            return null;
+        }
+        var total = await redis.GetDatabase().HashGetAsync(RedisCounterKeys.Of(root, groupId, slug, type, LimitUnit.Day),
+            RedisCounterKeys.Field(day));
+        return total.HasValue ? (long)total : null;
+    }
+}

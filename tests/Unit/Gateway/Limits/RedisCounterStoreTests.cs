@@ -1,0 +1,114 @@
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Gateway.Limits;
+using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Tests.Unit.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace FrontierGateway.Tests.Unit.Gateway.Limits;
+
+/// <summary>
+/// The shared store against the admission contract, on a real Redis. The store's clock is Redis's TIME shifted by its
+/// test offset, which each call reads as it is sent: every call then counts at the contract's <c>Now</c> (plus its own
+/// trip to Redis), however long the test took to get there, and moving <c>Now</c> moves the store (past midnight too).
+/// </summary>
+public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreContract, IClassFixture<RedisServer>, IAsyncLifetime, IGroupRoots
+{
+    private ConnectionMultiplexer connection = null!;
+    private RedisCounterStore sut = null!;
+    private RedisDailyTotals totals = null!;
+
+    protected override ICounterStore Sut => sut;
+
+    protected override IDailyTotals Totals => totals;
+
+    public async Task InitializeAsync()
+    {
+        connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
+        totals = new RedisDailyTotals(connection, this, NullLogger<RedisDailyTotals>.Instance);
+        sut = new RedisCounterStore(connection, totals, this);
+        // Redis's clock less this machine's (nothing on one machine, but it costs one call to be sure), taken against
+        // the answer's arrival: an error makes the store's clock run a trip ahead of Now, never behind it.
+        var redisTime = await Server.TimeAsync();
+        var redisAhead = redisTime - DateTime.UtcNow;
+        sut.ClockOffset = () => Now - (DateTime.UtcNow + redisAhead);
+    }
+
+    public async Task DisposeAsync() => await connection.DisposeAsync();
+
+    string? IGroupRoots.RootOf(string groupId) => RootOf(groupId);
+
+    [Fact]
+    public async Task TryAdmit_ScriptGoneFromRedis_LoadsItAgain()
+    {
+        var policy = Chain(out _, LimitType.Request, LimitUnit.Minute, 2);
+        Assert.True((await sut.TryAdmitAsync(policy, Now)).Admitted);
+
+        await Server.ScriptFlushAsync();
+        var again = await sut.TryAdmitAsync(policy, Now);
+        var refused = await sut.TryAdmitAsync(policy, Now);
+
+        Assert.True(again.Admitted);
+        Assert.Equal(policy.Rules[1], refused.RefusedBy);
+    }
+
+    [Fact]
+    public async Task TryAdmit_CascadingChain_KeepsEveryCounterOfTheTreeInOneSlot()
+    {
+        var policy = Chain(out var root, LimitType.Request, LimitUnit.Second, 5);
+        await sut.TryAdmitAsync(policy, Now);
+        await sut.AddTokensAsync(policy, 7, Now);
+
+        var keys = await Server.KeysAsync(pattern: $"*{root}*").ToListAsync();
+
+        // Two windows, and a REQUEST and a TOKEN day counter for each of the two groups.
+        Assert.Equal(6, keys.Count);
+        Assert.All(keys, k => Assert.Contains($"{{{root}}}", k.ToString()));
+        Assert.Single(keys.Select(k => connection.HashSlot(k)).Distinct());
+    }
+
+    [Fact]
+    public async Task TryAdmit_HostClockArgument_IsIgnoredForRedisClock()
+    {
+        var policy = Chain(out _, LimitType.Request, LimitUnit.Second, 1);
+        await sut.TryAdmitAsync(policy, DateTime.UnixEpoch);
+
+        // The host's clock says an hour has passed; Redis's says it has not: the window is still full.
+        var refused = await sut.TryAdmitAsync(policy, Now.AddHours(1));
+
+        Assert.Equal(policy.Rules[1], refused.RefusedBy);
+    }
+
+    [Fact]
+    public async Task DayCounter_LivesForItsDayAndTheNext()
+    {
+        var policy = Chain(out var root, LimitType.Request, LimitUnit.Day, 5);
+        await sut.TryAdmitAsync(policy, Now);
+
+        var dayKeys = await Server.KeysAsync(pattern: $"*{root}*:DAY").ToListAsync();
+
+        Assert.Equal(2, dayKeys.Count);
+        foreach (var key in dayKeys)
+        {
+            Assert.InRange(await connection.GetDatabase().KeyTimeToLiveAsync(key) ?? TimeSpan.Zero,
+                TimeSpan.FromDays(2) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(2));
+        }
+    }
+
+    /// <summary>
+    /// A CASCADING child under a root of its own, with a limit on the child (threshold 10) and the parent's pool at
+    /// <paramref name="threshold"/> (rule 2).
+    /// </summary>
+    private static SlugPolicy Chain(out string root, LimitType type, LimitUnit unit, long threshold)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (child, parent) = ("child-" + run, "root-" + run);
+        root = parent;
+        return new SlugPolicy("acme/model", [
+            new LimitRule(type, unit, 10, child, new CounterKey(child, "acme/model", type, unit)),
+            new LimitRule(type, unit, threshold, parent, new CounterKey(parent, "acme/model", type, unit)),
+        ], [child, parent], parent);
+    }
+
+    private IServer Server => connection.GetServer(connection.GetEndPoints()[0]);
+}
