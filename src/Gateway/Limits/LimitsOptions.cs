@@ -1,6 +1,3 @@
-using FrontierGateway.Gateway.Redis;
-using Microsoft.Extensions.Options;
-
 namespace FrontierGateway.Gateway.Limits;
 
 /// <summary>Where the limits' counters live (<c>Limits:Store</c>).</summary>
@@ -26,16 +23,4 @@ public sealed class LimitsOptions
         ? CounterStoreKind.Memory
         : Enum.GetValues<CounterStoreKind>().Select(s => (CounterStoreKind?)s)
             .FirstOrDefault(s => string.Equals(s.ToString(), Store.Trim(), StringComparison.OrdinalIgnoreCase));
-}
-
-internal sealed class ValidateLimitsOptions(IOptions<RedisOptions> redis) : IValidateOptions<LimitsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, LimitsOptions options) => options.ParsedStore switch
-    {
-        null => ValidateOptionsResult.Fail(
-            $"Limits:Store must be {string.Join(" or ", Enum.GetNames<CounterStoreKind>())}, not \"{options.Store}\"."),
-        CounterStoreKind.Redis when !redis.Value.Enabled => ValidateOptionsResult.Fail(
-            "Redis:Configuration is required when Limits:Store is Redis."),
-        _ => ValidateOptionsResult.Success,
-    };
 }
