@@ -63,7 +63,7 @@ internal static class CounterScripts
           w.counts[w.current] = (w.counts[w.current] or 0) + tonumber(amount)
           w.sum = w.sum + tonumber(amount)
           prune(w)
-          redis.call('PEXPIRE', w.key, w.size * (w.segments + 1) / 1000)
+          redis.call('PEXPIRE', w.key, math.ceil(w.size * (w.segments + 1) / 1000))
         end
 
         -- A day's first write keeps yesterday (the usage writer may still read it) and drops older days.

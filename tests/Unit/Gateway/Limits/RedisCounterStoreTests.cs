@@ -115,7 +115,8 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
         Assert.False(revokedKey.Admitted);
         Assert.True(otherKey.Admitted);
         Assert.True(deletedParent.IsRevoked);
-        Assert.Equal(2, await sut.ReadDailyAsync(child, "acme/model", LimitType.Request, DateOnly.FromDateTime(Now)));
+        Assert.Equal(2, (long)await connection.GetDatabase().HashGetAsync(
+            RedisCounterKeys.Of(root, child, "acme/model", LimitType.Request, LimitUnit.Day), RedisCounterKeys.Field(DateOnly.FromDateTime(Now))));
         var marker = await connection.GetDatabase().KeyTimeToLiveAsync(RedisCounterKeys.RevokedKey(root, "fg_revoked"));
         Assert.InRange(marker ?? TimeSpan.Zero, RedisRevocations.Lifetime - TimeSpan.FromMinutes(1), RedisRevocations.Lifetime);
     }
@@ -125,7 +126,8 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
     {
         var policy = Chain(out var root, LimitType.Token, LimitUnit.Day, 1000);
         var db = connection.GetDatabase();
-        var call = await sut.TryAdmitAsync(policy, KeyPrefix, 400, Now);
+        // The child's limit is 10.
+        var call = await sut.TryAdmitAsync(policy, KeyPrefix, 8, Now);
 
         var reservations = await Server.KeysAsync(pattern: $"*{root}*:reserved").ToListAsync();
         var dayTotals = await Server.KeysAsync(pattern: $"*{root}*:TOKEN:DAY").ToListAsync();
