@@ -38,6 +38,9 @@ public static class DataServiceExtensions
         services.AddSingleton<DataChanges>();
         // One host's bus; AddGateway swaps in the Redis one when several hosts share the data.
         services.AddSingleton<IChangeBus>(sp => sp.GetRequiredService<DataChanges>());
+        // Likewise: AddGateway records revocations in Redis when the counters live there.
+        services.AddSingleton<NoRevocations>();
+        services.AddSingleton<IRevocations>(sp => sp.GetRequiredService<NoRevocations>());
         services.AddSingleton<GroupService>();
         services.AddSingleton<GroupUsageService>();
         services.AddSingleton<UsageHistoryService>();

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FrontierGateway.Data.Groups;
 
 /// <summary>Every write to groups, for the REST API and the portal alike.</summary>
-public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory, IChangeBus changes, TimeProvider time)
+public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory, IChangeBus changes, IRevocations revocations,
+    TimeProvider time)
 {
     public const int MaxTextLength = 255;
 
@@ -184,6 +185,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         AuditLog.Record(db, actor, "group.delete", "group", id, GroupMapper.Metadata(group),
             new { deleted_groups = ids, revoked_keys = keys.Count }, now);
         await db.SaveChangesAsync(ct);
+        await revocations.RecordAsync(keys.ConvertAll(k => new RevokedKey(k.Prefix, k.GroupId)), ids, ct);
         await changes.PublishAsync(new ChangeSet(ids, keys.ConvertAll(k => k.Prefix), false), ct);
         return view;
     }

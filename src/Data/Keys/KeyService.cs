@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FrontierGateway.Data.Keys;
 
 /// <summary>Customer keys: minted under a group, shown once, revoked for good.</summary>
-public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, IChangeBus changes, TimeProvider time)
+public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, IChangeBus changes, IRevocations revocations,
+    TimeProvider time)
 {
     public async Task<MintedKeyView> MintAsync(string groupId, KeyCreateInput input, string actor, CancellationToken ct = default)
     {
@@ -81,6 +82,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
         key.RevokedAt = time.GetUtcNow().UtcDateTime;
         AuditLog.Record(db, actor, "key.revoke", "api_key", prefix, ToView(key), null, key.RevokedAt.Value);
         await db.SaveChangesAsync(ct);
+        await revocations.RecordAsync([new RevokedKey(prefix, key.GroupId)], [], ct);
         await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
         return new RevokedKeyView(prefix);
     }

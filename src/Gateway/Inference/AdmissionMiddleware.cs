@@ -1,37 +1,50 @@
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
-/// Admits the call against every limit of its policy, counting one request (<see cref="ICounterStore.TryAdmitAsync"/>).
-/// Every answer from here on carries the <c>x-ratelimit-*</c> headers; a refusal is a 429 with <c>Retry-After</c>.
+/// Admits the call against every limit of its policy, counting one request and reserving the call's most tokens
+/// against every TOKEN limit (<see cref="ICounterStore.TryAdmitAsync"/>; <see cref="TokenReservation"/>): a policy
+/// with no TOKEN limit reserves nothing, and its prompt is not counted here. Every answer from here on carries the
+/// <c>x-ratelimit-*</c> headers; a refusal is a 429 with <c>Retry-After</c>, and a caller the shared store knows to
+/// be revoked gets the 401 of an unknown key.
 /// </summary>
-internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore counters, LiveUsage live)
+internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore counters, LiveUsage live, TokenCounter tokens,
+    IOptions<LimitsOptions> options)
 {
+    private readonly long defaultOutput = options.Value.DefaultReservedOutputTokens;
+
     public Task InvokeAsync(HttpContext context)
     {
         var call = context.Features.GetRequiredFeature<InferenceCall>();
-        var admitting = counters.TryAdmitAsync(call.Policy, call.Now, context.RequestAborted);
+        var reserve = call.Policy.HasTokenLimits ? TokenReservation.For(call, tokens, defaultOutput) : 0;
+        var admitting = counters.TryAdmitAsync(call.Policy, call.Key.Prefix, reserve, call.Now, context.RequestAborted);
         // The in-process store answers at once: no async state for this step then.
         return admitting.IsCompletedSuccessfully
-            ? Continue(context, call, admitting.Result)
-            : ContinueAsync(context, call, admitting);
+            ? Continue(context, call, admitting.Result, reserve)
+            : ContinueAsync(context, call, admitting, reserve);
     }
 
-    private async Task ContinueAsync(HttpContext context, InferenceCall call, ValueTask<Admission> admitting) =>
-        await Continue(context, call, await admitting);
+    private async Task ContinueAsync(HttpContext context, InferenceCall call, ValueTask<Admission> admitting, long reserve) =>
+        await Continue(context, call, await admitting, reserve);
 
-    private Task Continue(HttpContext context, InferenceCall call, Admission admission)
+    private Task Continue(HttpContext context, InferenceCall call, Admission admission, long reserve)
     {
+        if (admission.IsRevoked)
+        {
+            return OpenAIError.InvalidKeyAsync(context);
+        }
         call.Admission = admission;
         RateLimitResponse.WriteHeaders(context.Response, admission);
         if (!admission.Admitted)
         {
             live.RecordRefused(call.Group.Id, call.Request.Slug);
-            return RateLimitResponse.RefuseAsync(context, call.Request.Slug, admission);
+            return RateLimitResponse.RefuseAsync(context, call.Request.Slug, admission, reserve);
         }
         return next(context);
     }

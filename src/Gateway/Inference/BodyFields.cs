@@ -20,6 +20,12 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
     /// <summary>The byte range of the <c>stream_options</c> value, when the body has one.</summary>
     public Range? StreamOptionsValue { get; private init; }
 
+    /// <summary><c>max_completion_tokens</c>, else <c>max_tokens</c>: the longest answer the call asks for; null for none.</summary>
+    public long? MaxOutputTokens { get; private init; }
+
+    /// <summary><c>n</c>: how many answers the call asks for (1 when it does not say).</summary>
+    public long Choices { get; private init; } = 1;
+
     /// <summary>Where the body's closing brace is.</summary>
     public int End { get; private init; }
 
@@ -56,6 +62,7 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
         var includeUsage = false;
         Range? modelValue = null;
         Range? streamOptions = null;
+        long? maxTokens = null, maxCompletionTokens = null, choices = null;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -100,6 +107,15 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
                 case "stream_options":
                     streamOptions = start..(int)reader.BytesConsumed;
                     break;
+                case "max_tokens" when reader.TokenType == JsonTokenType.Number:
+                    maxTokens = reader.GetInt64();
+                    break;
+                case "max_completion_tokens" when reader.TokenType == JsonTokenType.Number:
+                    maxCompletionTokens = reader.GetInt64();
+                    break;
+                case "n" when reader.TokenType == JsonTokenType.Number:
+                    choices = reader.GetInt64();
+                    break;
                 case "metadata" when reader.TokenType == JsonTokenType.EndObject:
                     metadata = Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]);
                     break;
@@ -120,6 +136,8 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
         {
             ModelValue = range,
             StreamOptionsValue = streamOptions,
+            MaxOutputTokens = maxCompletionTokens ?? maxTokens,
+            Choices = choices ?? 1,
             End = end,
         }, null, -1);
     }

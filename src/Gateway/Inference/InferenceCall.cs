@@ -1,4 +1,6 @@
+using System.Text.Json;
 using FrontierGateway.Gateway.Limits;
+using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Snapshot;
 
 namespace FrontierGateway.Gateway.Inference;
@@ -30,4 +32,31 @@ internal sealed class InferenceCall
 
     /// <summary>The verdict of the limits (<see cref="AdmissionMiddleware"/>); the call goes on only when admitted.</summary>
     public Admission Admission { get; set; } = default!;
+
+    private long? promptTokens;
+
+    /// <summary>
+    /// The prompt's tokens as the gateway counts them, counted once a call: by admission when a TOKEN limit needs
+    /// them for the reservation, else at the end for an upstream that reported no usage.
+    /// </summary>
+    public long PromptTokens(TokenCounter tokens) => promptTokens ??= Count(tokens);
+
+    /// <summary>The prompt's tokens if admission counted them; else the estimate at four bytes of body a token.</summary>
+    public long PromptTokensSoFar => promptTokens ?? (Request.Raw.Length + 3) / 4;
+
+    /// <summary>
+    /// The tokenizer's count; the four-bytes estimate when the body does not parse as a tree (a repeated property name
+    /// passes the gateway's reader, which only reads its own fields, but not JsonNode).
+    /// </summary>
+    private long Count(TokenCounter tokens)
+    {
+        try
+        {
+            return tokens.CountPrompt(Request.Operation, Request.Body);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return (Request.Raw.Length + 3) / 4;
+        }
+    }
 }

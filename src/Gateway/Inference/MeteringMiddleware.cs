@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Limits;
@@ -12,7 +11,8 @@ namespace FrontierGateway.Gateway.Inference;
 /// <summary>
 /// Meters an admitted call. Journals it as admitted, puts a <see cref="MeteringStream"/> on the response, and once
 /// the steps after it have answered, ends it in the journal (its event, or void when it failed) before the
-/// response's held-back last bytes reach the client; then debits the tokens and records the event.
+/// response's held-back last bytes reach the client; then records the event, and settles the call's token
+/// reservation to its real tokens (<see cref="ICounterStore.SettleAsync"/>), a failed call's to none.
 /// </summary>
 internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore counters, UsageRecorder recorder,
     UsageJournal journal, LiveUsage live, TokenCounter tokens, TimeProvider time)
@@ -20,6 +20,23 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
     public async Task InvokeAsync(HttpContext context)
     {
         var call = context.Features.GetRequiredFeature<InferenceCall>();
+        var used = 0L;
+        try
+        {
+            used = await MeterAsync(context, call);
+        }
+        finally
+        {
+            // Each admitted call settles once, whichever way it ended: completed, void, failed or left by its client.
+            // Not the request's token: the call was made, and its tokens count even if the client has gone.
+            await counters.SettleAsync(call.Policy, call.Admission.Reservation, used, time.GetUtcNow().UtcDateTime,
+                CancellationToken.None);
+        }
+    }
+
+    /// <summary>Runs the call and meters it; answers its tokens, 0 when it was void.</summary>
+    private async Task<long> MeterAsync(HttpContext context, InferenceCall call)
+    {
         var admitted = time.GetTimestamp();
         var usage = Provisional(call, context.TraceIdentifier);
         var admittedIn = journal.Admit(usage);
@@ -55,25 +72,23 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
         }
         else
         {
-            var counted = meter.Usage
-                ?? new TokenUsage(PromptTokens(call.Request, usage.InputTokens), tokens.Count(meter.DeliveredText), 0);
+            var counted = meter.Usage ?? new TokenUsage(call.PromptTokens(tokens), tokens.Count(meter.DeliveredText), 0);
             usage.Timestamp = time.GetUtcNow().UtcDateTime;
             (usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens) = (counted.Input, counted.Output, counted.Cached);
             usage.Estimated = meter.Usage is null;
             journal.Complete(usage);
             await ReleaseAsync(meter, context);
-            // The call's end, where its tokens settle. Not the request's token: the call was made, and its tokens
-            // count even if the client has gone.
-            await counters.AddTokensAsync(call.Policy, counted.Total, usage.Timestamp, CancellationToken.None);
             recorder.Record(usage, admittedIn);
             metered = counted.Total;
         }
         live.RecordCall(call.Group.Id, call.Request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
+        return metered;
     }
 
     /// <summary>
     /// The call's event as far as it is known at admission: what the journal keeps if the host dies during the call,
-    /// with the prompt estimated at four bytes of body a token (OpenAI's rule of thumb) and no output.
+    /// with the prompt as admission counted it for a TOKEN limit, else estimated at four bytes of body a token
+    /// (OpenAI's rule of thumb), and no output.
     /// </summary>
     private static UsageEvent Provisional(InferenceCall call, string requestId) => new()
     {
@@ -85,25 +100,9 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
         GroupId = call.Group.Id,
         ExternalEntityId = call.Group.ExternalEntityId,
         ApiKeyPrefix = call.Key.Prefix,
-        InputTokens = (call.Request.Raw.Length + 3) / 4,
+        InputTokens = call.PromptTokensSoFar,
         Estimated = true,
     };
-
-    /// <summary>
-    /// The gateway's own count of the prompt; the admission estimate when the body does not parse as a tree (a
-    /// repeated property name passes the gateway's reader, which only reads its own fields, but not JsonNode).
-    /// </summary>
-    private long PromptTokens(InferenceRequest request, long estimate)
-    {
-        try
-        {
-            return tokens.CountPrompt(request.Operation, request.Body);
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
-        {
-            return estimate;
-        }
-    }
 
     private static async Task ReleaseAsync(MeteringStream meter, HttpContext context)
     {

@@ -20,7 +20,8 @@ internal static class RateLimitResponse
         Write(response, Tokens, admission.Tokens);
     }
 
-    public static Task RefuseAsync(HttpContext context, string slug, Admission admission)
+    /// <param name="reserved">The tokens the call asked to reserve: more than a TOKEN limit's whole threshold is a call too large for it.</param>
+    public static Task RefuseAsync(HttpContext context, string slug, Admission admission, long reserved)
     {
         var rule = admission.RefusedBy!;
         var seconds = Math.Max(1, (long)Math.Ceiling(admission.RetryAfter.TotalSeconds));
@@ -32,8 +33,12 @@ internal static class RateLimitResponse
         headers[names.Remaining] = "0";
         headers[names.Reset] = Duration(admission.RetryAfter);
         var what = rule.Unit == LimitUnit.Day ? "Daily usage limit" : "Rate limit";
-        var message = $"{what} reached for {slug}: {rule.Threshold} {WireNames.Of(rule.Type)} per {WireNames.Of(rule.Unit)}"
-            + $" (limit of group {rule.SourceGroupId}). Retry after {seconds}s.";
+        var limitText = $"{rule.Threshold} {WireNames.Of(rule.Type)} per {WireNames.Of(rule.Unit)} (limit of group {rule.SourceGroupId})";
+        // OpenAI's "Request too large": waiting does not help, a smaller prompt or max_tokens does.
+        var message = rule.Type == LimitType.Token && reserved > rule.Threshold
+            ? $"Request too large for {slug}: it may use up to {reserved} tokens (its prompt and max_tokens or max_completion_tokens,"
+                + $" times n), more than the limit of {limitText}. Lower max_tokens or shorten the prompt."
+            : $"{what} reached for {slug}: {limitText}. Retry after {seconds}s.";
         var limit = new JsonObject
         {
             ["type"] = WireNames.Of(rule.Type),

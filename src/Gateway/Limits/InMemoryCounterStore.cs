@@ -1,5 +1,6 @@
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Snapshot;
+using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Gateway.Limits;
 
@@ -8,15 +9,25 @@ namespace FrontierGateway.Gateway.Limits;
 /// so N concurrent calls against a REQUEST limit of K admit exactly K. Every answer is synchronous: the
 /// <see cref="ValueTask"/>s it returns are already complete.
 /// </summary>
-internal sealed class InMemoryCounterStore(DailyTotals daily) : ICounterStore
+/// <remarks>
+/// A reservation is counted where the call's tokens will be: on a SECOND or MINUTE window at admission time, and on a
+/// DAY counter in a window of its own, <see cref="SlidingWindow.Reservations"/>, kept apart from the day's total so that
+/// it stops counting after <c>Limits:ReservationTtlSeconds</c> if the call never settles. The revocation check of
+/// <see cref="ICounterStore.TryAdmitAsync"/> has nothing to do here: this host's snapshot is the only one.
+/// </remarks>
+internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOptions> options) : ICounterStore
 {
     private readonly Lock gate = new();
+    private readonly TimeSpan reservationTtl = options.Value.ReservationTtl;
+
+    /// <summary>Each rule's window: its SECOND or MINUTE window, or for a DAY TOKEN rule its reservations.</summary>
     private readonly Dictionary<CounterKey, SlidingWindow> windows = [];
 
-    public ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, DateTime now, CancellationToken ct = default) =>
-        ValueTask.FromResult(TryAdmit(policy, now));
+    public ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, string keyPrefix, long tokens, DateTime now,
+        CancellationToken ct = default) =>
+        ValueTask.FromResult(TryAdmit(policy, tokens, now));
 
-    private Admission TryAdmit(SlugPolicy policy, DateTime now)
+    private Admission TryAdmit(SlugPolicy policy, long reserve, DateTime now)
     {
         var today = DateOnly.FromDateTime(now);
         (LimitRule? Rule, long Remaining) requests = (null, long.MaxValue), tokens = (null, long.MaxValue);
@@ -24,14 +35,14 @@ internal sealed class InMemoryCounterStore(DailyTotals daily) : ICounterStore
         {
             foreach (var rule in policy.Rules)
             {
-                var used = rule.Unit == LimitUnit.Day
-                    ? daily.Read(rule.Counter.GroupId, policy.Slug, rule.Type, today) ?? 0
-                    : Window(rule).Sum(now);
-                // A request needs room for itself; a token limit admits while any headroom is left.
-                var asking = rule.Type == LimitType.Request ? 1 : 0;
-                if (used + 1 > rule.Threshold)
+                var used = rule.Unit != LimitUnit.Day ? Window(rule).Sum(now)
+                    : (daily.Read(rule.Counter.GroupId, policy.Slug, rule.Type, today) ?? 0)
+                        + (rule.Type == LimitType.Token ? Window(rule).Sum(now) : 0);
+                // A request needs room for itself; a call with no tokens to reserve, for one token.
+                var asking = rule.Type == LimitType.Request ? 1 : reserve;
+                if (used + Math.Max(asking, 1) > rule.Threshold)
                 {
-                    return new Admission(rule, Wait(rule, now, rule.Threshold - 1), null, null);
+                    return new Admission(rule, RetryAfter(rule, now, asking), null, null);
                 }
                 var remaining = rule.Threshold - used - asking;
                 if (rule.Type == LimitType.Request && remaining < requests.Remaining)
@@ -49,27 +60,56 @@ internal sealed class InMemoryCounterStore(DailyTotals daily) : ICounterStore
                 {
                     Window(rule).Add(now, 1);
                 }
+                else if (rule.Type == LimitType.Token && reserve > 0)
+                {
+                    Window(rule).Add(now, reserve);
+                }
             }
             daily.Add(policy.DailyGroups, policy.Slug, LimitType.Request, 1, today);
-            return new Admission(null, TimeSpan.Zero, Headroom(requests, now), Headroom(tokens, now));
+            return new Admission(null, TimeSpan.Zero, Headroom(requests, now), Headroom(tokens, now))
+            {
+                Reservation = new Reservation(reserve, now),
+            };
         }
     }
 
     private Headroom? Headroom((LimitRule? Rule, long Remaining) tightest, DateTime now) =>
         tightest.Rule is { } rule ? new Headroom(rule, tightest.Remaining, Wait(rule, now, 0)) : null;
 
-    public ValueTask AddTokensAsync(SlugPolicy policy, long tokens, DateTime now, CancellationToken ct = default)
+    public ValueTask SettleAsync(SlugPolicy policy, Reservation reservation, long tokens, DateTime now, CancellationToken ct = default)
     {
+        if (reservation.Tokens == 0 && tokens == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
         lock (gate)
         {
             foreach (var rule in policy.Rules)
             {
-                if (rule.Type == LimitType.Token && rule.Unit != LimitUnit.Day)
+                if (rule.Type != LimitType.Token)
                 {
-                    Window(rule).Add(now, tokens);
+                    continue;
+                }
+                var window = Window(rule);
+                if (rule.Unit == LimitUnit.Day)
+                {
+                    // The day's total takes the real tokens below; the reservation leaves its own window.
+                    window.Remove(reservation.At, reservation.Tokens);
+                }
+                else if (tokens < reservation.Tokens)
+                {
+                    // What was not used goes back where it was taken, unless it has already left the window.
+                    window.Remove(reservation.At, reservation.Tokens - tokens);
+                }
+                else if (tokens > reservation.Tokens)
+                {
+                    window.Add(now, tokens - reservation.Tokens);
                 }
             }
-            daily.Add(policy.DailyGroups, policy.Slug, LimitType.Token, tokens, DateOnly.FromDateTime(now));
+            if (tokens > 0)
+            {
+                daily.Add(policy.DailyGroups, policy.Slug, LimitType.Token, tokens, DateOnly.FromDateTime(now));
+            }
         }
         return ValueTask.CompletedTask;
     }
@@ -81,10 +121,23 @@ internal sealed class InMemoryCounterStore(DailyTotals daily) : ICounterStore
     {
         if (!windows.TryGetValue(rule.Counter, out var window))
         {
-            windows[rule.Counter] = window = rule.Unit == LimitUnit.Second ? SlidingWindow.PerSecond() : SlidingWindow.PerMinute();
+            windows[rule.Counter] = window = rule.Unit switch
+            {
+                LimitUnit.Second => SlidingWindow.PerSecond(),
+                LimitUnit.Minute => SlidingWindow.PerMinute(),
+                _ => SlidingWindow.Reservations(reservationTtl),
+            };
         }
         return window;
     }
+
+    /// <summary>
+    /// How long a refused call should wait: until the rule has room for what it asks, or, when it asks for more than
+    /// the whole threshold (a reservation no wait can fit), the rule's whole period.
+    /// </summary>
+    private TimeSpan RetryAfter(LimitRule rule, DateTime now, long asking) => asking > rule.Threshold && rule.Unit != LimitUnit.Day
+        ? (rule.Unit == LimitUnit.Second ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1))
+        : Wait(rule, now, rule.Threshold - Math.Max(asking, 1));
 
     /// <summary>How long until the rule's counter is at most <paramref name="allowed"/>.</summary>
     private TimeSpan Wait(LimitRule rule, DateTime now, long allowed) => rule.Unit == LimitUnit.Day

@@ -7,6 +7,7 @@ namespace FrontierGateway.Gateway.Limits;
 /// Where <see cref="RedisCounterStore"/> keeps a counter: <c>frontier-gateway:{root}:group:slug:TYPE:UNIT</c>. The root
 /// group's id in braces is the Redis Cluster hash tag: every counter of one tree is in one slot, so one script may
 /// count a call on all of them, and trees spread over the cluster. A DAY key holds every recent day (by day number).
+/// The revocation markers live in the tree's slot too, so that the admission script can check them.
 /// </summary>
 internal static class RedisCounterKeys
 {
@@ -14,6 +15,16 @@ internal static class RedisCounterKeys
 
     public static RedisKey Of(string root, string group, string slug, LimitType type, LimitUnit unit) =>
         $"frontier-gateway:{{{root}}}:{group}:{slug}:{Name(type)}:{Name(unit)}";
+
+    /// <summary>The reservations held on a DAY TOKEN counter, apart from its totals.</summary>
+    public static RedisKey Reservations(string root, string group, string slug) =>
+        $"frontier-gateway:{{{root}}}:{group}:{slug}:TOKEN:DAY:reserved";
+
+    /// <summary>Set when the key was revoked, for the hosts whose snapshot still has it.</summary>
+    public static RedisKey RevokedKey(string root, string prefix) => $"frontier-gateway:{{{root}}}:revoked:key:{prefix}";
+
+    /// <summary>Set when the group was deleted, for the hosts whose snapshot still has it.</summary>
+    public static RedisKey RevokedGroup(string root, string group) => $"frontier-gateway:{{{root}}}:revoked:group:{group}";
 
     /// <summary>The field of <paramref name="day"/> in a DAY key: days since 1970-01-01, as the scripts count them.</summary>
     public static RedisValue Field(DateOnly day) => day.DayNumber - Epoch;

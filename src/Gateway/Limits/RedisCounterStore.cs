@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Snapshot;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FrontierGateway.Gateway.Limits;
@@ -10,9 +11,15 @@ namespace FrontierGateway.Gateway.Limits;
 /// checks every counter of the caller's chain and counts on all of them or none, so N concurrent calls against a
 /// REQUEST limit of K admit exactly K across every host. The clock is Redis's own (TIME inside the script), so hosts
 /// whose clocks disagree still share one window: the <c>now</c> arguments of <see cref="ICounterStore"/> are ignored.
+/// The same script refuses a caller whose key or group carries a revocation marker (<see cref="RedisRevocations"/>),
+/// so a key revoked through one host is refused by every host on its next request, whatever their snapshots say.
 /// </summary>
-internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDailyTotals daily, IGroupRoots roots) : ICounterStore
+internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDailyTotals daily, IGroupRoots roots,
+    IOptions<LimitsOptions> options) : ICounterStore
 {
+    /// <summary>A sixtieth of the reservations' lifetime, in microseconds: the segment of a DAY counter's reservations.</summary>
+    private readonly long reservationSegment = options.Value.ReservationTtl.Ticks / 60 / TimeSpan.TicksPerMicrosecond;
+
     private readonly ConditionalWeakTable<SlugPolicy, RedisPolicy> prepared = [];
 
     /// <summary>
@@ -23,17 +30,26 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
 
     private long OffsetMicroseconds => ClockOffset is { } offset ? offset().Ticks / TimeSpan.TicksPerMicrosecond : 0;
 
-    public async ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, DateTime now, CancellationToken ct = default)
+    public async ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, string keyPrefix, long tokens, DateTime now,
+        CancellationToken ct = default)
     {
         var keys = prepared.GetValue(policy, p => new RedisPolicy(p));
-        var reply = (long[])(await CounterScripts.Admit.EvaluateAsync(redis.GetDatabase(), keys.AdmitKeys,
-            [OffsetMicroseconds, .. keys.AdmitArguments]))!;
+        var reply = (long[])(await CounterScripts.Admit.EvaluateAsync(redis.GetDatabase(),
+            [.. keys.AdmitKeys, RedisCounterKeys.RevokedKey(keys.Root, keyPrefix)],
+            [OffsetMicroseconds, reservationSegment, tokens, .. keys.AdmitArguments]))!;
+        if (reply[0] < 0)
+        {
+            return Admission.Revoked;
+        }
         if (reply[0] > 0)
         {
             return new Admission(policy.Rules[reply[0] - 1], TimeSpan.FromMicroseconds(reply[1]), null, null);
         }
         daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Request, RedisCounterKeys.Day(reply[2]));
-        return new Admission(null, TimeSpan.Zero, Headroom(policy, reply.AsSpan(3)), Headroom(policy, reply.AsSpan(6)));
+        return new Admission(null, TimeSpan.Zero, Headroom(policy, reply.AsSpan(3)), Headroom(policy, reply.AsSpan(6)))
+        {
+            Reservation = new Reservation(tokens, DateTime.UnixEpoch.AddTicks(reply[9] * TimeSpan.TicksPerMicrosecond)),
+        };
     }
 
     /// <summary>The tightest rule of one type as the script answers it: its 1-based index, remaining and reset.</summary>
@@ -41,12 +57,21 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
         ? new Headroom(policy.Rules[tightest[0] - 1], tightest[1], TimeSpan.FromMicroseconds(tightest[2]))
         : null;
 
-    public async ValueTask AddTokensAsync(SlugPolicy policy, long tokens, DateTime now, CancellationToken ct = default)
+    public async ValueTask SettleAsync(SlugPolicy policy, Reservation reservation, long tokens, DateTime now,
+        CancellationToken ct = default)
     {
+        if (reservation.Tokens == 0 && tokens == 0)
+        {
+            return;
+        }
         var keys = prepared.GetValue(policy, p => new RedisPolicy(p));
-        var day = (long)(await CounterScripts.AddTokens.EvaluateAsync(redis.GetDatabase(), keys.TokenKeys,
-            [OffsetMicroseconds, keys.TokenUnits.Length, tokens, .. keys.TokenUnits]));
-        daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, RedisCounterKeys.Day(day));
+        var at = (reservation.At - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        var day = (long)(await CounterScripts.Settle.EvaluateAsync(redis.GetDatabase(), keys.SettleKeys,
+            [OffsetMicroseconds, reservationSegment, tokens, reservation.Tokens, at, .. keys.SettleArguments]));
+        if (tokens > 0)
+        {
+            daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, RedisCounterKeys.Day(day));
+        }
     }
 
     public async ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default)

@@ -14,26 +14,39 @@ internal sealed class RedisPolicy
     {
         var root = policy.RootGroupId;
         var days = policy.DailyGroups;
+        Root = root;
+        var dayTokens = policy.Rules.Where(r => r.Type == LimitType.Token && r.Unit == LimitUnit.Day)
+            .Select(r => RedisCounterKeys.Reservations(root, r.Counter.GroupId, policy.Slug)).ToList();
         AdmitKeys = [.. policy.Rules.Select(r => RedisCounterKeys.Of(root, r.Counter.GroupId, policy.Slug, r.Type, r.Unit)),
-            .. days.Select(g => RedisCounterKeys.Of(root, g, policy.Slug, LimitType.Request, LimitUnit.Day))];
-        AdmitArguments = [policy.Rules.Length, .. policy.Rules.SelectMany(r => new RedisValue[] { Unit(r.Unit), Type(r.Type), r.Threshold })];
+            .. dayTokens,
+            .. days.Select(g => RedisCounterKeys.Of(root, g, policy.Slug, LimitType.Request, LimitUnit.Day)),
+            .. days.Select(g => RedisCounterKeys.RevokedGroup(root, g))];
+        AdmitArguments = [policy.Rules.Length, dayTokens.Count, days.Length,
+            .. policy.Rules.SelectMany(r => new RedisValue[] { Unit(r.Unit), Type(r.Type), r.Threshold })];
         var tokenWindows = policy.Rules.Where(r => r.Type == LimitType.Token && r.Unit != LimitUnit.Day).ToList();
-        TokenKeys = [.. tokenWindows.Select(r => RedisCounterKeys.Of(root, r.Counter.GroupId, policy.Slug, r.Type, r.Unit)),
+        SettleKeys = [.. tokenWindows.Select(r => RedisCounterKeys.Of(root, r.Counter.GroupId, policy.Slug, r.Type, r.Unit)),
+            .. dayTokens,
             .. days.Select(g => RedisCounterKeys.Of(root, g, policy.Slug, LimitType.Token, LimitUnit.Day))];
-        TokenUnits = [.. tokenWindows.Select(r => (RedisValue)Unit(r.Unit))];
+        SettleArguments = [tokenWindows.Count, dayTokens.Count, .. tokenWindows.Select(r => (RedisValue)Unit(r.Unit))];
     }
 
-    /// <summary>The rules' counters in order, then the REQUEST day counters of the call's groups.</summary>
+    /// <summary>The root of the policy's tree, whose hash tag every key of a call has.</summary>
+    public string Root { get; }
+
+    /// <summary>
+    /// The rules' counters in order, the DAY TOKEN rules' reservations, the REQUEST day counters of the call's groups,
+    /// then the groups' revocation markers (the key's marker is the call's own, added last).
+    /// </summary>
     public RedisKey[] AdmitKeys { get; }
 
-    /// <summary>The rule count, then each rule's unit, type and threshold (after the clock offset).</summary>
+    /// <summary>The rule, reservation-window and day-counter counts, then each rule's unit, type and threshold.</summary>
     public RedisValue[] AdmitArguments { get; }
 
-    /// <summary>The TOKEN windows, then the TOKEN day counters of the call's groups.</summary>
-    public RedisKey[] TokenKeys { get; }
+    /// <summary>The TOKEN windows, the DAY TOKEN rules' reservations, then the TOKEN day counters of the call's groups.</summary>
+    public RedisKey[] SettleKeys { get; }
 
-    /// <summary>The unit of each TOKEN window.</summary>
-    public RedisValue[] TokenUnits { get; }
+    /// <summary>The TOKEN window and reservation-window counts, then the unit of each TOKEN window.</summary>
+    public RedisValue[] SettleArguments { get; }
 
     private static string Unit(LimitUnit unit) => unit switch
     {

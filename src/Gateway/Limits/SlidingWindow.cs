@@ -14,6 +14,9 @@ internal sealed class SlidingWindow(TimeSpan window, int segments)
 
     public static SlidingWindow PerMinute() => new(TimeSpan.FromMinutes(1), 60);
 
+    /// <summary>The reservations held on a DAY counter: each stops counting <paramref name="ttl"/> after it was made.</summary>
+    public static SlidingWindow Reservations(TimeSpan ttl) => new(ttl, 60);
+
     public long Sum(DateTime now)
     {
         var current = now.Ticks / segmentTicks;
@@ -38,6 +41,20 @@ internal sealed class SlidingWindow(TimeSpan window, int segments)
             counts[slot] = 0;
         }
         counts[slot] += amount;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="amount"/> back from the segment of <paramref name="at"/>, where it was added; nothing
+    /// when that segment has left the window (its count no longer counts, and its slot starts again at zero).
+    /// </summary>
+    public void Remove(DateTime at, long amount)
+    {
+        var number = at.Ticks / segmentTicks;
+        var slot = (int)(number % counts.Length);
+        if (numbers[slot] == number)
+        {
+            counts[slot] -= amount;
+        }
     }
 
     /// <summary>How long until the window's count drops to at most <paramref name="allowed"/>.</summary>

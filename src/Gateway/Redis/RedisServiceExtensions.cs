@@ -42,6 +42,10 @@ internal static class RedisServiceExtensions
             ? sp.GetRequiredService<RedisCounterStore>() : sp.GetRequiredService<InMemoryCounterStore>()));
         services.Replace(ServiceDescriptor.Singleton<IDailyTotals>(sp => SharedCounters(sp)
             ? sp.GetRequiredService<RedisDailyTotals>() : sp.GetRequiredService<DailyTotals>()));
+        // The admission script checks the revocation markers, so they are written where the counters are.
+        services.AddSingleton<RedisRevocations>();
+        services.Replace(ServiceDescriptor.Singleton<IRevocations>(sp => SharedCounters(sp)
+            ? sp.GetRequiredService<RedisRevocations>() : sp.GetRequiredService<NoRevocations>()));
         return services;
     }
 

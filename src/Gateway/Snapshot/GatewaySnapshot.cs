@@ -19,7 +19,11 @@ public sealed record LimitRule(LimitType Type, LimitUnit Unit, long Threshold, s
 /// The root of the group's tree: every counter of the policy belongs to a group of that tree, so a shared store keeps
 /// them together (one Redis hash tag) and counts a call on all of them at once.
 /// </param>
-public sealed record SlugPolicy(string Slug, LimitRule[] Rules, string[] DailyGroups, string RootGroupId);
+public sealed record SlugPolicy(string Slug, LimitRule[] Rules, string[] DailyGroups, string RootGroupId)
+{
+    /// <summary>Whether any rule limits tokens: only then does admission count the prompt and reserve tokens.</summary>
+    public bool HasTokenLimits { get; } = Array.Exists(Rules, r => r.Type == LimitType.Token);
+}
 
 /// <param name="RootGroupId">The root of the group's tree (the group itself for a root).</param>
 public sealed record GroupPolicy(string Id, string ExternalEntityId, FrozenDictionary<string, SlugPolicy> Slugs,

@@ -56,6 +56,14 @@ public sealed class HostPair : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A caller of B once B has heard of the key minted through A (the cheapest call, which counts nowhere).</summary>
+    public async Task<HttpClient> CallerKnownToBAsync(string key)
+    {
+        var onB = Caller(B, key);
+        await UntilAsync(async () => (await onB.GetAsync("/v1/models")).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "key known to B");
+        return onB;
+    }
+
     /// <summary>
     /// Polls <paramref name="condition"/> until it holds and answers how long that took; fails the test when it still
     /// does not hold after <paramref name="limit"/>.

@@ -48,9 +48,10 @@ public sealed class LimitsTests(GatewayFactory factory) : IClassFixture<GatewayF
     }
 
     [Fact]
-    public async Task TokenLimit_AdmitsWhileHeadroom_ThenRefusesAfterTheRealUsageIsDebited()
+    public async Task TokenLimit_AdmitsWhileTheReservationFits_ThenRefusesOnceTheRealUsageIsDebited()
     {
-        var (group, key) = await factory.CustomerAsync("lim-tokens", Limits("""{"type":"TOKEN","unit":"MINUTE","threshold":5}"""));
+        // Each call reserves its 9-token prompt and max_tokens of 8, and uses as much: one fits under 30, two do not.
+        var (group, key) = await factory.CustomerAsync("lim-tokens", Limits("""{"type":"TOKEN","unit":"MINUTE","threshold":30}"""));
         var client = factory.Caller(key);
 
         using var first = await client.ChatAsync();
@@ -59,7 +60,7 @@ public sealed class LimitsTests(GatewayFactory factory) : IClassFixture<GatewayF
         Assert.True(first.IsOk());
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         var usage = Assert.Single(await factory.EventsAsync(group, 1));
-        Assert.True(usage.InputTokens + usage.OutputTokens > 5);
+        Assert.Equal(17, usage.InputTokens + usage.OutputTokens);
     }
 
     [Fact]

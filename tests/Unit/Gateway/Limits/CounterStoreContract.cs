@@ -9,9 +9,12 @@ namespace FrontierGateway.Tests.Unit.Gateway.Limits;
 /// from this one and says how to reach the store and its clock. Each test uses group ids of its own, so one store
 /// (one Redis) may serve them all. The clock starts at a whole second, so the windows' arithmetic lines up.
 /// </summary>
-public abstract class CounterStoreContract
+public abstract partial class CounterStoreContract
 {
     private const string Slug = "acme/model";
+
+    /// <summary>The caller's key; only a shared store checks it (for revocation), and no test revokes it.</summary>
+    protected const string KeyPrefix = "fg_contract";
 
     /// <summary>The tree the tests' groups form: child and sibling under parent; every other group is a root.</summary>
     private static readonly Dictionary<string, string> Parents = new() { ["child"] = "parent", ["sibling"] = "parent" };
@@ -43,7 +46,7 @@ public abstract class CounterStoreContract
         var verdicts = new List<Admission>();
         for (var i = 0; i < 4; i++)
         {
-            verdicts.Add(await Sut.TryAdmitAsync(policy, Now));
+            verdicts.Add(await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now));
         }
 
         Assert.Equal([true, true, true, false], verdicts.Select(v => v.Admitted));
@@ -56,15 +59,15 @@ public abstract class CounterStoreContract
     public async Task TryAdmit_SecondWindow_RollsRatherThanResets()
     {
         var policy = Policy([Rule("g", LimitType.Request, LimitUnit.Second, 2)], "g");
-        Assert.True((await Sut.TryAdmitAsync(policy, Now)).Admitted);
+        Assert.True((await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now)).Admitted);
         await AdvanceAsync(TimeSpan.FromMilliseconds(500));
-        Assert.True((await Sut.TryAdmitAsync(policy, Now)).Admitted);
-        Assert.False((await Sut.TryAdmitAsync(policy, Now)).Admitted);
+        Assert.True((await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now)).Admitted);
+        Assert.False((await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now)).Admitted);
 
         // One second after the first call only the first has left: a fixed window would have let both go.
         await AdvanceAsync(TimeSpan.FromMilliseconds(500));
-        var admitted = await Sut.TryAdmitAsync(policy, Now);
-        var refused = await Sut.TryAdmitAsync(policy, Now);
+        var admitted = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
+        var refused = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         Assert.True(admitted.Admitted);
         Assert.False(refused.Admitted);
@@ -78,13 +81,13 @@ public abstract class CounterStoreContract
         for (var i = 0; i < 3; i++)
         {
             await AdvanceAsync(TimeSpan.FromSeconds(i == 0 ? 0 : 20));
-            Assert.True((await Sut.TryAdmitAsync(policy, Now)).Admitted);
+            Assert.True((await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now)).Admitted);
         }
         await AdvanceAsync(TimeSpan.FromSeconds(10));
 
-        var refused = await Sut.TryAdmitAsync(policy, Now);
+        var refused = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
         await AdvanceAsync(TimeSpan.FromSeconds(10));
-        var admitted = await Sut.TryAdmitAsync(policy, Now);
+        var admitted = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         Assert.False(refused.Admitted);
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(11));
@@ -96,14 +99,14 @@ public abstract class CounterStoreContract
     {
         var rule = Rule("g", LimitType.Token, LimitUnit.Minute, 100);
         var policy = Policy([rule], "g");
-        await Sut.AddTokensAsync(policy, 99, Now);
-        var lastOne = await Sut.TryAdmitAsync(policy, Now);
+        await Sut.SettleAsync(policy, Reservation.None, 99, Now);
+        var lastOne = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
         await AdvanceAsync(TimeSpan.FromSeconds(30));
-        await Sut.AddTokensAsync(policy, 1, Now);
+        await Sut.SettleAsync(policy, Reservation.None, 1, Now);
 
-        var refused = await Sut.TryAdmitAsync(policy, Now);
+        var refused = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
         await AdvanceAsync(TimeSpan.FromSeconds(30));
-        var again = await Sut.TryAdmitAsync(policy, Now);
+        var again = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         Assert.True(lastOne.Admitted);
         Assert.Equal(1, lastOne.Tokens!.Value.Remaining);
@@ -120,10 +123,10 @@ public abstract class CounterStoreContract
         await AdvanceAsync(Now.Date.AddDays(1).AddSeconds(-2) - Now);
         var today = DateOnly.FromDateTime(Now);
 
-        var verdicts = new[] { await Sut.TryAdmitAsync(policy, Now), await Sut.TryAdmitAsync(policy, Now), await Sut.TryAdmitAsync(policy, Now) };
+        var verdicts = new[] { await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now), await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now), await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now) };
         var todays = await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Request, today);
         await AdvanceAsync(TimeSpan.FromSeconds(2));
-        var tomorrow = await Sut.TryAdmitAsync(policy, Now);
+        var tomorrow = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         Assert.Equal([true, true, false], verdicts.Select(v => v.Admitted));
         Assert.Equal(rule, verdicts[2].RefusedBy);
@@ -140,11 +143,11 @@ public abstract class CounterStoreContract
         var pool = Rule("parent", LimitType.Request, LimitUnit.Minute, 2);
         var child = Policy([Rule("child", LimitType.Request, LimitUnit.Minute, 10), pool], "child", "parent");
         var sibling = Policy([Rule("sibling", LimitType.Request, LimitUnit.Minute, 10), pool], "sibling", "parent");
-        Assert.True((await Sut.TryAdmitAsync(child, Now)).Admitted);
-        Assert.True((await Sut.TryAdmitAsync(sibling, Now)).Admitted);
+        Assert.True((await Sut.TryAdmitAsync(child, KeyPrefix, 0, Now)).Admitted);
+        Assert.True((await Sut.TryAdmitAsync(sibling, KeyPrefix, 0, Now)).Admitted);
 
-        var refused = await Sut.TryAdmitAsync(child, Now);
-        var childAlone = await Sut.TryAdmitAsync(Policy([Rule("child", LimitType.Request, LimitUnit.Minute, 10)], "child"), Now);
+        var refused = await Sut.TryAdmitAsync(child, KeyPrefix, 0, Now);
+        var childAlone = await Sut.TryAdmitAsync(Policy([Rule("child", LimitType.Request, LimitUnit.Minute, 10)], "child"), KeyPrefix, 0, Now);
 
         Assert.Equal(pool, refused.RefusedBy);
         Assert.Equal(Id("parent"), refused.RefusedBy!.SourceGroupId);
@@ -161,12 +164,12 @@ public abstract class CounterStoreContract
         var pool = Rule("parent", LimitType.Token, LimitUnit.Day, 100);
         var child = Policy([pool], "child", "parent");
         var sibling = Policy([pool], "sibling", "parent");
-        Assert.True((await Sut.TryAdmitAsync(child, Now)).Admitted);
-        await Sut.AddTokensAsync(child, 60, Now);
+        Assert.True((await Sut.TryAdmitAsync(child, KeyPrefix, 0, Now)).Admitted);
+        await Sut.SettleAsync(child, Reservation.None, 60, Now);
 
-        var last = await Sut.TryAdmitAsync(sibling, Now);
-        await Sut.AddTokensAsync(sibling, 40, Now);
-        var refused = await Sut.TryAdmitAsync(child, Now);
+        var last = await Sut.TryAdmitAsync(sibling, KeyPrefix, 0, Now);
+        await Sut.SettleAsync(sibling, Reservation.None, 40, Now);
+        var refused = await Sut.TryAdmitAsync(child, KeyPrefix, 0, Now);
 
         Assert.True(last.Admitted);
         Assert.Equal((pool, 40L), (last.Tokens!.Value.Rule, last.Tokens.Value.Remaining));
@@ -183,10 +186,10 @@ public abstract class CounterStoreContract
         var inherited = declared with { Counter = declared.Counter with { GroupId = Id("child") } };
         var parent = Policy([declared], "parent");
         var child = Policy([inherited], "child");
-        await Sut.TryAdmitAsync(parent, Now);
-        await Sut.TryAdmitAsync(parent, Now);
+        await Sut.TryAdmitAsync(parent, KeyPrefix, 0, Now);
+        await Sut.TryAdmitAsync(parent, KeyPrefix, 0, Now);
 
-        var verdicts = new[] { await Sut.TryAdmitAsync(child, Now), await Sut.TryAdmitAsync(child, Now), await Sut.TryAdmitAsync(child, Now) };
+        var verdicts = new[] { await Sut.TryAdmitAsync(child, KeyPrefix, 0, Now), await Sut.TryAdmitAsync(child, KeyPrefix, 0, Now), await Sut.TryAdmitAsync(child, KeyPrefix, 0, Now) };
 
         Assert.Equal([true, true, false], verdicts.Select(v => v.Admitted));
         Assert.Equal(Id("parent"), verdicts[2].RefusedBy!.SourceGroupId);
@@ -202,7 +205,7 @@ public abstract class CounterStoreContract
         var tokens = Rule("g", LimitType.Token, LimitUnit.Minute, 1000);
         var policy = Policy([Rule("g", LimitType.Request, LimitUnit.Minute, 10), perSecond, tokens], "g");
 
-        var sut = await Sut.TryAdmitAsync(policy, Now);
+        var sut = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         Assert.True(sut.Admitted);
         Assert.Equal(perSecond, sut.Requests!.Value.Rule);
@@ -217,7 +220,7 @@ public abstract class CounterStoreContract
     {
         var policy = Policy([Rule("g", LimitType.Request, LimitUnit.Minute, 10)], "g");
 
-        var verdicts = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await Sut.TryAdmitAsync(policy, Now))));
+        var verdicts = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now))));
 
         Assert.Equal(10, verdicts.Count(v => v.Admitted));
         Assert.Equal(10, await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Request, Today));
@@ -229,11 +232,11 @@ public abstract class CounterStoreContract
         var full = Policy([Rule("g", LimitType.Request, LimitUnit.Minute, 1)], "g");
         var otherSlug = Policy([Rule("g", LimitType.Request, LimitUnit.Minute, 1, "acme/other")], "g") with { Slug = "acme/other" };
         var sibling = Policy([Rule("sibling", LimitType.Request, LimitUnit.Minute, 1)], "sibling");
-        await Sut.TryAdmitAsync(full, Now);
+        await Sut.TryAdmitAsync(full, KeyPrefix, 0, Now);
 
-        Assert.False((await Sut.TryAdmitAsync(full, Now)).Admitted);
-        Assert.True((await Sut.TryAdmitAsync(otherSlug, Now)).Admitted);
-        Assert.True((await Sut.TryAdmitAsync(sibling, Now)).Admitted);
+        Assert.False((await Sut.TryAdmitAsync(full, KeyPrefix, 0, Now)).Admitted);
+        Assert.True((await Sut.TryAdmitAsync(otherSlug, KeyPrefix, 0, Now)).Admitted);
+        Assert.True((await Sut.TryAdmitAsync(sibling, KeyPrefix, 0, Now)).Admitted);
     }
 
     [Fact]
@@ -242,8 +245,8 @@ public abstract class CounterStoreContract
         var policy = Policy([], "child", "parent");
         var before = await Sut.ReadDailyAsync(Id("child"), Slug, LimitType.Request, Today);
 
-        await Sut.TryAdmitAsync(policy, Now);
-        await Sut.AddTokensAsync(policy, 42, Now);
+        await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
+        await Sut.SettleAsync(policy, Reservation.None, 42, Now);
 
         Assert.Null(before);
         foreach (var group in new[] { "child", "parent" })
@@ -258,8 +261,8 @@ public abstract class CounterStoreContract
     public async Task DailyTotals_TakeChanged_HandsEachNewTotalOverOnce()
     {
         var policy = Policy([], "g");
-        await Sut.TryAdmitAsync(policy, Now);
-        await Sut.TryAdmitAsync(policy, Now);
+        await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
+        await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         var first = Mine(await Totals.TakeChangedAsync());
         var second = Mine(await Totals.TakeChangedAsync());
@@ -272,13 +275,13 @@ public abstract class CounterStoreContract
     public async Task DailyTotals_Load_RaisesTheCountersThatAdmissionChecks()
     {
         var policy = Policy([Rule("g", LimitType.Request, LimitUnit.Day, 5)], "g");
-        await Sut.TryAdmitAsync(policy, Now);
+        await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         await Totals.LoadAsync([KeyValuePair.Create(new DailyKey(Id("g"), Slug, LimitType.Request, Today), 5L)]);
         // A total of an earlier day leaves today's alone.
         await Totals.LoadAsync([KeyValuePair.Create(new DailyKey(Id("g"), Slug, LimitType.Request, Today.AddDays(-1)), 9L)]);
 
-        Assert.Equal(policy.Rules[0], (await Sut.TryAdmitAsync(policy, Now)).RefusedBy);
+        Assert.Equal(policy.Rules[0], (await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now)).RefusedBy);
         Assert.Equal(5, await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Request, Today));
     }
 

@@ -1,4 +1,5 @@
 using FrontierGateway.Gateway.Limits;
+using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Limits;
 
@@ -7,7 +8,7 @@ public sealed class InMemoryCounterStoreTests : CounterStoreContract
 {
     private readonly DailyTotals totals = new();
 
-    public InMemoryCounterStoreTests() => Sut = new InMemoryCounterStore(totals);
+    public InMemoryCounterStoreTests() => Sut = new InMemoryCounterStore(totals, Options.Create(new LimitsOptions()));
 
     protected override ICounterStore Sut { get; }
 

@@ -1,8 +1,10 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Limits;
@@ -26,7 +28,7 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
     {
         connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
         totals = new RedisDailyTotals(connection, this, NullLogger<RedisDailyTotals>.Instance);
-        sut = new RedisCounterStore(connection, totals, this);
+        sut = new RedisCounterStore(connection, totals, this, Options.Create(new LimitsOptions()));
         // Redis's clock less this machine's (nothing on one machine, but it costs one call to be sure), taken against
         // the answer's arrival: an error makes the store's clock run a trip ahead of Now, never behind it.
         var redisTime = await Server.TimeAsync();
@@ -42,11 +44,11 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
     public async Task TryAdmit_ScriptGoneFromRedis_LoadsItAgain()
     {
         var policy = Chain(out _, LimitType.Request, LimitUnit.Minute, 2);
-        Assert.True((await sut.TryAdmitAsync(policy, Now)).Admitted);
+        Assert.True((await sut.TryAdmitAsync(policy, KeyPrefix, 0, Now)).Admitted);
 
         await Server.ScriptFlushAsync();
-        var again = await sut.TryAdmitAsync(policy, Now);
-        var refused = await sut.TryAdmitAsync(policy, Now);
+        var again = await sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
+        var refused = await sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         Assert.True(again.Admitted);
         Assert.Equal(policy.Rules[1], refused.RefusedBy);
@@ -56,8 +58,8 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
     public async Task TryAdmit_CascadingChain_KeepsEveryCounterOfTheTreeInOneSlot()
     {
         var policy = Chain(out var root, LimitType.Request, LimitUnit.Second, 5);
-        await sut.TryAdmitAsync(policy, Now);
-        await sut.AddTokensAsync(policy, 7, Now);
+        await sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
+        await sut.SettleAsync(policy, Reservation.None, 7, Now);
 
         var keys = await Server.KeysAsync(pattern: $"*{root}*").ToListAsync();
 
@@ -71,10 +73,10 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
     public async Task TryAdmit_HostClockArgument_IsIgnoredForRedisClock()
     {
         var policy = Chain(out _, LimitType.Request, LimitUnit.Second, 1);
-        await sut.TryAdmitAsync(policy, DateTime.UnixEpoch);
+        await sut.TryAdmitAsync(policy, KeyPrefix, 0, DateTime.UnixEpoch);
 
         // The host's clock says an hour has passed; Redis's says it has not: the window is still full.
-        var refused = await sut.TryAdmitAsync(policy, Now.AddHours(1));
+        var refused = await sut.TryAdmitAsync(policy, KeyPrefix, 0, Now.AddHours(1));
 
         Assert.Equal(policy.Rules[1], refused.RefusedBy);
     }
@@ -83,7 +85,7 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
     public async Task DayCounter_LivesForItsDayAndTheNext()
     {
         var policy = Chain(out var root, LimitType.Request, LimitUnit.Day, 5);
-        await sut.TryAdmitAsync(policy, Now);
+        await sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
 
         var dayKeys = await Server.KeysAsync(pattern: $"*{root}*:DAY").ToListAsync();
 
@@ -93,6 +95,58 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
             Assert.InRange(await connection.GetDatabase().KeyTimeToLiveAsync(key) ?? TimeSpan.Zero,
                 TimeSpan.FromDays(2) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(2));
         }
+    }
+
+    [Fact]
+    public async Task TryAdmit_RevokedKeyOrGroupOfTheChain_IsRefusedAsRevokedAndCountsNowhere()
+    {
+        var policy = Chain(out var root, LimitType.Request, LimitUnit.Minute, 5);
+        var (child, parent) = (policy.DailyGroups[0], policy.DailyGroups[1]);
+        var revocations = new RedisRevocations(connection, new OneTree(root), NullLogger<RedisRevocations>.Instance);
+        Assert.True((await sut.TryAdmitAsync(policy, "fg_revoked", 0, Now)).Admitted);
+
+        await revocations.RecordAsync([new RevokedKey("fg_revoked", child)], []);
+        var revokedKey = await sut.TryAdmitAsync(policy, "fg_revoked", 0, Now);
+        var otherKey = await sut.TryAdmitAsync(policy, "fg_other", 0, Now);
+        await revocations.RecordAsync([], [parent]);
+        var deletedParent = await sut.TryAdmitAsync(policy, "fg_other", 0, Now);
+
+        Assert.True(revokedKey.IsRevoked);
+        Assert.False(revokedKey.Admitted);
+        Assert.True(otherKey.Admitted);
+        Assert.True(deletedParent.IsRevoked);
+        Assert.Equal(2, (long)await connection.GetDatabase().HashGetAsync(
+            RedisCounterKeys.Of(root, child, "acme/model", LimitType.Request, LimitUnit.Day), RedisCounterKeys.Field(DateOnly.FromDateTime(Now))));
+        var marker = await connection.GetDatabase().KeyTimeToLiveAsync(RedisCounterKeys.RevokedKey(root, "fg_revoked"));
+        Assert.InRange(marker ?? TimeSpan.Zero, RedisRevocations.Lifetime - TimeSpan.FromMinutes(1), RedisRevocations.Lifetime);
+    }
+
+    [Fact]
+    public async Task Settle_DailyReservation_KeepsItApartFromTheDayTotalInAnExpiringKey()
+    {
+        var policy = Chain(out var root, LimitType.Token, LimitUnit.Day, 1000);
+        var db = connection.GetDatabase();
+        // The child's limit is 10.
+        var call = await sut.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+
+        var reservations = await Server.KeysAsync(pattern: $"*{root}*:reserved").ToListAsync();
+        var dayTotals = await Server.KeysAsync(pattern: $"*{root}*:TOKEN:DAY").ToListAsync();
+        var lifetimes = await Task.WhenAll(reservations.Select(k => db.KeyTimeToLiveAsync(k)));
+        await sut.SettleAsync(policy, call.Reservation, 0, Now);
+
+        // One reservation window for each DAY TOKEN rule (the child's and the pool's), no day total yet.
+        Assert.Equal(2, reservations.Count);
+        Assert.Empty(dayTotals);
+        Assert.All(lifetimes, t => Assert.InRange(t ?? TimeSpan.Zero, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15.5)));
+        // Settled to nothing: the reservations are gone, and no day total was made.
+        Assert.All(reservations, k => Assert.False(db.KeyExists(k)));
+        Assert.Empty(await Server.KeysAsync(pattern: $"*{root}*:TOKEN:DAY").ToListAsync());
+    }
+
+    /// <summary>The roots of a test of its own: every group is in one tree.</summary>
+    private sealed class OneTree(string root) : IGroupRoots
+    {
+        public string? RootOf(string groupId) => root;
     }
 
     /// <summary>
