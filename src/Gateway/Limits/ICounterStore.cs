@@ -9,7 +9,10 @@ public readonly record struct Headroom(LimitRule Rule, long Remaining, TimeSpan 
 /// <summary>The verdict on one call: a refusal naming the limit, or the headroom left.</summary>
 public sealed record Admission(LimitRule? RefusedBy, TimeSpan RetryAfter, Headroom? Requests, Headroom? Tokens)
 {
-    public bool Admitted => RefusedBy is null;
+    public bool Admitted => RefusedBy is null && Mode != LimitsMode.Unavailable;
+
+    /// <summary>Exact, or the outage policy that decided the call while the shared store was down.</summary>
+    public LimitsMode Mode { get; init; }
 }
 
 /// <summary>

@@ -69,6 +69,19 @@ internal sealed partial class RedisDailyTotals(IConnectionMultiplexer redis, IGr
 
     public async ValueTask LoadAsync(IReadOnlyList<KeyValuePair<DailyKey, long>> totals, CancellationToken ct = default)
     {
+        try
+        {
+            await RaiseAsync(totals);
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            LogLoadFailed(logger, e, totals.Count);
+        }
+    }
+
+    /// <summary>Raises the Redis counters to <paramref name="totals"/> (never lowers one); throws when Redis fails.</summary>
+    public async Task RaiseAsync(IReadOnlyList<KeyValuePair<DailyKey, long>> totals)
+    {
         var db = redis.GetDatabase();
         var raises = new List<Task>(totals.Count);
         foreach (var (key, value) in totals)
@@ -80,14 +93,7 @@ internal sealed partial class RedisDailyTotals(IConnectionMultiplexer redis, IGr
                     [RedisCounterKeys.Of(root, key.GroupId, key.Slug, key.Type, LimitUnit.Day)], [RedisCounterKeys.Field(key.Day), value]));
             }
         }
-        try
-        {
-            await Task.WhenAll(raises);
-        }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
-        {
-            LogLoadFailed(logger, e, raises.Count);
-        }
+        await Task.WhenAll(raises);
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
