@@ -20,6 +20,9 @@ internal sealed partial class RedisDailyTotals(IConnectionMultiplexer redis, IGr
     /// <summary>The day counters touched since the last hand-over, each with its tree's root.</summary>
     private Dictionary<DailyKey, string> touched = [];
 
+    /// <summary>The last hand-over could not read Redis.</summary>
+    private bool failing;
+
     /// <summary>Notes that a call counted on the day counters of <paramref name="groups"/>.</summary>
     public void Touch(string root, string[] groups, string slug, LimitType type, DateOnly day)
     {
@@ -61,9 +64,15 @@ internal sealed partial class RedisDailyTotals(IConnectionMultiplexer redis, IGr
                     touched.TryAdd(key, root);
                 }
             }
-            LogRedisFailed(logger, e, taken.Count);
+            // Once an outage: the usage writer (one thread) asks again with every batch.
+            if (!failing)
+            {
+                LogRedisFailed(logger, e, taken.Count);
+            }
+            failing = true;
             return [];
         }
+        failing = false;
         return [.. reads.Where(r => r.Total.Result.HasValue).Select(r => KeyValuePair.Create(r.Key, (long)r.Total.Result))];
     }
 
@@ -97,7 +106,7 @@ internal sealed partial class RedisDailyTotals(IConnectionMultiplexer redis, IGr
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Reading {Count} day counters from Redis failed; they are stored with a later batch.")]
+        Message = "Reading {Count} day counters from Redis failed; they are stored with a batch after it answers again.")]
     private static partial void LogRedisFailed(ILogger logger, Exception e, int count);
 
     [LoggerMessage(Level = LogLevel.Error,

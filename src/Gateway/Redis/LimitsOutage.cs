@@ -1,10 +1,6 @@
-using System.Diagnostics.Metrics;
 using System.Data.Common;
-using FrontierGateway.Data;
-using FrontierGateway.Data.Groups;
-using FrontierGateway.Data.Entities;
+using System.Diagnostics.Metrics;
 using FrontierGateway.Gateway.Limits;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,11 +13,10 @@ namespace FrontierGateway.Gateway.Redis;
 /// client reporting the connection lost, opens it: from then on no call waits on Redis, each is decided by the policy
 /// of <c>Limits:RedisOutage</c> (<see cref="ResilientCounterStore"/>), and this service tries Redis again every
 /// <see cref="RetryInterval"/> (at once when the client reconnects). When Redis answers, today's counters are rebuilt
-/// before the circuit closes: raised to the totals the database holds (Redis may have restarted empty), then the
-/// calls this host admitted meanwhile are added on top, and the usage writer is told to store the new totals.
+/// (<see cref="DailyRebuild"/>) before the circuit closes.
 /// </summary>
-internal sealed partial class LimitsOutage(IConnectionMultiplexer redis, RedisDailyTotals daily, LiveHosts hosts,
-    IDbContextFactory<FrontierDbContext> dbFactory, IOptions<LimitsOptions> options, TimeProvider time, ILogger<LimitsOutage> logger)
+internal sealed partial class LimitsOutage(IConnectionMultiplexer redis, DailyRebuild rebuild, LiveHosts hosts,
+    IOptions<LimitsOptions> options, TimeProvider time, ILogger<LimitsOutage> logger)
     : BackgroundService
 {
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
@@ -31,13 +26,6 @@ internal sealed partial class LimitsOutage(IConnectionMultiplexer redis, RedisDa
         description: "Times the limits' shared store (Redis) became unreachable and the outage policy took over.");
 
     private static readonly IReadOnlyDictionary<DailyKey, long> NoTotals = new Dictionary<DailyKey, long>();
-
-    /// <summary>Adds an outage's count to a day counter, and keeps the key as long as the counters' own scripts do.</summary>
-    private static readonly RedisScript AddDay = new($"""
-        redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-        redis.call('EXPIRE', KEYS[1], {CounterScripts.DaySeconds})
-        return 0
-        """);
 
     private readonly Lock gate = new();
     private readonly SemaphoreSlim opened = new(0);
@@ -136,56 +124,36 @@ internal sealed partial class LimitsOutage(IConnectionMultiplexer redis, RedisDa
     {
         try
         {
-            await redis.GetDatabase().PingAsync();
-            await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            {
-                await daily.RaiseAsync(await StoredDailyTotals.OfAsync(db, Today, ct));
-            }
+            await rebuild.RaiseToStoredAsync(ct);
         }
         catch (Exception e) when (RedisFailure.IsOutage(e) || e is InvalidOperationException or DbException or TimeoutException)
         {
             LogStillDown(logger, e);
             return;
         }
-        OutageCounters ended;
+        // The outage's counts go to Redis while the calls still follow the policy, so that the first calls counted in
+        // Redis again meet the rebuilt counters; only what is counted in the meantime is added after the circuit closes.
+        var outage = Current!;
+        var counts = outage.Drain();
+        var left = await rebuild.AddAsync(counts);
+        if (left.Count > 0)
+        {
+            outage.Keep(left);
+            return;
+        }
         lock (gate)
         {
-            ended = current!;
             Volatile.Write(ref current, null);
         }
-        var counts = ended.Close();
-        var left = await AddAsync(counts);
+        var last = outage.Close();
+        left = await rebuild.AddAsync(last);
         if (left.Count > 0)
         {
             // Redis failed again while they were added: they wait for the next time.
             Open(null).Keep(left);
             return;
         }
-        LogClosed(logger, time.GetElapsedTime(openedAt).TotalSeconds, counts.Count);
-    }
-
-    /// <summary>Adds the outage's counts to Redis's day counters; answers those that could not be added.</summary>
-    private async Task<List<KeyValuePair<DailyKey, OutageCounters.Counted>>> AddAsync(IReadOnlyList<KeyValuePair<DailyKey, OutageCounters.Counted>> counts)
-    {
-        var db = redis.GetDatabase();
-        var adding = counts.Select(c => (Count: c, Task: AddDay.EvaluateAsync(db,
-            [RedisCounterKeys.Of(c.Value.Root, c.Key.GroupId, c.Key.Slug, c.Key.Type, LimitUnit.Day)],
-            [RedisCounterKeys.Field(c.Key.Day), c.Value.Amount]))).ToList();
-        var left = new List<KeyValuePair<DailyKey, OutageCounters.Counted>>();
-        foreach (var (count, task) in adding)
-        {
-            try
-            {
-                await task;
-                // The usage writer stores the counter's new total, which includes the outage's calls.
-                daily.Touch(count.Value.Root, [count.Key.GroupId], count.Key.Slug, count.Key.Type, count.Key.Day);
-            }
-            catch (Exception e) when (RedisFailure.IsOutage(e))
-            {
-                left.Add(count);
-            }
-        }
-        return left;
+        LogClosed(logger, time.GetElapsedTime(openedAt).TotalSeconds, counts.Count + last.Count);
     }
 
     /// <summary>Today's stored totals, for <c>Degraded</c>'s share of DAY limits; none when the database fails too.</summary>
@@ -193,8 +161,7 @@ internal sealed partial class LimitsOutage(IConnectionMultiplexer redis, RedisDa
     {
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync();
-            return (await StoredDailyTotals.OfAsync(db, Today, CancellationToken.None)).ToDictionary();
+            return await rebuild.StoredAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is InvalidOperationException or DbException or TimeoutException)
         {
@@ -206,12 +173,10 @@ internal sealed partial class LimitsOutage(IConnectionMultiplexer redis, RedisDa
     /// <summary>A day counter while Redis is down: the stored total and this host's calls since.</summary>
     public async Task<long?> ReadDailyAsync(OutageCounters outage, DailyKey key, CancellationToken ct)
     {
-        var stored = await new DatabaseDailyUsageSource(dbFactory).ReadAsync(key.GroupId, key.Slug, key.Type, key.Day, ct);
+        var stored = await rebuild.StoredAsync(key, ct);
         var since = outage.CountOf(key);
         return stored is null && since == 0 ? null : (stored ?? 0) + since;
     }
-
-    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Redis cannot be reached: the limits follow Limits:RedisOutage={Policy} until it is back ({Hosts} hosts last seen alive).")]

@@ -57,7 +57,18 @@ internal sealed class OutageCounters(int hosts, Task<IReadOnlyDictionary<DailyKe
         }
     }
 
-    /// <summary>Ends the outage's counting and hands its counts over; later counts go to Redis.</summary>
+    /// <summary>Hands over the counts so far and starts again from zero; the outage goes on.</summary>
+    public IReadOnlyList<KeyValuePair<DailyKey, Counted>> Drain()
+    {
+        lock (gate)
+        {
+            IReadOnlyList<KeyValuePair<DailyKey, Counted>> taken = [.. counted];
+            counted.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>Ends the outage's counting and hands over what is left; later counts go to Redis.</summary>
     public IReadOnlyList<KeyValuePair<DailyKey, Counted>> Close()
     {
         lock (gate)
@@ -84,7 +95,7 @@ internal sealed class OutageCounters(int hosts, Task<IReadOnlyDictionary<DailyKe
     {
         var totals = await stored;
         var share = shares.GetValue(policy, p => Share(p, totals, DateOnly.FromDateTime(now)));
-        return await local.TryAdmitAsync(share, now) with { Mode = LimitsMode.Degraded };
+        return (await local.TryAdmitAsync(share, now)) with { Mode = LimitsMode.Degraded };
     }
 
     /// <summary>Debits a call's tokens on this host's counters (calls admitted before the outage have no share yet).</summary>

@@ -41,6 +41,7 @@ internal static class RedisServiceExtensions
         // The Redis store is always behind its outage circuit (Limits:RedisOutage), which needs the hosts' count.
         services.AddSingleton<LiveHosts>();
         services.AddHostedService<WhenRedis<LiveHosts>>();
+        services.AddSingleton<DailyRebuild>();
         services.AddSingleton<LimitsOutage>();
         services.AddHostedService<WhenRedis<LimitsOutage>>();
         services.AddSingleton<ResilientCounterStore>();
