@@ -61,7 +61,7 @@ internal sealed partial class LiveHosts(IConnectionMultiplexer redis, TimeProvid
     {
         try
         {
-            var alive = (long)await Heartbeat.EvaluateAsync(redis.GetDatabase(), [Key], [host, (long)Expiry.TotalSeconds]);
+            var alive = (long)(await Heartbeat.EvaluateAsync(redis.GetDatabase(), [Key], [host, (long)Expiry.TotalSeconds]));
             Volatile.Write(ref count, (int)Math.Max(1, alive));
             failing = false;
         }
