@@ -83,9 +83,9 @@ internal sealed partial class LiveHosts(IConnectionMultiplexer redis, TimeProvid
         {
             await redis.GetDatabase().SortedSetRemoveAsync(Key, host);
         }
-        catch (Exception e) when (RedisFailure.IsOutage(e))
+        catch (Exception e) when (RedisFailure.IsOutage(e) || e is ObjectDisposedException)
         {
-            // Its mark expires by itself.
+            // Its mark expires by itself (the connection may be closed already when the host stops).
         }
     }
 

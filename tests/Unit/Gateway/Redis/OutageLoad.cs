@@ -8,7 +8,7 @@ namespace FrontierGateway.Tests.Unit.Gateway.Redis;
 
 /// <summary>
 /// A Redis outage under load: <see cref="Calls"/> calls from 8 clients at once, Redis killed once 50 are answered,
-/// <c>/readyz</c> read once 100 are, and Redis started again (empty) once 150 are.
+/// <c>/readyz</c> read once 100 are, and Redis started again (empty) once 150 are and <c>/readyz</c> has answered.
 /// </summary>
 internal static class OutageLoad
 {
@@ -29,7 +29,9 @@ internal static class OutageLoad
     {
         var answers = new ConcurrentQueue<Answer>();
         var answered = 0;
-        Readiness? during = null;
+        // Redis comes back only once /readyz has answered: under load its checks can take longer than the other
+        // workers take to reach the restart.
+        var during = new TaskCompletionSource<Readiness>(TaskCreationOptions.RunContinuationsAsynchronously);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
         {
             for (var i = 0; i < Calls / 8; i++)
@@ -44,15 +46,16 @@ internal static class OutageLoad
                         redis.Kill();
                         break;
                     case 100:
-                        during = await ReadyzAsync(probe);
+                        during.SetResult(await ReadyzAsync(probe));
                         break;
                     case 150:
+                        await during.Task;
                         await redis.RestartAsync();
                         break;
                 }
             }
         }));
-        return ([.. answers], during!);
+        return ([.. answers], await during.Task);
     }
 
     public static async Task<Readiness> ReadyzAsync(HttpClient client)
