@@ -32,10 +32,16 @@ internal static class OutageLoad
         // Redis comes back only once /readyz has answered: under load its checks can take longer than the other
         // workers take to reach the restart.
         var during = new TaskCompletionSource<Readiness>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // No call starts after the 50th answer until Redis is dead: killing it takes a moment, more on a busy machine.
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
         {
             for (var i = 0; i < Calls / 8; i++)
             {
+                if (Volatile.Read(ref answered) >= 50)
+                {
+                    await killed.Task;
+                }
                 using var response = await caller(worker).ChatAsync();
                 answers.Enqueue(new Answer((int)response.StatusCode,
                     response.Headers.TryGetValues("x-frontier-limits", out var limits) ? limits.Single() : null,
@@ -44,6 +50,7 @@ internal static class OutageLoad
                 {
                     case 50:
                         redis.Kill();
+                        killed.SetResult();
                         break;
                     case 100:
                         during.SetResult(await ReadyzAsync(probe));
