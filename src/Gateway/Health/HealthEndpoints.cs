@@ -1,9 +1,11 @@
+using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
@@ -12,7 +14,9 @@ namespace FrontierGateway.Gateway.Health;
 /// <summary>
 /// <c>/healthz</c>: the process is alive (200 while it serves). <c>/readyz</c>: it can serve traffic: the database
 /// answers, every migration is applied, the snapshot is loaded, and Redis answers when <c>Redis:Configuration</c> is
-/// set. 503 when any of those fails. Both are for load balancers and orchestrators: unauthenticated, and their
+/// set. 503 when any of those fails. With <c>Limits:Store=Redis</c> a <c>limits</c> check too: while Redis is down it is
+/// Degraded (still 200) when <c>Limits:RedisOutage</c> lets the host serve, and the Redis check with it; 503 under
+/// <c>FailClosed</c>. Both are for load balancers and orchestrators: unauthenticated, and their
 /// bodies name each check and its status only (<see cref="HealthResponse"/>).
 /// </summary>
 public static class HealthEndpoints
@@ -37,8 +41,17 @@ public static class HealthEndpoints
             .AddCheck<SnapshotHealthCheck>("snapshot", tags: [ReadyTag]);
         if (builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() is { Enabled: true })
         {
+            var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new();
+            var sharedLimits = limits.ParsedStore == CounterStoreKind.Redis;
+            // A host whose limits ride out a Redis outage (FailOpen, Degraded) still serves: Redis down is Degraded.
+            var servesWithout = sharedLimits && limits.ParsedRedisOutage is not RedisOutagePolicy.FailClosed;
             // The host's own connection (RedisServiceExtensions), not a second one made from the configuration string.
-            checks.AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis", tags: [ReadyTag], timeout: CheckTimeout);
+            checks.AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis",
+                servesWithout ? HealthStatus.Degraded : HealthStatus.Unhealthy, tags: [ReadyTag], timeout: CheckTimeout);
+            if (sharedLimits)
+            {
+                checks.AddCheck<LimitsHealthCheck>("limits", tags: [ReadyTag]);
+            }
         }
         return builder;
     }

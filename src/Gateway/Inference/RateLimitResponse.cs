@@ -14,15 +14,26 @@ internal static class RateLimitResponse
     private static readonly HeaderNames Requests = new("requests");
     private static readonly HeaderNames Tokens = new("tokens");
 
+    /// <summary>Says which outage policy decided a call while Redis was down (<c>Limits:RedisOutage</c>).</summary>
+    public const string LimitsHeader = "x-frontier-limits";
+
     public static void WriteHeaders(HttpResponse response, Admission admission)
     {
         Write(response, Requests, admission.Requests);
         Write(response, Tokens, admission.Tokens);
+        if (admission.Mode is LimitsMode.Degraded or LimitsMode.FailOpen)
+        {
+            response.Headers[LimitsHeader] = admission.Mode == LimitsMode.Degraded ? "degraded" : "fail-open";
+        }
     }
 
     /// <param name="reserved">The tokens the call asked to reserve: more than a TOKEN limit's whole threshold is a call too large for it.</param>
     public static Task RefuseAsync(HttpContext context, string slug, Admission admission, long reserved)
     {
+        if (admission.Mode == LimitsMode.Unavailable)
+        {
+            return UnavailableAsync(context, admission);
+        }
         var rule = admission.RefusedBy!;
         var seconds = Math.Max(1, (long)Math.Ceiling(admission.RetryAfter.TotalSeconds));
         var kind = rule.Unit == LimitUnit.Day ? "usage_limit_exceeded" : "rate_limit_exceeded";
@@ -47,6 +58,19 @@ internal static class RateLimitResponse
             ["source_group"] = rule.SourceGroupId,
         };
         return OpenAIError.WriteAsync(context, 429, message, kind, kind, null, new JsonObject { ["limit"] = limit });
+    }
+
+    /// <summary>
+    /// The 503 of <c>Limits:RedisOutage=FailClosed</c>: no limit can be checked, so no call is admitted. A server error
+    /// in OpenAI's shape, which the OpenAI SDKs retry by themselves, after <c>Retry-After</c>.
+    /// </summary>
+    private static Task UnavailableAsync(HttpContext context, Admission admission)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(admission.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return OpenAIError.WriteAsync(context, 503,
+            $"Rate limits unavailable: the shared limit store cannot be reached, so no call is admitted. Retry after {seconds}s.",
+            "server_error", "limits_unavailable");
     }
 
     private static void Write(HttpResponse response, HeaderNames names, Headroom? headroom)

@@ -24,10 +24,13 @@ public sealed record Admission(LimitRule? RefusedBy, TimeSpan RetryAfter, Headro
 
     public bool IsRevoked { get; private init; }
 
-    public bool Admitted => RefusedBy is null && !IsRevoked;
+    public bool Admitted => RefusedBy is null && !IsRevoked && Mode != LimitsMode.Unavailable;
 
     /// <summary>What the admitted call holds against the TOKEN limits; settled by <see cref="ICounterStore.SettleAsync"/>.</summary>
     public Reservation Reservation { get; init; }
+
+    /// <summary>Exact, or the outage policy that decided the call while the shared store was down.</summary>
+    public LimitsMode Mode { get; init; }
 }
 
 /// <summary>

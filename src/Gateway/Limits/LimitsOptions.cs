@@ -10,6 +10,19 @@ public enum CounterStoreKind
     Redis,
 }
 
+/// <summary>What a host does with calls while the shared store (Redis) cannot be reached (<c>Limits:RedisOutage</c>).</summary>
+public enum RedisOutagePolicy
+{
+    /// <summary>Refuses every call with a 503 naming the cause: no call passes a limit unchecked.</summary>
+    FailClosed,
+
+    /// <summary>Admits every call, unchecked; still metered and counted once Redis is back.</summary>
+    FailOpen,
+
+    /// <summary>Each host admits from its own counters at most each limit divided by the hosts last seen alive. The default.</summary>
+    Degraded,
+}
+
 /// <summary>Section <c>Limits</c>.</summary>
 public sealed class LimitsOptions
 {
@@ -32,9 +45,17 @@ public sealed class LimitsOptions
 
     public TimeSpan ReservationTtl => TimeSpan.FromSeconds(ReservationTtlSeconds);
 
+    /// <summary><c>FailClosed</c>, <c>FailOpen</c> or <c>Degraded</c> (default); only read with the Redis store.</summary>
+    public string RedisOutage { get; set; } = nameof(RedisOutagePolicy.Degraded);
+
+    /// <summary>The policy named by <see cref="RedisOutage"/> in any case, Degraded when blank, null when it names none.</summary>
+    public RedisOutagePolicy? ParsedRedisOutage => Parse<RedisOutagePolicy>(RedisOutage, RedisOutagePolicy.Degraded);
+
     /// <summary>The store named by <see cref="Store"/> in any case, Memory when blank, null when it names none.</summary>
-    public CounterStoreKind? ParsedStore => string.IsNullOrWhiteSpace(Store)
-        ? CounterStoreKind.Memory
-        : Enum.GetValues<CounterStoreKind>().Select(s => (CounterStoreKind?)s)
-            .FirstOrDefault(s => string.Equals(s.ToString(), Store.Trim(), StringComparison.OrdinalIgnoreCase));
+    public CounterStoreKind? ParsedStore => Parse<CounterStoreKind>(Store, CounterStoreKind.Memory);
+
+    private static T? Parse<T>(string? text, T blank) where T : struct, Enum => string.IsNullOrWhiteSpace(text)
+        ? blank
+        : Enum.GetValues<T>().Select(v => (T?)v)
+            .FirstOrDefault(v => string.Equals(v.ToString(), text.Trim(), StringComparison.OrdinalIgnoreCase));
 }

@@ -20,6 +20,9 @@ internal sealed partial class RedisDailyTotals(IConnectionMultiplexer redis, IGr
     /// <summary>The day counters touched since the last hand-over, each with its tree's root.</summary>
     private Dictionary<DailyKey, string> touched = [];
 
+    /// <summary>The last hand-over could not read Redis.</summary>
+    private bool failing;
+
     /// <summary>Notes that a call counted on the day counters of <paramref name="groups"/>.</summary>
     public void Touch(string root, string[] groups, string slug, LimitType type, DateOnly day)
     {
@@ -61,13 +64,32 @@ internal sealed partial class RedisDailyTotals(IConnectionMultiplexer redis, IGr
                     touched.TryAdd(key, root);
                 }
             }
-            LogRedisFailed(logger, e, taken.Count);
+            // Once an outage: the usage writer (one thread) asks again with every batch.
+            if (!failing)
+            {
+                LogRedisFailed(logger, e, taken.Count);
+            }
+            failing = true;
             return [];
         }
+        failing = false;
         return [.. reads.Where(r => r.Total.Result.HasValue).Select(r => KeyValuePair.Create(r.Key, (long)r.Total.Result))];
     }
 
     public async ValueTask LoadAsync(IReadOnlyList<KeyValuePair<DailyKey, long>> totals, CancellationToken ct = default)
+    {
+        try
+        {
+            await RaiseAsync(totals);
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            LogLoadFailed(logger, e, totals.Count);
+        }
+    }
+
+    /// <summary>Raises the Redis counters to <paramref name="totals"/> (never lowers one); throws when Redis fails.</summary>
+    public async Task RaiseAsync(IReadOnlyList<KeyValuePair<DailyKey, long>> totals)
     {
         var db = redis.GetDatabase();
         var raises = new List<Task>(totals.Count);
@@ -80,18 +102,11 @@ internal sealed partial class RedisDailyTotals(IConnectionMultiplexer redis, IGr
                     [RedisCounterKeys.Of(root, key.GroupId, key.Slug, key.Type, LimitUnit.Day)], [RedisCounterKeys.Field(key.Day), value]));
             }
         }
-        try
-        {
-            await Task.WhenAll(raises);
-        }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
-        {
-            LogLoadFailed(logger, e, raises.Count);
-        }
+        await Task.WhenAll(raises);
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Reading {Count} day counters from Redis failed; they are stored with a later batch.")]
+        Message = "Reading {Count} day counters from Redis failed; they are stored with a batch after it answers again.")]
     private static partial void LogRedisFailed(ILogger logger, Exception e, int count);
 
     [LoggerMessage(Level = LogLevel.Error,

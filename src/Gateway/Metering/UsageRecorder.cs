@@ -63,9 +63,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         }
         // Today's counters come back from the database so that daily limits survive a restart.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var rows = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today).ToListAsync(cancellationToken);
-        await dailyTotals.LoadAsync(rows.ConvertAll(r => KeyValuePair.Create(new DailyKey(r.GroupId, r.Slug, r.Type, r.Day), r.Value)),
-            cancellationToken);
+        await dailyTotals.LoadAsync(await StoredDailyTotals.OfAsync(db, today, cancellationToken), cancellationToken);
         // The tokenizer's tables take ~0.3 s and ~40 MB to load. The simulated model needs them on every call,
         // so they are loaded at start when one is configured; otherwise only when a call comes without usage.
         if (await db.EndpointTargets.AnyAsync(t => t.Provider == ProviderKind.Simulated, cancellationToken))

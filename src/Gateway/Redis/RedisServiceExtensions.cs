@@ -38,8 +38,15 @@ internal static class RedisServiceExtensions
         services.AddSingleton<IGroupRoots>(sp => sp.GetRequiredService<SnapshotStore>());
         services.AddSingleton<RedisDailyTotals>();
         services.AddSingleton<RedisCounterStore>();
+        // The Redis store is always behind its outage circuit (Limits:RedisOutage), which needs the hosts' count.
+        services.AddSingleton<LiveHosts>();
+        services.AddHostedService<WhenRedis<LiveHosts>>();
+        services.AddSingleton<DailyRebuild>();
+        services.AddSingleton<LimitsOutage>();
+        services.AddHostedService<WhenRedis<LimitsOutage>>();
+        services.AddSingleton<ResilientCounterStore>();
         services.Replace(ServiceDescriptor.Singleton<ICounterStore>(sp => SharedCounters(sp)
-            ? sp.GetRequiredService<RedisCounterStore>() : sp.GetRequiredService<InMemoryCounterStore>()));
+            ? sp.GetRequiredService<ResilientCounterStore>() : sp.GetRequiredService<InMemoryCounterStore>()));
         services.Replace(ServiceDescriptor.Singleton<IDailyTotals>(sp => SharedCounters(sp)
             ? sp.GetRequiredService<RedisDailyTotals>() : sp.GetRequiredService<DailyTotals>()));
         // The admission script checks the revocation markers, so they are written where the counters are.

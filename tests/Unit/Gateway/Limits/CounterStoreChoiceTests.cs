@@ -1,5 +1,6 @@
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Limits;
+using FrontierGateway.Gateway.Redis;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -54,7 +55,7 @@ public sealed class CounterStoreChoiceTests(RedisServer redis) : IClassFixture<R
         int[] before;
         await using (var first = Host(folder, settings, keepFolder: true))
         {
-            Assert.IsType<RedisCounterStore>(first.Services.GetRequiredService<ICounterStore>());
+            Assert.IsType<ResilientCounterStore>(first.Services.GetRequiredService<ICounterStore>());
             Assert.IsType<RedisDailyTotals>(first.Services.GetRequiredService<IDailyTotals>());
             (var group, key) = await first.CustomerAsync("rebuild", $$"""[{"slug":"{{Slug}}","usage_limits":[{"type":"REQUEST","unit":"DAY","threshold":5}]}]""");
             var caller = first.Caller(key);

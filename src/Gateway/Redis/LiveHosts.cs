@@ -1,0 +1,95 @@
+using FrontierGateway.Gateway.Limits;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace FrontierGateway.Gateway.Redis;
+
+/// <summary>
+/// How many hosts are alive, as each host last saw it: every host puts itself in one sorted set every
+/// <see cref="Beat"/>, scored by when its mark expires (Redis's clock), drops the expired marks and reads the count.
+/// While Redis is down the last count stands: it is what <c>Degraded</c> divides each limit by. 1 until a count
+/// was read. A host stopping cleanly takes its mark out at once.
+/// </summary>
+internal sealed partial class LiveHosts(IConnectionMultiplexer redis, TimeProvider time, ILogger<LiveHosts> logger) : BackgroundService
+{
+    public static readonly RedisKey Key = "frontier-gateway:hosts";
+
+    /// <summary>Beats a second apart: a host that stopped without a word drops out after <see cref="Expiry"/>.</summary>
+    public static readonly TimeSpan Beat = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(5);
+
+    private static readonly RedisScript Heartbeat = new("""
+        local now = tonumber(redis.call('TIME')[1])
+        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+        redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+        return redis.call('ZCARD', KEYS[1])
+        """);
+
+    private readonly string host = Guid.NewGuid().ToString("N");
+    private int count = 1;
+    private bool failing;
+
+    /// <summary>The hosts alive at the last beat that reached Redis, this one included; 1 before the first.</summary>
+    public int LastKnown => Volatile.Read(ref count);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Beat, time);
+        do
+        {
+            await BeatAsync();
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task BeatAsync()
+    {
+        try
+        {
+            var alive = (long)(await Heartbeat.EvaluateAsync(redis.GetDatabase(), [Key], [host, (long)Expiry.TotalSeconds]));
+            Volatile.Write(ref count, (int)Math.Max(1, alive));
+            failing = false;
+        }
+        catch (Exception e) when (RedisFailure.IsOutage(e))
+        {
+            // Logged once an outage: the limits' own outage warning says the rest.
+            if (!failing)
+            {
+                LogBeatFailed(logger, e, LastKnown);
+            }
+            failing = true;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await redis.GetDatabase().SortedSetRemoveAsync(Key, host);
+        }
+        catch (Exception e) when (RedisFailure.IsOutage(e) || e is ObjectDisposedException)
+        {
+            // Its mark expires by itself (the connection may be closed already when the host stops).
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "This host's heartbeat could not reach Redis; the hosts alive are taken as the last count, {Count}.")]
+    private static partial void LogBeatFailed(ILogger logger, Exception e, int count);
+}
