@@ -11,6 +11,9 @@
 # Also prints each build's CPU time per call at c=64 (user + system, from /proc), steadier than req/s on a shared machine.
 # Knobs: ROUNDS=6 DURATION=10s WARMUP=15s PORT_BASE=18180 KEEP_TMP=0; PUBLISHED_A=<folder> (or _B) measures a build
 # published before (`dotnet publish src/Portal -c Release -o <folder>`) instead of publishing the ref again.
+# ENV_A / ENV_B: extra VAR=value settings of one side's host; with REDIS=1 a throw-away redis-server (no persistence)
+# listens on 127.0.0.1:PORT_BASE+6, e.g. the Redis admission store against the in-memory one, in one build:
+#   REDIS=1 ENV_A="Limits__Store=Redis Redis__Configuration=127.0.0.1:18186" bench/ab.sh HEAD HEAD
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,6 +32,9 @@ KEK=ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTAwMDE=
 declare -A PORT=([A]=$((PORT_BASE + 4)) [B]=$((PORT_BASE + 5)))
 declare -A REF=([A]=$REF_A [B]=$REF_B)
 declare -A PID=() KEY=()
+declare -A ENVS=([A]=${ENV_A:-} [B]=${ENV_B:-})
+REDIS=${REDIS:-0}
+REDIS_PID=""
 
 log() { printf '[ab %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -37,7 +43,7 @@ NGINX_PID=""
 cleanup() {
     local rc=$? p
     trap - EXIT
-    for p in "${PID[@]}" $NGINX_PID; do kill -TERM "$p" 2>/dev/null || true; done
+    for p in "${PID[@]}" $NGINX_PID $REDIS_PID; do kill -TERM "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
     for side in A B; do git -C "$ROOT" worktree remove --force "$TMP/src-$side" 2>/dev/null || true; done
     if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
@@ -62,12 +68,17 @@ sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@WORKERS@#1#g" -e "s#@STUB_PORT@#$STUB_PO
     -e "s#@PROXY_PORT@#$((PORT_BASE + 2))#g" "$HERE/nginx.conf.template" >"$TMP/nginx/nginx.conf"
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
 NGINX_PID=$!
+if [[ $REDIS == 1 ]]; then
+    command -v redis-server >/dev/null || die "REDIS=1 needs redis-server (apt-get install redis-server)"
+    redis-server --bind 127.0.0.1 --port $((PORT_BASE + 6)) --save '' --appendonly no >"$TMP/redis.log" 2>&1 &
+    REDIS_PID=$!
+fi
 
 start() { # side environment
     local side=$1 env_name=$2
     (cd "$TMP/gw-$side" && exec env ASPNETCORE_ENVIRONMENT="$env_name" ASPNETCORE_URLS="http://127.0.0.1:${PORT[$side]}" \
         Data__Folder="$TMP/data-$side" Logging__LogLevel__Default=Warning Management__BootstrapApiKey="$WS_KEY" \
-        DataProtection__KeyEncryptionKeys__development="$KEK" \
+        DataProtection__KeyEncryptionKeys__development="$KEK" ${ENVS[$side]} \
         dotnet FrontierGateway.Portal.dll) >>"$TMP/gw-$side.log" 2>&1 &
     PID[$side]=$!
     # Any build answers an unauthenticated /v1 call with 401 once it serves.
