@@ -14,6 +14,9 @@
 # ENV_A / ENV_B: extra VAR=value settings of one side's host; with REDIS=1 a throw-away redis-server (no persistence)
 # listens on 127.0.0.1:PORT_BASE+6, e.g. the Redis admission store against the in-memory one, in one build:
 #   REDIS=1 ENV_A="Limits__Store=Redis Redis__Configuration=127.0.0.1:18186" bench/ab.sh HEAD HEAD
+# PERF=1: the hosts write perf maps (DOTNET_PerfMapEnabled=1), and after the rounds each side is sampled with
+# `perf record -g` during one more c=64 run; the top methods by own samples go to profile-A.txt / profile-B.txt in
+# PERF_OUT (default bench/results/profile-<time>), e.g. ROUNDS=0 PERF=1 bench/ab.sh HEAD d2de498.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +37,11 @@ declare -A REF=([A]=$REF_A [B]=$REF_B)
 declare -A PID=() KEY=()
 declare -A ENVS=([A]=${ENV_A:-} [B]=${ENV_B:-})
 REDIS=${REDIS:-0}
+PERF=${PERF:-0}
+PERF_OUT=${PERF_OUT:-$HERE/results/profile-$(date -u +%Y%m%dT%H%M%S)}
+PERF_ENV=""
+# Every method jitted (no ReadyToRun code) and mapped once (no W^X double mapping), so that perf names every one.
+[[ $PERF == 1 ]] && PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0"
 REDIS_PID=""
 
 log() { printf '[ab %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -78,7 +86,7 @@ start() { # side environment
     local side=$1 env_name=$2
     (cd "$TMP/gw-$side" && exec env ASPNETCORE_ENVIRONMENT="$env_name" ASPNETCORE_URLS="http://127.0.0.1:${PORT[$side]}" \
         Data__Folder="$TMP/data-$side" Logging__LogLevel__Default=Warning Management__BootstrapApiKey="$WS_KEY" \
-        DataProtection__KeyEncryptionKeys__development="$KEK" ${ENVS[$side]} \
+        DataProtection__KeyEncryptionKeys__development="$KEK" $PERF_ENV ${ENVS[$side]} \
         dotnet FrontierGateway.Portal.dll) >>"$TMP/gw-$side.log" 2>&1 &
     PID[$side]=$!
     # Any build answers an unauthenticated /v1 call with 401 once it serves.
@@ -145,6 +153,23 @@ PY
         log "round $r $side: $(tail -n 1 "$TMP/results.tsv" | cut -f3-)  (req/s c=64, p50 ms, p99 ms c=1, CPU µs/call c=64)"
     done
 done
+
+if [[ $PERF == 1 ]]; then
+    command -v perf >/dev/null || die "PERF=1 needs perf (apt-get install linux-perf)"
+    mkdir -p "$PERF_OUT"
+    for side in A B; do
+        perf record -F 999 -g -o "$TMP/perf-$side.data" -p "${PID[$side]}" -- sleep "${DURATION%s}" 2>"$TMP/perf-$side.log" &
+        perf_pid=$!
+        run "$side" 64 "$DURATION" perf >/dev/null
+        wait "$perf_pid" || true
+        perf report -i "$TMP/perf-$side.data" --no-children --sort symbol --percent-limit 0.3 --stdio 2>/dev/null \
+            | grep -E '^ +[0-9.]+%' >"$PERF_OUT/profile-$side.txt" || true
+        perf report -i "$TMP/perf-$side.data" --no-children --sort dso --stdio 2>/dev/null \
+            | grep -E '^ +[0-9.]+%' >"$PERF_OUT/dso-$side.txt" || true
+        log "profile of $side (${REF[$side]}): $PERF_OUT/profile-$side.txt"
+    done
+fi
+((ROUNDS > 0)) || exit 0
 
 python3 - "$TMP/results.tsv" "$REF_A" "$REF_B" <<'PY'
 import statistics as st, sys

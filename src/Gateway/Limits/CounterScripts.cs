@@ -31,38 +31,72 @@ internal static class CounterScripts
         local day = math.floor(now / DAY)
         local today = string.format('%d', day)
 
-        local function window(key, unit)
-          local w = { key = key, counts = {}, sum = 0, stale = {} }
-          if unit == 'S' then w.size, w.segments = 100000, 10
-          elseif unit == 'M' then w.size, w.segments = 1000000, 60
-          else w.size, w.segments = RESERVATION_SEGMENT, 60 end
-          w.current = math.floor(now / w.size)
-          local flat = redis.call('HGETALL', key)
+        -- A window's hash holds its segments (number to count) and two fields of its own: 'at', the segment it was
+        -- last brought up to (older segments deleted), and 'sum', the count of the window as of then. While the
+        -- current segment is 'at' (every call of a segment but its first), a call reads those two fields, not every
+        -- segment; the segments are read (load) only when the segment changed or a wait must be computed.
+        local function load(w)
+          w.counts, w.stale, w.synced = {}, {}, false
+          local sum = 0
+          local flat = redis.call('HGETALL', w.key)
           for i = 1, #flat, 2 do
             local number = tonumber(flat[i])
-            if number > w.current - w.segments then
+            if number == nil then
+              -- 'at' and 'sum'
+            elseif number > w.current - w.segments then
               local count = tonumber(flat[i + 1])
               w.counts[number] = (w.counts[number] or 0) + count
-              w.sum = w.sum + count
+              sum = sum + count
             else
               table.insert(w.stale, flat[i])
             end
           end
+          w.sum = sum
+        end
+
+        local function window(key, unit)
+          local w = { key = key }
+          if unit == 'S' then w.size, w.segments = 100000, 10
+          elseif unit == 'M' then w.size, w.segments = 1000000, 60
+          else w.size, w.segments = RESERVATION_SEGMENT, 60 end
+          w.current = math.floor(now / w.size)
+          local meta = redis.call('HMGET', key, 'at', 'sum')
+          if meta[1] and tonumber(meta[1]) == w.current then
+            w.sum, w.synced = tonumber(meta[2]), true
+          else
+            load(w)
+          end
           return w
         end
 
-        local function prune(w)
-          if #w.stale > 0 then
-            redis.call('HDEL', w.key, unpack(w.stale))
-            w.stale = {}
+        -- Writes what changed of a window's own fields: the change of its sum, or (after a load) 'at' and 'sum' anew,
+        -- deleting the segments that left the window. A window that holds nothing is deleted (every count is positive).
+        local function save(w, change)
+          if w.sum <= 0 then
+            redis.call('DEL', w.key)
+            w.counts, w.stale, w.synced = {}, {}, false
+            return
           end
+          if w.synced then
+            if change ~= 0 then redis.call('HINCRBY', w.key, 'sum', change) end
+            return
+          end
+          if #w.stale > 0 then redis.call('HDEL', w.key, unpack(w.stale)) end
+          redis.call('HSET', w.key, 'at', string.format('%d', w.current), 'sum', string.format('%d', w.sum))
+          w.stale, w.synced = {}, true
+        end
+
+        local function prune(w)
+          save(w, 0)
         end
 
         local function add_to_window(w, amount)
+          local change = tonumber(amount)
           redis.call('HINCRBY', w.key, string.format('%d', w.current), amount)
-          w.counts[w.current] = (w.counts[w.current] or 0) + tonumber(amount)
-          w.sum = w.sum + tonumber(amount)
-          prune(w)
+          if w.counts then w.counts[w.current] = (w.counts[w.current] or 0) + change end
+          w.sum = w.sum + change
+          if change > 0 then w.added = true end
+          save(w, change)
           redis.call('PEXPIRE', w.key, math.ceil(w.size * (w.segments + 1) / 1000))
         end
 
@@ -80,9 +114,12 @@ internal static class CounterScripts
         local function wait(rule, allowed)
           if rule.unit == 'D' then return (day + 1) * DAY - now end
           local w = rule.window
-          local sum = w.sum
           if allowed < 0 then allowed = 0 end
-          if sum <= allowed then return 0 end
+          if w.sum <= allowed then return 0 end
+          -- Every segment's count is positive: after this call's count the window is empty when its segment leaves.
+          if allowed == 0 and w.added then return (w.current + w.segments) * w.size - now end
+          if not w.counts then load(w) end
+          local sum = w.sum
           for number = w.current - w.segments + 1, w.current do
             sum = sum - (w.counts[number] or 0)
             if sum <= allowed then return (number + w.segments) * w.size - now end
@@ -98,13 +135,25 @@ internal static class CounterScripts
         end
 
         -- Takes `amount` back from the segment of the reservation's time, where it was added, if still in the window.
+        -- A segment left at zero or below is deleted: what it held is what was taken back.
         local function give_back(w, at, amount)
           local number = math.floor(at / w.size)
+          local taken = 0
           if amount > 0 and number > w.current - w.segments then
             local field = string.format('%d', number)
-            if redis.call('HINCRBY', w.key, field, string.format('%d', -amount)) <= 0 then redis.call('HDEL', w.key, field) end
+            local left = redis.call('HINCRBY', w.key, field, string.format('%d', -amount))
+            taken = amount
+            if left <= 0 then
+              redis.call('HDEL', w.key, field)
+              taken = amount + left
+            end
+            if w.counts then
+              w.counts[number] = (w.counts[number] or 0) - taken
+              if w.counts[number] <= 0 then w.counts[number] = nil end
+            end
           end
-          prune(w)
+          w.sum = w.sum - taken
+          save(w, -taken)
         end
 
         """;
