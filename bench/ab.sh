@@ -15,8 +15,8 @@
 # listens on 127.0.0.1:PORT_BASE+6, e.g. the Redis admission store against the in-memory one, in one build:
 #   REDIS=1 ENV_A="Limits__Store=Redis Redis__Configuration=127.0.0.1:18186" bench/ab.sh HEAD HEAD
 # PERF=1: the hosts write perf maps (DOTNET_PerfMapEnabled=1), and after the rounds each side is sampled with
-# `perf record -g` during one more c=64 run; the top methods by own samples go to profile-A.txt / profile-B.txt in
-# PERF_OUT (default bench/results/profile-<time>), e.g. ROUNDS=0 PERF=1 bench/ab.sh HEAD d2de498.
+# `perf record` during one more c=64 run; CPU per call by assembly and the top methods (bench/perf_summary.py) go to
+# profile-A.txt / profile-B.txt in PERF_OUT (default bench/results/profile-<time>), e.g. ROUNDS=0 PERF=1 bench/ab.sh HEAD d2de498.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -158,14 +158,13 @@ if [[ $PERF == 1 ]]; then
     command -v perf >/dev/null || die "PERF=1 needs perf (apt-get install linux-perf)"
     mkdir -p "$PERF_OUT"
     for side in A B; do
-        perf record -F 999 -g -o "$TMP/perf-$side.data" -p "${PID[$side]}" -- sleep "${DURATION%s}" 2>"$TMP/perf-$side.log" &
+        perf record -F 999 -o "$TMP/perf-$side.data" -p "${PID[$side]}" -- sleep "${DURATION%s}" 2>"$TMP/perf-$side.log" &
         perf_pid=$!
-        run "$side" 64 "$DURATION" perf >/dev/null
+        out=$(run "$side" 64 "$DURATION" perf)
         wait "$perf_pid" || true
-        perf report -i "$TMP/perf-$side.data" --no-children --sort symbol --percent-limit 0.3 --stdio 2>/dev/null \
-            | grep -E '^ +[0-9.]+%' >"$PERF_OUT/profile-$side.txt" || true
-        perf report -i "$TMP/perf-$side.data" --no-children --sort dso --stdio 2>/dev/null \
-            | grep -E '^ +[0-9.]+%' >"$PERF_OUT/dso-$side.txt" || true
+        calls=$(grep -oE '[0-9]+ requests in' "$out" | cut -d' ' -f1)
+        perf report -i "$TMP/perf-$side.data" --no-children --sort dso,symbol -n --stdio 2>/dev/null >"$TMP/perf-$side.txt" || true
+        python3 "$HERE/perf_summary.py" "$TMP/perf-$side.txt" "$calls" 999 >"$PERF_OUT/profile-$side.txt"
         log "profile of $side (${REF[$side]}): $PERF_OUT/profile-$side.txt"
     done
 fi
