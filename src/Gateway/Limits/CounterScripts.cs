@@ -83,6 +83,9 @@ internal static class CounterScripts
           end
           if #w.stale > 0 then redis.call('HDEL', w.key, unpack(w.stale)) end
           redis.call('HSET', w.key, 'at', string.format('%d', w.current), 'sum', string.format('%d', w.sum))
+          -- Set when 'at' moves to the current segment: a window and a segment more from then, so the key outlives
+          -- every segment it holds; the segment's later writes need not move it.
+          redis.call('PEXPIRE', w.key, math.ceil(w.size * (w.segments + 1) / 1000))
           w.stale, w.synced = {}, true
         end
 
@@ -97,7 +100,6 @@ internal static class CounterScripts
           w.sum = w.sum + change
           if change > 0 then w.added = true end
           save(w, change)
-          redis.call('PEXPIRE', w.key, math.ceil(w.size * (w.segments + 1) / 1000))
         end
 
         -- A day's first write keeps yesterday (the usage writer may still read it) and drops older days.

@@ -23,6 +23,12 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
     private readonly ConditionalWeakTable<SlugPolicy, RedisPolicy> prepared = [];
 
     /// <summary>
+    /// Redis has answered the settle script by its SHA since it last lost its scripts (as an admission learns), so a
+    /// settle is sent without waiting for its answer (<see cref="RedisScript.SendAsync"/>).
+    /// </summary>
+    private volatile bool settleKnown;
+
+    /// <summary>
     /// Tests only: what each call adds to Redis's clock, read as the call is sent, so that a test can move the store's
     /// time (past midnight UTC too). Unset in a host.
     /// </summary>
@@ -36,7 +42,7 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
         var keys = prepared.GetValue(policy, p => new RedisPolicy(p));
         var reply = (long[])(await CounterScripts.Admit.EvaluateAsync(redis.GetDatabase(),
             [.. keys.AdmitKeys, RedisCounterKeys.RevokedKey(keys.Root, keyPrefix)],
-            [OffsetMicroseconds, reservationSegment, tokens, .. keys.AdmitArguments]))!;
+            [OffsetMicroseconds, reservationSegment, tokens, .. keys.AdmitArguments], () => settleKnown = false))!;
         if (reply[0] < 0)
         {
             return Admission.Revoked;
@@ -57,6 +63,12 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
         ? new Headroom(policy.Rules[tightest[0] - 1], tightest[1], TimeSpan.FromMicroseconds(tightest[2]))
         : null;
 
+    /// <remarks>
+    /// Sent without waiting for Redis's answer once the script is known there: Redis runs it before anything this host
+    /// sends next (the next call of the same client included), and the request it ends is not held up by a round trip.
+    /// The day its tokens count on is Redis's at that moment: the host's day and the reservation's are both noted for
+    /// the hand-over to the database, which around midnight covers either.
+    /// </remarks>
     public async ValueTask SettleAsync(SlugPolicy policy, Reservation reservation, long tokens, DateTime now,
         CancellationToken ct = default)
     {
@@ -66,11 +78,25 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
         }
         var keys = prepared.GetValue(policy, p => new RedisPolicy(p));
         var at = (reservation.At - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
-        var day = (long)(await CounterScripts.Settle.EvaluateAsync(redis.GetDatabase(), keys.SettleKeys,
-            [OffsetMicroseconds, reservationSegment, tokens, reservation.Tokens, at, .. keys.SettleArguments]));
+        RedisValue[] arguments = [OffsetMicroseconds, reservationSegment, tokens, reservation.Tokens, at, .. keys.SettleArguments];
+        if (settleKnown)
+        {
+            await CounterScripts.Settle.SendAsync(redis.GetDatabase(), keys.SettleKeys, arguments);
+        }
+        else
+        {
+            await CounterScripts.Settle.EvaluateAsync(redis.GetDatabase(), keys.SettleKeys, arguments);
+            settleKnown = true;
+        }
         if (tokens > 0)
         {
-            daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, RedisCounterKeys.Day(day));
+            var today = DateOnly.FromDateTime(now);
+            var reserved = DateOnly.FromDateTime(reservation.At);
+            daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, today);
+            if (reserved != today && reservation.At != default)
+            {
+                daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, reserved);
+            }
         }
     }
 

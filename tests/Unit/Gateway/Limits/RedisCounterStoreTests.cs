@@ -55,6 +55,27 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
     }
 
     [Fact]
+    public async Task Settle_AfterRedisLostItsScripts_IsCountedAllTheSame()
+    {
+        // The child's TOKEN/MINUTE limit is 10.
+        var policy = Chain(out _, LimitType.Token, LimitUnit.Minute, 1000);
+        var first = await sut.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+        await sut.SettleAsync(policy, first.Reservation, 2, Now);
+
+        // Settles are now sent without waiting for an answer; the admission finds the scripts gone and loads its own.
+        await Server.ScriptFlushAsync();
+        var second = await sut.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+        await sut.SettleAsync(policy, second.Reservation, 1, Now);
+        var tooMany = await sut.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+        var fits = await sut.TryAdmitAsync(policy, KeyPrefix, 7, Now);
+
+        // 3 tokens used: had the second settle been lost, its 8 reserved would still count and nothing more would fit.
+        Assert.True(second.Admitted);
+        Assert.False(tooMany.Admitted);
+        Assert.True(fits.Admitted);
+    }
+
+    [Fact]
     public async Task TryAdmit_CascadingChain_KeepsEveryCounterOfTheTreeInOneSlot()
     {
         var policy = Chain(out var root, LimitType.Request, LimitUnit.Second, 5);
