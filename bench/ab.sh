@@ -14,6 +14,12 @@
 # ENV_A / ENV_B: extra VAR=value settings of one side's host; with REDIS=1 a throw-away redis-server (no persistence)
 # listens on 127.0.0.1:PORT_BASE+6, e.g. the Redis admission store against the in-memory one, in one build:
 #   REDIS=1 ENV_A="Limits__Store=Redis Redis__Configuration=127.0.0.1:18186" bench/ab.sh HEAD HEAD
+# PG=1: both sides store their data in a throw-away PostgreSQL (bench/postgres.sh) on PORT_BASE+7, a database each.
+# HOSTS_A=2 (or HOSTS_B): that side runs two hosts on one database behind an nginx balancer (round robin, keep-alive)
+# on the side's port; needs PG=1, and REDIS=1 with the Redis settings in its ENV_ for shared limits and changes, e.g.
+# two hosts against one, both on PostgreSQL and the Redis store:
+#   R="Limits__Store=Redis Redis__Configuration=127.0.0.1:18186"
+#   PG=1 REDIS=1 HOSTS_A=2 ENV_A="$R" ENV_B="$R" bench/ab.sh HEAD HEAD
 # PERF=1: the hosts write perf maps (DOTNET_PerfMapEnabled=1), and after the rounds each side is sampled with
 # `perf record` during one more c=64 run; CPU per call by assembly and the top methods (bench/perf_summary.py) go to
 # profile-A.txt / profile-B.txt in PERF_OUT (default bench/results/profile-<time>), e.g. ROUNDS=0 PERF=1 bench/ab.sh HEAD d2de498.
@@ -34,9 +40,12 @@ WS_KEY=fgwdevbootstrap0.dev-only-secret-change-me-0123456789abcdef
 KEK=ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTAwMDE=
 declare -A PORT=([A]=$((PORT_BASE + 4)) [B]=$((PORT_BASE + 5)))
 declare -A REF=([A]=$REF_A [B]=$REF_B)
-declare -A PID=() KEY=()
+declare -A PIDS=() KEY=()
 declare -A ENVS=([A]=${ENV_A:-} [B]=${ENV_B:-})
+declare -A HOSTS=([A]=${HOSTS_A:-1} [B]=${HOSTS_B:-1})
 REDIS=${REDIS:-0}
+PG=${PG:-0}
+BALANCER_PIDS=""
 PERF=${PERF:-0}
 PERF_OUT=${PERF_OUT:-$HERE/results/profile-$(date -u +%Y%m%dT%H%M%S)}
 PERF_ENV=""
@@ -51,8 +60,9 @@ NGINX_PID=""
 cleanup() {
     local rc=$? p
     trap - EXIT
-    for p in "${PID[@]}" $NGINX_PID $REDIS_PID; do kill -TERM "$p" 2>/dev/null || true; done
+    for p in ${PIDS[@]} $NGINX_PID $BALANCER_PIDS $REDIS_PID; do kill -TERM "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    ((PG == 0)) || pg_stop
     for side in A B; do git -C "$ROOT" worktree remove --force "$TMP/src-$side" 2>/dev/null || true; done
     if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
     exit "$rc"
@@ -82,17 +92,78 @@ if [[ $REDIS == 1 ]]; then
     REDIS_PID=$!
 fi
 
-start() { # side environment
-    local side=$1 env_name=$2
-    (cd "$TMP/gw-$side" && exec env ASPNETCORE_ENVIRONMENT="$env_name" ASPNETCORE_URLS="http://127.0.0.1:${PORT[$side]}" \
-        Data__Folder="$TMP/data-$side" Logging__LogLevel__Default=Warning Management__BootstrapApiKey="$WS_KEY" \
-        DataProtection__KeyEncryptionKeys__development="$KEK" $PERF_ENV ${ENVS[$side]} \
-        dotnet FrontierGateway.Portal.dll) >>"$TMP/gw-$side.log" 2>&1 &
-    PID[$side]=$!
-    # Any build answers an unauthenticated /v1 call with 401 once it serves.
-    wait_http "http://127.0.0.1:${PORT[$side]}/v1/models" 401 120 \
-        || { tail -n 30 "$TMP/gw-$side.log" >&2; die "build $side did not start"; }
+# A side's hosts: one on the side's port, or two on ports of their own behind the side's balancer.
+host_port() { # side index
+    local offset=10
+    [[ $1 == A ]] || offset=12
+    if ((${HOSTS[$1]} == 1)); then echo "${PORT[$1]}"; else echo $((PORT_BASE + offset + $2)); fi
 }
+start() { # side environment [host count]
+    local side=$1 env_name=$2 count=${3:-${HOSTS[$1]}} i port database=()
+    ((PG == 0)) || database=(Data__Provider=Postgres "ConnectionStrings__Frontier=$PG_CONN_BASE;Database=frontier_${side,,}")
+    PIDS[$side]=""
+    for ((i = 0; i < count; i++)); do
+        port=$(host_port "$side" "$i")
+        (cd "$TMP/gw-$side" && exec env ASPNETCORE_ENVIRONMENT="$env_name" ASPNETCORE_URLS="http://127.0.0.1:$port" \
+            Data__Folder="$TMP/data-$side-$i" Logging__LogLevel__Default=Warning Management__BootstrapApiKey="$WS_KEY" \
+            DataProtection__KeyEncryptionKeys__development="$KEK" "${database[@]}" $PERF_ENV ${ENVS[$side]} \
+            dotnet FrontierGateway.Portal.dll) >>"$TMP/gw-$side-$i.log" 2>&1 &
+        PIDS[$side]+="$! "
+    done
+    for ((i = 0; i < count; i++)); do
+        # Any build answers an unauthenticated /v1 call with 401 once it serves.
+        wait_http "http://127.0.0.1:$(host_port "$side" "$i")/v1/models" 401 120 \
+            || { tail -n 30 "$TMP/gw-$side-$i.log" >&2; die "build $side (host $i) did not start"; }
+    done
+}
+stop() { # side
+    local p
+    for p in ${PIDS[$1]}; do kill -TERM "$p"; done
+    for p in ${PIDS[$1]}; do wait "$p" 2>/dev/null || true; done
+}
+
+if [[ $PG == 1 ]]; then
+    # shellcheck source=bench/postgres.sh
+    . "$HERE/postgres.sh"
+    pg_start "$TMP/postgres" $((PORT_BASE + 7))
+    PG_CONN_BASE="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
+    for side in A B; do pg_psql -q -c "CREATE DATABASE frontier_${side,,}" >/dev/null; done
+fi
+for side in A B; do
+    ((${HOSTS[$side]} == 1)) && continue
+    ((${HOSTS[$side]} == 2 && PG == 1)) || die "HOSTS_$side=${HOSTS[$side]}: two hosts at most, on PG=1"
+    mkdir -p "$TMP/balancer-$side"
+    cat >"$TMP/balancer-$side/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $TMP/balancer-$side/nginx.pid;
+error_log $TMP/balancer-$side/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $TMP/balancer-$side/body;
+    proxy_temp_path $TMP/balancer-$side/proxy;
+    keepalive_requests 1000000;
+    upstream gateway {
+        server 127.0.0.1:$(host_port "$side" 0);
+        server 127.0.0.1:$(host_port "$side" 1);
+        keepalive 128;
+        keepalive_requests 1000000;
+    }
+    server {
+        listen 127.0.0.1:${PORT[$side]} backlog=4096;
+        location / {
+            proxy_pass http://gateway;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+        }
+    }
+}
+CONF
+    nginx -p "$TMP/balancer-$side" -c "$TMP/balancer-$side/nginx.conf" -e "$TMP/balancer-$side/error.log" &
+    BALANCER_PIDS+="$! "
+done
 
 for side in A B; do
     published=PUBLISHED_$side
@@ -105,26 +176,31 @@ for side in A B; do
         dotnet publish "$TMP/src-$side/src/Portal" -c Release -o "$TMP/gw-$side" -nologo -v quiet >"$TMP/publish-$side.log" 2>&1 \
             || { tail -n 30 "$TMP/publish-$side.log" >&2; die "publish of $side failed"; }
     fi
-    start "$side" Development
-    PORT_NOW=${PORT[$side]}
+    # Set up through one host in Development (the bootstrap workspace key), then restarted as the side runs.
+    start "$side" Development 1
+    PORT_NOW=$(host_port "$side" 0)
     mgmt POST /v1/gateway/endpoints '{"slug":"bench/stub","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:'"$STUB_PORT"'/v1","target_model":"stub"}]}' >/dev/null
     group=$(mgmt POST /v1/gateway/groups '{"metadata":{"external_entity_id":"bench"},"models":[{"slug":"bench/stub",
         "rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1000000000},{"type":"TOKEN","unit":"MINUTE","threshold":1000000000000}],
         "usage_limits":[{"type":"TOKEN","unit":"DAY","threshold":1000000000000}]}],
         "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":null}}' | json_get id)
     KEY[$side]=$(mgmt POST "/v1/gateway/groups/$group/api_keys" '{}' | json_get api_key)
-    kill -TERM "${PID[$side]}"; wait "${PID[$side]}" 2>/dev/null || true
+    stop "$side"
     start "$side" Production
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
+cpu_ticks() { # user + system of a side's hosts, in clock ticks
+    local p total=0
+    for p in ${PIDS[$1]}; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+    echo "$total"
+}
 run() { # side conns duration -> wrk output file (and the gateway's CPU ticks during the run in <file>.cpu)
     local side=$1 conns=$2 out="$TMP/$1-c$2-$4.txt" threads=2 before
     ((conns > 1)) || threads=1
-    before=$(cpu_ticks "${PID[$side]}")
+    before=$(cpu_ticks "$side")
     BENCH_KEY=${KEY[$side]} wrk -t$threads -c"$conns" -d"$3" --timeout 10s --latency -s "$HERE/chat.lua" \
         "http://127.0.0.1:${PORT[$side]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed on $side"; }
-    echo $(($(cpu_ticks "${PID[$side]}") - before)) >"$out.cpu"
+    echo $(($(cpu_ticks "$side") - before)) >"$out.cpu"
     grep -q 'Non-2xx' "$out" && { cat "$out" >&2; die "build $side answered errors"; }
     echo "$out"
 }
@@ -158,7 +234,7 @@ if [[ $PERF == 1 ]]; then
     command -v perf >/dev/null || die "PERF=1 needs perf (apt-get install linux-perf)"
     mkdir -p "$PERF_OUT"
     for side in A B; do
-        perf record -F 999 -o "$TMP/perf-$side.data" -p "${PID[$side]}" -- sleep "${DURATION%s}" 2>"$TMP/perf-$side.log" &
+        perf record -F 999 -o "$TMP/perf-$side.data" -p "$(echo ${PIDS[$side]} | tr ' ' ',')" -- sleep "${DURATION%s}" 2>"$TMP/perf-$side.log" &
         perf_pid=$!
         out=$(run "$side" 64 "$DURATION" perf)
         wait "$perf_pid" || true
