@@ -41,6 +41,9 @@ internal sealed class InferenceCall
     /// </summary>
     public long PromptTokens(TokenCounter tokens) => promptTokens ??= Count(tokens);
 
+    /// <summary>The prompt's tokens if admission counted them.</summary>
+    public long? PromptTokensCounted => promptTokens;
+
     /// <summary>The prompt's tokens if admission counted them; else the estimate at four bytes of body a token.</summary>
     public long PromptTokensSoFar => promptTokens ?? (Request.Raw.Length + 3) / 4;
 

@@ -11,7 +11,8 @@ internal sealed class SimulatedModelMiddleware(RequestDelegate next, SimulatedMo
     {
         var call = context.Features.GetRequiredFeature<InferenceCall>();
         return call.Route.Simulated
-            ? simulated.WriteAsync(context, call.Request.Operation, call.Request.PrepareForSimulated(), context.RequestAborted)
+            ? simulated.WriteAsync(context, call.Request.Operation, call.Request.PrepareForSimulated(), context.RequestAborted,
+                (int?)call.PromptTokensCounted)
             : next(context);
     }
 }

@@ -21,7 +21,10 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
     /// Writes the whole response to a request whose body has a string <c>model</c>: a 400 in OpenAI's shape when the
     /// body is not one OpenAI would serve (<see cref="SimulatedValidation"/>).
     /// </summary>
-    public async Task WriteAsync(HttpContext context, InferenceOperation operation, JsonObject body, CancellationToken ct)
+    /// <param name="promptTokens">The prompt's tokens when the caller has counted them already (admission does for a
+    /// TOKEN limit): the same tokenizer's count, not made twice.</param>
+    public async Task WriteAsync(HttpContext context, InferenceOperation operation, JsonObject body, CancellationToken ct,
+        int? promptTokens = null)
     {
         if (Validate(operation, body) is { } invalid)
         {
@@ -33,12 +36,12 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
         {
             if (operation == InferenceOperation.Embeddings)
             {
-                var promptTokens = tokens.CountPrompt(operation, body);
-                await WriteJsonAsync(context.Response, json => SimulatedEmbeddings.WriteResponse(json, body, request.Model, promptTokens), ct);
+                var counted = promptTokens ?? tokens.CountPrompt(operation, body);
+                await WriteJsonAsync(context.Response, json => SimulatedEmbeddings.WriteResponse(json, body, request.Model, counted), ct);
                 return;
             }
 
-            var completion = Complete(operation, body, request);
+            var completion = Complete(operation, body, request, promptTokens);
             if (request.Stream)
             {
                 await StreamAsync(context.Response, completion, request.IncludeUsage, ct);
@@ -67,7 +70,7 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
         }
     }
 
-    private SimulatedCompletion Complete(InferenceOperation operation, JsonObject body, SimulatedRequest request)
+    private SimulatedCompletion Complete(InferenceOperation operation, JsonObject body, SimulatedRequest request, int? promptTokens)
     {
         var chat = operation == InferenceOperation.ChatCompletions;
         var prompt = (chat ? body["messages"] : body["prompt"])?.ToJsonString() ?? "";
@@ -83,7 +86,7 @@ internal sealed class SimulatedModel(TokenCounter tokens, IOptions<SimulatedOpti
             pieces.Count > 0 ? pieces : [""],
             text,
             request.MaxTokensGiven && completionTokens >= request.MaxTokens ? "length" : "stop",
-            tokens.CountPrompt(operation, body),
+            promptTokens ?? tokens.CountPrompt(operation, body),
             completionTokens);
     }
 
