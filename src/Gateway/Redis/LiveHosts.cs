@@ -11,6 +11,12 @@ namespace FrontierGateway.Gateway.Redis;
 /// While Redis is down the last count stands: it is what <c>Degraded</c> divides each limit by. 1 until a count
 /// was read. A host stopping cleanly takes its mark out at once.
 /// </summary>
+/// <remarks>
+/// The count is the largest of the last <see cref="Remembered"/> beats that reached Redis (as many as a silent host's
+/// mark lasts): a Redis that restarted empty has only the first host to beat after it in its set, and had it failed
+/// again within that beat, that host would have taken a whole limit for itself. A host that went silent is dropped that
+/// many beats after its mark expired.
+/// </remarks>
 internal sealed partial class LiveHosts(IConnectionMultiplexer redis, TimeProvider time, ILogger<LiveHosts> logger) : BackgroundService
 {
     public static readonly RedisKey Key = "frontier-gateway:hosts";
@@ -29,10 +35,20 @@ internal sealed partial class LiveHosts(IConnectionMultiplexer redis, TimeProvid
         """);
 
     private readonly string host = Guid.NewGuid().ToString("N");
+    private static readonly int Remembered = (int)(Expiry / Beat);
+
+    private readonly Lock gate = new();
+
+    /// <summary>The counts of the last beats that reached Redis.</summary>
+    private readonly Queue<int> recent = new();
+
     private int count = 1;
     private bool failing;
 
-    /// <summary>The hosts alive at the last beat that reached Redis, this one included; 1 before the first.</summary>
+    /// <summary>
+    /// The hosts alive as the last beats that reached Redis saw them (the largest count), this one included; 1 before
+    /// the first; while Redis is down, as of its last beats.
+    /// </summary>
     public int LastKnown => Volatile.Read(ref count);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,12 +73,12 @@ internal sealed partial class LiveHosts(IConnectionMultiplexer redis, TimeProvid
         }
     }
 
-    private async Task BeatAsync()
+    internal async Task BeatAsync()
     {
         try
         {
             var alive = (long)(await Heartbeat.EvaluateAsync(redis.GetDatabase(), [Key], [host, (long)Expiry.TotalSeconds]));
-            Volatile.Write(ref count, (int)Math.Max(1, alive));
+            Remember((int)Math.Max(1, alive));
             failing = false;
         }
         catch (Exception e) when (RedisFailure.IsOutage(e))
@@ -73,6 +89,19 @@ internal sealed partial class LiveHosts(IConnectionMultiplexer redis, TimeProvid
                 LogBeatFailed(logger, e, LastKnown);
             }
             failing = true;
+        }
+    }
+
+    private void Remember(int alive)
+    {
+        lock (gate)
+        {
+            recent.Enqueue(alive);
+            if (recent.Count > Remembered)
+            {
+                recent.Dequeue();
+            }
+            Volatile.Write(ref count, recent.Max());
         }
     }
 
