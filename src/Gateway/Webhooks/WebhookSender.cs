@@ -146,6 +146,7 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
             using var response = await httpFactory.CreateClient(HttpClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var code = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", code);
             return new Outcome(code, code is >= 200 and < 300 ? null : $"HTTP {code}", Elapsed(started));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

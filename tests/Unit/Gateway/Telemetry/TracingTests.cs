@@ -23,7 +23,7 @@ public sealed class TracingTests : IAsyncLifetime
             ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         },
     };
-    private readonly ConcurrentQueue<Activity> spans = new();
+    private readonly ConcurrentQueue<Activity> stopped = new();
     private readonly ActivityListener listener;
     private FakeUpstream upstream = null!;
     private HttpClient client = null!;
@@ -33,15 +33,9 @@ public sealed class TracingTests : IAsyncLifetime
         // Every host in the test process is heard: the spans of this test are those of its model.
         listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == "FrontierGateway.Gateway",
+            ShouldListenTo = source => source.Name is "FrontierGateway.Gateway" or "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.GetTagItem("gen_ai.request.model") as string == Slug)
-                {
-                    spans.Enqueue(activity);
-                }
-            },
+            ActivityStopped = stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
     }
@@ -64,15 +58,17 @@ public sealed class TracingTests : IAsyncLifetime
         await gateway.DisposeAsync();
     }
 
-    /// <summary>The spans of this test's calls, once <paramref name="count"/> have ended (a span ends after the last byte).</summary>
-    private async Task<List<Activity>> SpansAsync(int count)
+    /// <summary>The spans <paramref name="match"/> picks, once <paramref name="count"/> have ended (a call's ends after its last byte).</summary>
+    private async Task<List<Activity>> SpansAsync(Func<Activity, bool> match, int count)
     {
-        for (var attempt = 0; attempt < 100 && spans.Count < count; attempt++)
+        for (var attempt = 0; attempt < 200 && stopped.Count(match) < count; attempt++)
         {
             await Task.Delay(50);
         }
-        return [.. spans];
+        return [.. stopped.Where(match)];
     }
+
+    private static bool OfThisModel(Activity span) => span.GetTagItem("gen_ai.request.model") as string == Slug;
 
     [Fact]
     public async Task Post_TracingOn_OneSpanPerCallWithGenAiAttributes_UpstreamContinuesItsTrace()
@@ -83,7 +79,7 @@ public sealed class TracingTests : IAsyncLifetime
         using var second = await client.ChatAsync(Slug);
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
-        var traced = await SpansAsync(2);
+        var traced = await SpansAsync(OfThisModel, 2);
         Assert.Equal(2, traced.Count);
         foreach (var span in traced)
         {
@@ -111,5 +107,29 @@ public sealed class TracingTests : IAsyncLifetime
         var forwarding = gateway.Logged.Entries.Where(e => e.Category.StartsWith("Yarp.ReverseProxy.Forwarder", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(forwarding);
         Assert.All(forwarding, entry => Assert.Contains(new KeyValuePair<string, object?>("RequestId", "logged-1"), entry.Scopes));
+    }
+
+    [Fact]
+    public async Task Send_TracingOn_ManagementCallAndWebhookAttemptAreSpans_ReceiverContinuesTheTrace()
+    {
+        var admin = gateway.Client();
+        admin.DefaultRequestHeaders.Add("x-request-id", "mgmt-traced-1");
+        await admin.PostAsync("/v1/gateway/webhook/secrets", "{}");
+        // The fake upstream records the traceparent of whatever it is sent, and answers 200.
+        var (status, _) = await admin.SendAsync(HttpMethod.Put, "/v1/gateway/webhook",
+            $$"""{"url":"{{upstream.BaseUrl}}/chat/completions","enabled":true}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var (tested, delivery) = await admin.PostAsync("/v1/gateway/webhook/test", "{}");
+
+        Assert.Equal(HttpStatusCode.OK, tested);
+        var id = (string)delivery!["id"]!;
+        var attempt = Assert.Single(await SpansAsync(s => s.GetTagItem("frontier.webhook.delivery_id") as string == id, 1));
+        Assert.Equal("webhook deliver", attempt.DisplayName);
+        Assert.Equal(200, attempt.GetTagItem("http.response.status_code"));
+        Assert.Contains(upstream.TraceParents, p => p?.Split('-')[1] == attempt.TraceId.ToHexString());
+        var management = await SpansAsync(s => s.Source.Name == "Microsoft.AspNetCore"
+            && s.GetTagItem("frontier.request_id") as string == "mgmt-traced-1", 3);
+        Assert.Equal(3, management.Count);
     }
 }
