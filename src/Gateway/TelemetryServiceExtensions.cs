@@ -24,6 +24,8 @@ public static class TelemetryServiceExtensions
         var services = builder.Services;
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, ValidateTelemetryOptions>();
+        var own = new OwnMeters();
+        services.AddSingleton(own);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<GatewayTracing>();
         // What to register is decided here, before the options exist; ValidateOnStart checks the same values.
@@ -39,6 +41,7 @@ public static class TelemetryServiceExtensions
             telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(GatewayMetrics.MeterName, GatewayMetrics.LimitsMeterName).AddPrometheusExporter();
+                metrics.AddView(own.View);
                 if (otlp is not null)
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = otlp);

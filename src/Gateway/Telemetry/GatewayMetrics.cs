@@ -34,8 +34,9 @@ internal sealed class GatewayMetrics
     private readonly Histogram<double> webhookAttempt;
     private readonly Histogram<double> snapshotReload;
 
-    public GatewayMetrics(IMeterFactory meters, IOptions<TelemetryOptions> options)
+    public GatewayMetrics(IMeterFactory meters, OwnMeters own, IOptions<TelemetryOptions> options)
     {
+        own.Claim(meters);
         groupIds = options.Value.GroupIdAttribute;
         Meter = meters.Create(MeterName);
         duration = Meter.CreateHistogram<double>("gen_ai.server.request.duration", "s",
