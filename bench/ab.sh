@@ -14,11 +14,6 @@
 # ENV_A / ENV_B: extra VAR=value settings of one side's host; with REDIS=1 a throw-away redis-server (no persistence)
 # listens on 127.0.0.1:PORT_BASE+6, e.g. the Redis admission store against the in-memory one, in one build:
 #   REDIS=1 ENV_A="Limits__Store=Redis Redis__Configuration=127.0.0.1:18186" bench/ab.sh HEAD HEAD
-# The cost of the metrics (Telemetry:Metrics, on by default) or of traces, in one build published once (the refs are
-# then only the sides' names):
-#   dotnet publish src/Portal -c Release -o /tmp/fgw-obs
-#   PUBLISHED_A=/tmp/fgw-obs PUBLISHED_B=/tmp/fgw-obs ENV_B="Telemetry__Metrics=false" bench/ab.sh metrics-on metrics-off
-#   PUBLISHED_A=/tmp/fgw-obs PUBLISHED_B=/tmp/fgw-obs ENV_A="Telemetry__Tracing=true" bench/ab.sh tracing-on tracing-off
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
