@@ -35,6 +35,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<IValidateOptions<LimitsOptions>, ValidateLimitsOptions>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddWorkspaceKeyAuthentication();
+        builder.AddTelemetry();
         services.AddSingleton<IDataSeeder, DevelopmentSeeder>();
 
         services.AddReverseProxy().LoadFromMemory(ProxyConfigUpdater.Routes, [ProxyConfigUpdater.Unrouted])

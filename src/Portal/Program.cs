@@ -45,6 +45,7 @@ else
     app.UseAuthorization();
 }
 app.MapHealth();
+app.MapMetrics();
 app.MapManagementApi();
 app.MapInference();
 if (withPortal)

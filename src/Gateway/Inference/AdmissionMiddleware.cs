@@ -1,5 +1,6 @@
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Telemetry;
 using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,7 +16,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// be revoked gets the 401 of an unknown key.
 /// </summary>
 internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore counters, LiveUsage live, TokenCounter tokens,
-    IOptions<LimitsOptions> options)
+    GatewayMetrics metrics, IOptions<LimitsOptions> options)
 {
     private readonly long defaultOutput = options.Value.DefaultReservedOutputTokens;
 
@@ -37,6 +38,7 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore co
     {
         if (admission.IsRevoked)
         {
+            metrics.RecordAdmission(LimitNames.Revoked, null, call.Request.Slug, call.Group.Id);
             return OpenAIError.InvalidKeyAsync(context);
         }
         call.Admission = admission;
@@ -44,8 +46,20 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore co
         if (!admission.Admitted)
         {
             live.RecordRefused(call.Group.Id, call.Request.Slug);
-            return RateLimitResponse.RefuseAsync(context, call.Request.Slug, admission, reserve);
+            var refused = RateLimitResponse.RefuseAsync(context, call.Request.Slug, admission, reserve);
+            // The status is set before the body is written: the refusal's duration ends here.
+            RecordRefusal(context, call, admission);
+            return refused;
         }
+        metrics.RecordAdmission(LimitNames.Admitted, null, call.Request.Slug, call.Group.Id);
         return next(context);
+    }
+
+    private void RecordRefusal(HttpContext context, InferenceCall call, Admission admission)
+    {
+        var unavailable = admission.Mode == LimitsMode.Unavailable;
+        var limit = admission.RefusedBy is { } rule && !unavailable ? LimitNames.Of(rule.Type, rule.Unit) : null;
+        metrics.RecordAdmission(unavailable ? LimitNames.Unavailable : LimitNames.Refused, limit, call.Request.Slug, call.Group.Id);
+        CallTelemetry.Record(metrics, context, call, context.Response.StatusCode);
     }
 }

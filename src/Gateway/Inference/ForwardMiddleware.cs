@@ -1,3 +1,4 @@
+using FrontierGateway.Gateway.Telemetry;
 using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,7 +13,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// what the proxy could not: 502 when the endpoint has no cluster yet, 502 or 504 when the upstream failed before the
 /// response started.
 /// </summary>
-internal sealed class ForwardMiddleware(RequestDelegate next, IProxyStateLookup proxyState)
+internal sealed class ForwardMiddleware(RequestDelegate next, IProxyStateLookup proxyState, GatewayMetrics metrics)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -33,6 +34,24 @@ internal sealed class ForwardMiddleware(RequestDelegate next, IProxyStateLookup 
         if (Failure(context) is { } failure)
         {
             await UpstreamErrorAsync(context, failure);
+        }
+        RecordUpstreamError(context, call);
+    }
+
+    /// <summary>Counts a call the upstream failed: timed out, unreachable, or answered an error status.</summary>
+    private void RecordUpstreamError(HttpContext context, InferenceCall call)
+    {
+        var failure = context.GetForwarderErrorFeature()?.Error;
+        var errorType = failure switch
+        {
+            null or ForwarderError.None => context.Response.StatusCode >= 400 ? StatusText.Of(context.Response.StatusCode) : null,
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient => null,
+            ForwarderError.RequestTimedOut => "timeout",
+            _ => "unreachable",
+        };
+        if (errorType is not null)
+        {
+            metrics.RecordUpstreamError(errorType, call.Request.Slug, CallTelemetry.Provider(context, call));
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed class InferenceCall
     /// <summary>When the call arrived: the key's expiry, the limits' windows and the usage event's first timestamp.</summary>
     public DateTime Now { get; init; }
 
+    /// <summary>When the call arrived, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp: its metrics' start.</summary>
+    public long Started { get; init; }
+
     public KeyEntry Key { get; init; } = default!;
     public GroupPolicy Group { get; init; } = default!;
 
@@ -32,6 +35,12 @@ internal sealed class InferenceCall
 
     /// <summary>The verdict of the limits (<see cref="AdmissionMiddleware"/>); the call goes on only when admitted.</summary>
     public Admission Admission { get; set; } = default!;
+
+    /// <summary>The tokens a completed call was metered (<see cref="MeteringMiddleware"/>); null for a void call.</summary>
+    public TokenUsage? Usage { get; set; }
+
+    /// <summary>When the first event of a stream reached the client (a Stopwatch timestamp), if one did.</summary>
+    public long? FirstEvent { get; set; }
 
     private long? promptTokens;
 

@@ -1,5 +1,7 @@
+using FrontierGateway.Gateway.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Gateway.Inference;
 
@@ -18,8 +20,14 @@ public static class InferenceEndpoints
         var app = endpoints.MapGroup("");
         app.ShortCircuit();
         app.MapGet("/v1/models", ModelsApi.ListModels).DisableAntiforgery();
+        // Only while tracing is on: a step that would start no span costs nothing when it is not there.
+        var tracing = endpoints.ServiceProvider.GetRequiredService<GatewayTracing>().Enabled;
         app.MapReverseProxy(proxy =>
         {
+            if (tracing)
+            {
+                proxy.UseMiddleware<TracingMiddleware>();
+            }
             proxy.UseMiddleware<KeyAuthenticationMiddleware>();
             proxy.UseMiddleware<RequestBodyMiddleware>();
             proxy.UseMiddleware<ModelRoutingMiddleware>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Wire;
@@ -21,7 +22,7 @@ internal sealed class KeyAuthenticationMiddleware(RequestDelegate next, Snapshot
             return OpenAIError.InvalidKeyAsync(context);
         }
         activity.Touch(key.Prefix, now);
-        context.Features.Set(new InferenceCall { Snapshot = snapshot, Now = now, Key = key, Group = group });
+        context.Features.Set(new InferenceCall { Snapshot = snapshot, Now = now, Started = Stopwatch.GetTimestamp(), Key = key, Group = group });
         return next(context);
     }
 }

@@ -3,6 +3,7 @@ using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Metering.Journal;
+using FrontierGateway.Gateway.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -15,7 +16,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// reservation to its real tokens (<see cref="ICounterStore.SettleAsync"/>), a failed call's to none.
 /// </summary>
 internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore counters, UsageRecorder recorder,
-    UsageJournal journal, LiveUsage live, TokenCounter tokens, TimeProvider time)
+    UsageJournal journal, LiveUsage live, TokenCounter tokens, GatewayMetrics metrics, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -80,7 +81,10 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             await ReleaseAsync(meter, context);
             recorder.Record(usage, admittedIn);
             metered = counted.Total;
+            call.Usage = counted;
         }
+        call.FirstEvent = meter.FirstEventAt;
+        CallTelemetry.Record(metrics, context, call, context.Response.StatusCode);
         live.RecordCall(call.Group.Id, call.Request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
         return metered;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FrontierGateway.Data;
 using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
@@ -5,7 +6,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FrontierGateway.Gateway.Management;
 
-public sealed record ErrorDetail(string Message, string Type, string? Param, string? Code);
+/// <param name="RequestId">The call's <c>x-request-id</c>, beside the four fields of the contract (SPEC §2).</param>
+public sealed record ErrorDetail(string Message, string Type, string? Param, string? Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestId = null);
 
 public sealed record ErrorBody(ErrorDetail Error);
 
@@ -29,5 +32,29 @@ public static class ApiError
         401 => "authentication_error",
         403 => "permission_error",
         _ => "invalid_request_error",
+    };
+
+    /// <summary>The same error, naming the call's request id.</summary>
+    public static JsonHttpResult<ErrorBody> Named(int status, ErrorBody body, HttpContext context) =>
+        TypedResults.Json(body with { Error = body.Error with { RequestId = context.TraceIdentifier } }, ApiJson.Options,
+            statusCode: status);
+
+    /// <summary>
+    /// The management API's endpoint filter: an error a handler answered (<see cref="ErrorBody"/>, however its result
+    /// type wraps it) gets the call's request id, so that every 4xx body names it as the 500's does.
+    /// </summary>
+    public static async ValueTask<object?> NameRequestId(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var result = await next(invocation);
+        return Unwrap(result) is { Value: ErrorBody body } error && error is IStatusCodeHttpResult { StatusCode: { } status }
+            ? Named(status, body, invocation.HttpContext)
+            : result;
+    }
+
+    private static IValueHttpResult? Unwrap(object? result) => result switch
+    {
+        INestedHttpResult nested => Unwrap(nested.Result),
+        IValueHttpResult value => value,
+        _ => null,
     };
 }

@@ -75,10 +75,10 @@ internal sealed class WorkspaceKeyHandler(IOptionsMonitor<AuthenticationSchemeOp
         var error = presented
             ? ApiError.Result(401, InvalidKey, null, "invalid_api_key")
             : ApiError.Result(401, "Missing API key: send Authorization: Api-Key <key>.", null, "missing_api_key");
-        await error.ExecuteAsync(Context);
+        await ApiError.Named(401, error.Value!, Context).ExecuteAsync(Context);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiError.Result(403, "This API key has the view scope; this request needs the manage scope.", null,
-            "insufficient_scope").ExecuteAsync(Context);
+        ApiError.Named(403, ApiError.Result(403, "This API key has the view scope; this request needs the manage scope.", null,
+            "insufficient_scope").Value!, Context).ExecuteAsync(Context);
 }

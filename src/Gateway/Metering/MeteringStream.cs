@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
@@ -31,6 +32,9 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
     public string DeliveredText => delivered?.ToString() ?? "";
 
     public long BytesWritten { get; private set; }
+
+    /// <summary>When a stream's first event was sent on (a Stopwatch timestamp): the time to first token.</summary>
+    public long? FirstEventAt { get; private set; }
 
     private StringBuilder Delivered => delivered ??= new StringBuilder();
 
@@ -66,6 +70,7 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
             }
             else
             {
+                FirstEventAt ??= Stopwatch.GetTimestamp();
                 await inner.WriteAsync(segment, ct);
                 wrote = true;
             }

@@ -5,6 +5,7 @@ using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Usage;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering.Journal;
+using FrontierGateway.Gateway.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ namespace FrontierGateway.Gateway.Metering;
 /// </summary>
 internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext> dbFactory, IDailyTotals dailyTotals,
     KeyActivity activity, TokenCounter tokens, UsageJournal journal, IOptions<GatewayOptions> options, TimeProvider time,
-    ILogger<UsageRecorder> logger)
+    GatewayMetrics metrics, ILogger<UsageRecorder> logger)
     : BackgroundService
 {
     private readonly Channel<Journaled> events = Channel.CreateUnbounded<Journaled>(new() { SingleReader = true });
@@ -52,6 +53,8 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        metrics.Meter.CreateObservableGauge("frontier.usage.queue.length", () => Volatile.Read(ref queued), "{event}",
+            "Usage events queued for the write-behind and not yet taken by it.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // First what a killed process left: its events, and the daily counters raised to them.
         var left = journal.Open();
@@ -175,6 +178,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         }
         unsavedDaily.Clear();
         unsavedUsed.Clear();
+        metrics.RecordRowsWritten(batch.Count);
         foreach (var written in batch)
         {
             journal.Release(written.AdmittedIn);

@@ -21,7 +21,7 @@ internal sealed partial class UnexpectedErrorHandler(ILogger<UnexpectedErrorHand
         context.Response.Headers[RequestIdMiddleware.Header] = id;
         return OpenAIError.WriteAsync(context, StatusCodes.Status500InternalServerError,
             $"The gateway had an error while processing your request. Please include the request id {id} if you report it.",
-            "server_error", "internal_error", extra: new() { ["request_id"] = id });
+            "server_error", "internal_error");
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} ({Method} {Path}) failed unexpectedly.")]

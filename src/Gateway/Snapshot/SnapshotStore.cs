@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using FrontierGateway.Data;
+using FrontierGateway.Gateway.Telemetry;
 using Microsoft.Extensions.Hosting;
 
 namespace FrontierGateway.Gateway.Snapshot;
@@ -16,13 +19,21 @@ internal sealed class SnapshotStore : IHostedService, IGroupRoots
     private readonly IChangeBus changes;
     private volatile GatewaySnapshot current = GatewaySnapshot.Empty;
     private volatile bool loaded;
+    private readonly GatewayMetrics metrics;
+    /// <summary>When the database was last read whole (a Stopwatch timestamp): the snapshot's age.</summary>
+    private long loadedAt;
 
-    public SnapshotStore(SnapshotLoader loader, IEndpointListener listener, IChangeBus changes)
+    public SnapshotStore(SnapshotLoader loader, IEndpointListener listener, IChangeBus changes, GatewayMetrics metrics)
     {
         this.loader = loader;
         this.listener = listener;
         this.changes = changes;
+        this.metrics = metrics;
         changes.Subscribe(ApplyAsync);
+        metrics.Meter.CreateObservableGauge("frontier.snapshot.age", ObserveAge, "s",
+            "Time since this host last read its snapshot whole from the database (at most Gateway:ResyncSeconds when well).");
+        metrics.Meter.CreateObservableGauge("frontier.keys.cached", () => current.Keys.Count, "{key}",
+            "Live customer keys in this host's snapshot.");
     }
 
     public GatewaySnapshot Current => current;
@@ -57,12 +68,19 @@ internal sealed class SnapshotStore : IHostedService, IGroupRoots
 
     private async Task LoadAllAsync(CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         var endpoints = await loader.LoadEndpointsAsync(ct);
         current = new GatewaySnapshot(await loader.LoadKeysAsync(ct), await loader.LoadGroupsAsync(ct), endpoints);
         // YARP keeps a cluster whose configuration is unchanged as it is, with its targets' health.
         listener.Update(endpoints.Values);
         loaded = true;
+        Volatile.Write(ref loadedAt, Stopwatch.GetTimestamp());
+        metrics.RecordSnapshotReload(Stopwatch.GetElapsedTime(started));
     }
+
+    private IEnumerable<Measurement<double>> ObserveAge() => loaded
+        ? [new(Stopwatch.GetElapsedTime(Volatile.Read(ref loadedAt)).TotalSeconds)]
+        : [];
 
     private async Task ApplyAsync(ChangeSet change, CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Leases;
 using FrontierGateway.Data.Webhooks;
+using FrontierGateway.Gateway.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,13 +22,14 @@ namespace FrontierGateway.Gateway.Webhooks;
 /// </summary>
 internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext> dbFactory, WebhookService webhooks,
     IHttpClientFactory httpFactory, DeliveryQueue queue, HostId host, IOptions<WebhookOptions> options, TimeProvider time,
-    ILogger<WebhookSender> logger) : BackgroundService
+    GatewayMetrics metrics, GatewayTracing tracing, WebhookBacklog backlog, ILogger<WebhookSender> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         webhooks.DeliveriesChanged += queue.Wake;
+        backlog.Observe(metrics);
         try
         {
             await ReleaseLeasesOfEndedLocalHostsAsync(stoppingToken);
@@ -134,6 +136,8 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
         };
         request.Headers.Add("X-Baseten-Signature", WebhookSigner.Sign(body, secrets));
         request.Headers.Add("X-Baseten-Request-ID", delivery.RequestId.ToString());
+        // The HttpClient call inside it carries its traceparent to the receiver.
+        using var activity = tracing.StartWebhookAttempt(delivery.Id);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.AttemptTimeoutSeconds));
         var started = Stopwatch.GetTimestamp();
@@ -142,6 +146,7 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
             using var response = await httpFactory.CreateClient(HttpClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var code = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", code);
             return new Outcome(code, code is >= 200 and < 300 ? null : $"HTTP {code}", Elapsed(started));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -171,24 +176,29 @@ internal sealed partial class WebhookSender(IDbContextFactory<FrontierDbContext>
         delivery.LastStatusCode = outcome.StatusCode;
         delivery.LastError = outcome.Error is { Length: > 1000 } e ? e[..1000] : outcome.Error;
         delivery.LastLatencyMs = outcome.LatencyMs;
+        var result = "retry";
         if (outcome.Delivered)
         {
             delivery.Status = DeliveryStatus.Delivered;
             delivery.DeliveredAt = now;
+            result = "delivered";
         }
         else if (outcome.Final)
         {
             delivery.Status = DeliveryStatus.Failed;
+            result = "failed";
         }
         else if (delivery.Attempts >= options.Value.MaxAttempts)
         {
             delivery.Status = DeliveryStatus.Dead;
             LogDeadLettered(logger, id, delivery.Attempts);
+            result = "dead";
         }
         else
         {
             delivery.NextAttemptAt = now + Backoff(delivery.Attempts);
         }
+        metrics.RecordWebhookAttempt(result, TimeSpan.FromMilliseconds(outcome.LatencyMs));
         try
         {
             await db.SaveChangesAsync(ct);

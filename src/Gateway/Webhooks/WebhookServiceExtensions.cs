@@ -15,6 +15,7 @@ internal static class WebhookServiceExtensions
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<WebhookBatcher>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookBacklog>();
         services.AddSingleton<RetentionPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookBatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());

@@ -3,13 +3,19 @@ using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Wire;
 
-/// <summary>Errors of the inference API, in OpenAI's shape, so that the OpenAI SDKs raise their own error types.</summary>
+/// <summary>
+/// Errors of the inference API, in OpenAI's shape, so that the OpenAI SDKs raise their own error types; each names the
+/// call's request id (<c>request_id</c>, beside OpenAI's four fields), as its <c>x-request-id</c> header does.
+/// </summary>
 internal static class OpenAIError
 {
     public static Task WriteAsync(HttpContext context, int status, string message, string type, string? code,
         string? param = null, JsonObject? extra = null)
     {
-        var error = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code };
+        var error = new JsonObject
+        {
+            ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code, ["request_id"] = context.TraceIdentifier,
+        };
         if (extra is not null)
         {
             foreach (var (name, value) in extra.ToList())

@@ -20,6 +20,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>What the gateway sent: the Authorization header, the body and the names of all headers.</summary>
     public List<(string? Authorization, JsonObject Body, string[] HeaderNames)> Received { get; } = [];
 
+    /// <summary>The <c>traceparent</c> header of each call, null when a call had none.</summary>
+    public List<string?> TraceParents { get; } = [];
+
     /// <summary>Answers <c>POST /v1/chat/completions</c>.</summary>
     public Func<HttpContext, JsonObject, Task> Chat { get; set; } = (context, _) => context.Response.WriteAsync("{}");
 
@@ -37,6 +40,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             lock (upstream.Received)
             {
                 upstream.Received.Add((context.Request.Headers.Authorization.ToString(), body, [.. context.Request.Headers.Keys]));
+                upstream.TraceParents.Add(context.Request.Headers.TryGetValue("traceparent", out var parent) ? parent.ToString() : null);
             }
             await upstream.Chat(context, body);
         });
