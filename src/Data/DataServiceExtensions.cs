@@ -44,6 +44,7 @@ public static class DataServiceExtensions
         services.AddSingleton<GroupService>();
         services.AddSingleton<GroupUsageService>();
         services.AddSingleton<UsageHistoryService>();
+        services.AddSingleton<SpendService>();
         services.TryAddSingleton<IDailyUsageSource, DatabaseDailyUsageSource>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();

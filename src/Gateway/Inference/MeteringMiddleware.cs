@@ -1,5 +1,6 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Pricing;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Metering.Journal;
@@ -39,6 +40,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
     {
         var admitted = time.GetTimestamp();
         var usage = Provisional(call, context.TraceIdentifier);
+        EventCost.Apply(usage, call.Route.Price);
         var admittedIn = journal.Admit(usage);
         var original = context.Response.Body;
         using var meter = new MeteringStream(original,
@@ -76,6 +78,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             usage.Timestamp = time.GetUtcNow().UtcDateTime;
             (usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens) = (counted.Input, counted.Output, counted.Cached);
             usage.Estimated = meter.Usage is null;
+            EventCost.Apply(usage, call.Route.Price);
             journal.Complete(usage);
             await ReleaseAsync(meter, context);
             recorder.Record(usage, admittedIn);
