@@ -4,6 +4,7 @@ using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
 using FrontierGateway.Data.Leases;
 using FrontierGateway.Data.Protection;
+using FrontierGateway.Data.Requests;
 using FrontierGateway.Data.Usage;
 using FrontierGateway.Data.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
@@ -45,6 +46,7 @@ public static class DataServiceExtensions
         services.AddSingleton<GroupUsageService>();
         services.AddSingleton<UsageHistoryService>();
         services.AddSingleton<SpendService>();
+        services.AddSingleton<RequestLogService>();
         services.TryAddSingleton<IDailyUsageSource, DatabaseDailyUsageSource>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();

@@ -1,5 +1,6 @@
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Metering.Requests;
 using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,7 +16,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// be revoked gets the 401 of an unknown key.
 /// </summary>
 internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore counters, LiveUsage live, TokenCounter tokens,
-    IOptions<LimitsOptions> options)
+    IOptions<LimitsOptions> options, RequestLog requestLog, TimeProvider time)
 {
     private readonly long defaultOutput = options.Value.DefaultReservedOutputTokens;
 
@@ -44,6 +45,7 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore co
         if (!admission.Admitted)
         {
             live.RecordRefused(call.Group.Id, call.Request.Slug);
+            requestLog.Record(RequestLogRows.Refused(call, context, admission, time.GetUtcNow().UtcDateTime));
             return RateLimitResponse.RefuseAsync(context, call.Request.Slug, admission, reserve);
         }
         return next(context);

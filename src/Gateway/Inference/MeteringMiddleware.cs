@@ -4,6 +4,7 @@ using FrontierGateway.Data.Pricing;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Metering.Journal;
+using FrontierGateway.Gateway.Metering.Requests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -16,7 +17,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// reservation to its real tokens (<see cref="ICounterStore.SettleAsync"/>), a failed call's to none.
 /// </summary>
 internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore counters, UsageRecorder recorder,
-    UsageJournal journal, LiveUsage live, TokenCounter tokens, TimeProvider time)
+    UsageJournal journal, LiveUsage live, TokenCounter tokens, TimeProvider time, RequestLog requestLog)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -85,6 +86,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             metered = counted.Total;
         }
         live.RecordCall(call.Group.Id, call.Request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
+        requestLog.Record(RequestLogRows.Answered(call, context, usage, metered > 0, time.GetUtcNow().UtcDateTime));
         return metered;
     }
 
