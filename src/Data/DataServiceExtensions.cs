@@ -47,6 +47,7 @@ public static class DataServiceExtensions
         services.AddSingleton<UsageHistoryService>();
         services.AddSingleton<SpendService>();
         services.AddSingleton<RequestLogService>();
+        services.AddSingleton<NearLimitService>();
         services.TryAddSingleton<IDailyUsageSource, DatabaseDailyUsageSource>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();

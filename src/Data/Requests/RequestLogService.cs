@@ -47,6 +47,21 @@ public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFac
             more ? new RequestLogCursor(page[^1].Timestamp, page[^1].Id) : null);
     }
 
+    /// <summary>The groups with the most refused calls (429) since <paramref name="since"/>, most first.</summary>
+    public async Task<IReadOnlyList<Usage.GroupRefusals>> MostRefusedAsync(DateTime since, int top = 10, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var counts = await db.RequestLog.AsNoTracking().Where(r => r.Timestamp >= since)
+            .GroupBy(r => r.GroupId)
+            .Select(g => new { GroupId = g.Key, Refused = g.LongCount(r => r.Status == 429), Calls = g.LongCount() })
+            .Where(g => g.Refused > 0)
+            .OrderByDescending(g => g.Refused).ThenBy(g => g.GroupId)
+            .Take(top)
+            .ToListAsync(ct);
+        var names = await GroupNamesAsync(db, counts.Select(c => c.GroupId), ct);
+        return counts.ConvertAll(c => new Usage.GroupRefusals(c.GroupId, names.GetValueOrDefault(c.GroupId, c.GroupId), c.Refused, c.Calls));
+    }
+
     private static IQueryable<RequestLogEntry> Filtered(IQueryable<RequestLogEntry> rows, RequestLogFilter filter)
     {
         if (filter.GroupId is { } group)

@@ -55,6 +55,21 @@ public abstract class RequestLogServiceTests(DataProvider provider) : DatabaseTe
     }
 
     [Fact]
+    public async Task MostRefusedAsync_GroupsWithRefusalsSinceTheTime_MostFirst()
+    {
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.RequestLog.AddRange(Row(10, "grp_b", 429), Row(11, "grp_b", 429), Row(-3600, "grp_a", 429));
+            await db.SaveChangesAsync();
+        }
+
+        var refused = await sut.MostRefusedAsync(Start);
+
+        Assert.Equal([("grp_b", 2L, 3L), ("grp_a", 1L, 5L)], refused.Select(g => (g.GroupId, g.Refused, g.Calls)));
+        Assert.Equal("Acme", refused[1].GroupName);
+    }
+
+    [Fact]
     public async Task ListAsync_LimitOutOfRange_RefusedNamingTheField()
     {
         var e = await Assert.ThrowsAsync<DomainException>(() => sut.ListAsync(new RequestLogFilter(Limit: 0)));
