@@ -29,7 +29,7 @@ public sealed class NearLimitsJourneyTests
             await journey.SignInAsync();
 
             await journey.OpenAsync("Near limits", "Near limits");
-            var table = page.GetByRole(AriaRole.Table, new() { Name = "Groups closest to a daily limit" });
+            var table = page.GetByRole(AriaRole.Region, new() { Name = "Groups closest to a daily limit" });
             var rows = table.Locator("tbody").GetByRole(AriaRole.Row);
             await Expect(rows.First).ToContainTextAsync("Nearly out");
             await Expect(rows.First).ToContainTextAsync("95 %");
