@@ -48,6 +48,8 @@ public static class DataServiceExtensions
         services.AddSingleton<SpendService>();
         services.AddSingleton<RequestLogService>();
         services.AddSingleton<NearLimitService>();
+        services.AddSingleton<GroupActivityService>();
+        services.AddSingleton<EndpointHealthService>();
         services.TryAddSingleton<IDailyUsageSource, DatabaseDailyUsageSource>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<WorkspaceKeyService>();
