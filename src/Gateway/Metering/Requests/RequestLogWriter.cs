@@ -27,21 +27,20 @@ internal sealed partial class RequestLogWriter(RequestLog log, IDbContextFactory
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = log.Reader;
         var batch = new List<RequestLogEntry>(batchSize);
         // Ends when the queue is completed (shutdown) and empty.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        while (await log.WaitToReadAsync(CancellationToken.None))
         {
             var deadline = time.GetUtcNow().AddMilliseconds(options.Value.FlushMilliseconds);
             while (batch.Count < batchSize)
             {
-                if (reader.TryRead(out var entry))
+                if (log.TryRead(out var entry))
                 {
                     batch.Add(entry);
                     continue;
                 }
                 var left = deadline - time.GetUtcNow();
-                if (left <= TimeSpan.Zero || reader.Completion.IsCompleted || !await WaitAsync(reader, left))
+                if (left <= TimeSpan.Zero || log.IsCompleted || !await WaitAsync(left))
                 {
                     break;
                 }
@@ -52,12 +51,12 @@ internal sealed partial class RequestLogWriter(RequestLog log, IDbContextFactory
     }
 
     /// <summary>Whether a row came within <paramref name="limit"/>.</summary>
-    private async Task<bool> WaitAsync(System.Threading.Channels.ChannelReader<RequestLogEntry> reader, TimeSpan limit)
+    private async Task<bool> WaitAsync(TimeSpan limit)
     {
         using var timeout = new CancellationTokenSource(limit, time);
         try
         {
-            return await reader.WaitToReadAsync(timeout.Token);
+            return await log.WaitToReadAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {

@@ -23,11 +23,37 @@ public sealed class RequestLogTests
 
         Assert.Equal(2, sut.Dropped);
         var queued = new List<string>();
-        while (sut.Reader.TryRead(out var row))
+        while (sut.TryRead(out var row))
         {
             queued.Add(row.RequestId);
         }
         Assert.Equal(["req_0", "req_1", "req_2"], queued);
+        // Taken by the writer: room again.
+        sut.Record(Row(5));
+        Assert.Equal(2, sut.Dropped);
+        Assert.True(sut.TryRead(out var again));
+        Assert.Equal("req_5", again.RequestId);
+    }
+
+    [Fact]
+    public async Task Record_ManyThreadsPastTheCapacity_ExactlyTheCapacityQueued_TheRestCounted()
+    {
+        var sut = new RequestLog(Options.Create(new RequestLogOptions { Capacity = 1000 }));
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var n = 0; n < 500; n++)
+            {
+                sut.Record(Row(t * 1000 + n));
+            }
+        })));
+
+        var queued = 0;
+        while (sut.TryRead(out _))
+        {
+            queued++;
+        }
+        Assert.Equal((1000, 3000L), (queued, sut.Dropped));
     }
 
     [Fact]
@@ -37,7 +63,7 @@ public sealed class RequestLogTests
 
         sut.Record(Row(1));
 
-        Assert.False(sut.Reader.TryRead(out _));
+        Assert.False(sut.TryRead(out _));
         Assert.Equal(0, sut.Dropped);
     }
 
