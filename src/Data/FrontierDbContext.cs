@@ -30,6 +30,7 @@ public class FrontierDbContext(DbContextOptions<FrontierDbContext> options)
     public DbSet<WebhookSecret> WebhookSecrets => Set<WebhookSecret>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<RequestLogEntry> RequestLog => Set<RequestLogEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

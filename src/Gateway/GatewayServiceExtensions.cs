@@ -5,6 +5,7 @@ using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Management;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Metering.Journal;
+using FrontierGateway.Gateway.Metering.Requests;
 using FrontierGateway.Gateway.Redis;
 using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
@@ -65,6 +66,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<LiveUsage>();
         services.AddSingleton<ILiveUsageSource>(sp => sp.GetRequiredService<LiveUsage>());
         services.AddSimulatedModel();
+        services.AddRequestLog();
         // After the in-process seams: with Redis:Configuration set, it swaps in the shared ones.
         services.AddRedisSharing();
         // After the database initializer (registered by AddData): the snapshot reads a migrated database.

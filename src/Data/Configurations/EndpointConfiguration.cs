@@ -14,6 +14,9 @@ internal sealed class EndpointConfiguration : IEntityTypeConfiguration<Endpoint>
         builder.HasIndex(e => e.Slug).IsUnique();
         builder.HasMany(e => e.Targets).WithOne().HasForeignKey(t => t.EndpointId)
             .OnDelete(DeleteBehavior.Cascade);
+        builder.Property(e => e.PriceCurrency).HasMaxLength(3);
+        builder.Property(e => e.InputPricePerMillion).HasPrecision(18, 6);
+        builder.Property(e => e.OutputPricePerMillion).HasPrecision(18, 6);
     }
 }
 

@@ -16,6 +16,8 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
         builder.Property(e => e.ExternalEntityId).HasMaxLength(255);
         builder.Property(e => e.ApiKeyPrefix).HasMaxLength(16);
         builder.HasIndex(e => e.Timestamp);
+        builder.Property(e => e.Cost).HasPrecision(28, 12);
+        builder.Property(e => e.CostCurrency).HasMaxLength(3);
         // The usage history of one group (portal charts) reads a time range of that group.
         builder.HasIndex(e => new { e.GroupId, e.Timestamp });
         builder.Property(e => e.DeliveryId).HasMaxLength(40);

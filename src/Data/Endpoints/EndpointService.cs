@@ -2,6 +2,7 @@ using FrontierGateway.Data.Audit;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Paging;
+using FrontierGateway.Data.Pricing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,6 +21,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         var now = time.GetUtcNow().UtcDateTime;
         var endpoint = new Endpoint { Id = Ids.New("ep"), Slug = input.Slug!, CreatedAt = now, UpdatedAt = now };
         endpoint.Targets = Protect(TargetParser.Parse(input.Targets, endpoint.Id), []);
+        SetPrice(endpoint, PriceParser.Parse(input.Price));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await EnsureSlugFreeAsync(db, endpoint.Slug, null, ct);
         db.Endpoints.Add(endpoint);
@@ -55,10 +57,12 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
 
     public async Task<EndpointView> PatchAsync(string id, EndpointInput input, string actor, CancellationToken ct = default)
     {
-        if (input.Slug is null && input.Targets is null)
+        if (input.Slug is null && input.Targets is null && input.Price.ValueKind == System.Text.Json.JsonValueKind.Undefined)
         {
-            throw DomainException.Invalid("slug", "Give at least one of slug and targets.");
+            throw DomainException.Invalid("slug", "Give at least one of slug, targets and price.");
         }
+        // Checked before anything changes: a bad price leaves the endpoint as it was.
+        var price = PriceParser.Parse(input.Price);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var endpoint = await FindOrThrowAsync(db, id, ct);
         var before = ToView(endpoint);
@@ -74,6 +78,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
             db.EndpointTargets.RemoveRange(endpoint.Targets);
             endpoint.Targets = targets;
         }
+        SetPrice(endpoint, price);
         endpoint.UpdatedAt = time.GetUtcNow().UtcDateTime;
         AuditLog.Record(db, actor, "endpoint.update", "endpoint", id, before, ToView(endpoint), endpoint.UpdatedAt);
         await SaveAsync(db, endpoint.Slug, ct);
@@ -107,6 +112,22 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         }
         return parsed.ConvertAll(p => p.Target);
     }
+
+    private static void SetPrice(Endpoint endpoint, (bool Keep, ModelPrice? Price) parsed)
+    {
+        if (!parsed.Keep)
+        {
+            endpoint.PriceCurrency = parsed.Price?.Currency;
+            endpoint.InputPricePerMillion = parsed.Price?.InputPerMillion;
+            endpoint.OutputPricePerMillion = parsed.Price?.OutputPerMillion;
+        }
+    }
+
+    /// <summary>The slug's price as stored; null when it has none.</summary>
+    public static ModelPrice? PriceOf(Endpoint e) =>
+        e is { PriceCurrency: { } currency, InputPricePerMillion: { } input, OutputPricePerMillion: { } output }
+            ? new ModelPrice(currency, input, output)
+            : null;
 
     private static IQueryable<Endpoint> WithTargets(FrontierDbContext db) =>
         db.Endpoints.Include(e => e.Targets.OrderBy(t => t.Position));
@@ -150,5 +171,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
     internal static EndpointView ToView(Endpoint e) => new(e.Id, e.Slug,
         e.Targets.ConvertAll(t => new TargetView(t.Provider, t.BaseUrl, t.TargetModel, t.ModelId,
             t.EnvironmentName, t.ProtectedSecret is not null, t.Weight, t.Priority)),
-        e.CreatedAt, e.UpdatedAt);
+        e.CreatedAt, e.UpdatedAt, PriceOf(e) is { } p
+            ? new PriceView(p.Currency, ModelPrice.Format(p.InputPerMillion), ModelPrice.Format(p.OutputPerMillion))
+            : null);
 }

@@ -20,6 +20,11 @@ public sealed class Endpoint
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public List<EndpointTarget> Targets { get; set; } = [];
+
+    /// <summary>ISO 4217 code of the slug's prices; null when the slug has no price (its calls carry no cost).</summary>
+    public string? PriceCurrency { get; set; }
+    public decimal? InputPricePerMillion { get; set; }
+    public decimal? OutputPricePerMillion { get; set; }
 }
 
 public sealed class EndpointTarget

@@ -22,6 +22,12 @@ public sealed class UsageEvent
     /// prompt estimated from the body's size and no output (see README, "What survives a crash").
     /// </summary>
     public bool Interrupted { get; set; }
+    /// <summary>
+    /// What the call cost, from the slug's price in force when it ended (<c>ModelPrice.CostOf</c>); null when the slug
+    /// had no price then. Never recomputed: a later price change leaves it as it is.
+    /// </summary>
+    public decimal? Cost { get; set; }
+    public string? CostCurrency { get; set; }
     /// <summary>The webhook delivery that carries this event; null until it is batched.</summary>
     public string? DeliveryId { get; set; }
 }

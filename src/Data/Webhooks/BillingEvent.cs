@@ -2,8 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Pricing;
 
 namespace FrontierGateway.Data.Webhooks;
+
+/// <summary>Our extra field <c>cost</c>: the amount as a decimal string (never a JSON number, which readers take as a double).</summary>
+public sealed record BillingCost(
+    [property: JsonPropertyName("amount")] string Amount,
+    [property: JsonPropertyName("currency")] string Currency);
 
 public sealed record BillingTokens(
     [property: JsonPropertyName("inputTokens")] long InputTokens,
@@ -21,7 +27,8 @@ public sealed record BillingEvent(
     [property: JsonPropertyName("apiKeyPrefix")] string ApiKeyPrefix,
     [property: JsonPropertyName("tokens")] BillingTokens Tokens,
     [property: JsonPropertyName("usageSource")] string UsageSource,
-    [property: JsonPropertyName("interrupted")] bool Interrupted)
+    [property: JsonPropertyName("interrupted")] bool Interrupted,
+    [property: JsonPropertyName("cost"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BillingCost? Cost = null)
 {
     /// <summary>The counts came from the upstream's <c>usage</c>.</summary>
     public const string ProviderSource = "PROVIDER";
@@ -39,7 +46,8 @@ public sealed record BillingEvent(
         e.ApiKeyPrefix,
         new BillingTokens(e.InputTokens, e.OutputTokens, e.CachedInputTokens),
         e.Estimated ? EstimatedSource : ProviderSource,
-        e.Interrupted);
+        e.Interrupted,
+        e is { Cost: { } amount, CostCurrency: { } currency } ? new BillingCost(ModelPrice.Format(amount), currency) : null);
 
     /// <summary>RFC 3339 in UTC with milliseconds: <c>2026-05-13T12:00:00.123Z</c>.</summary>
     public static string Rfc3339(DateTime utc) =>

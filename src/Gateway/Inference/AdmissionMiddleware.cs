@@ -1,5 +1,6 @@
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
+using FrontierGateway.Gateway.Metering.Requests;
 using FrontierGateway.Gateway.Telemetry;
 using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// be revoked gets the 401 of an unknown key.
 /// </summary>
 internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore counters, LiveUsage live, TokenCounter tokens,
-    GatewayMetrics metrics, IOptions<LimitsOptions> options)
+    GatewayMetrics metrics, IOptions<LimitsOptions> options, RequestLog requestLog, TimeProvider time)
 {
     private readonly long defaultOutput = options.Value.DefaultReservedOutputTokens;
 
@@ -46,6 +47,7 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore co
         if (!admission.Admitted)
         {
             live.RecordRefused(call.Group.Id, call.Request.Slug);
+            requestLog.Record(RequestLogRows.Refused(call, context, admission, time.GetUtcNow().UtcDateTime));
             var refused = RateLimitResponse.RefuseAsync(context, call.Request.Slug, admission, reserve);
             // The status is set before the body is written: the refusal's duration ends here.
             RecordRefusal(context, call, admission);

@@ -1,8 +1,10 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Pricing;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Gateway.Metering.Journal;
+using FrontierGateway.Gateway.Metering.Requests;
 using FrontierGateway.Gateway.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,7 +18,8 @@ namespace FrontierGateway.Gateway.Inference;
 /// reservation to its real tokens (<see cref="ICounterStore.SettleAsync"/>), a failed call's to none.
 /// </summary>
 internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore counters, UsageRecorder recorder,
-    UsageJournal journal, LiveUsage live, TokenCounter tokens, GatewayMetrics metrics, TimeProvider time)
+    UsageJournal journal, LiveUsage live, TokenCounter tokens, GatewayMetrics metrics, TimeProvider time,
+    RequestLog requestLog)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -40,6 +43,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
     {
         var admitted = time.GetTimestamp();
         var usage = Provisional(call, context.TraceIdentifier);
+        EventCost.Apply(usage, call.Route.Price);
         var admittedIn = journal.Admit(usage);
         var original = context.Response.Body;
         using var meter = new MeteringStream(original,
@@ -77,6 +81,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             usage.Timestamp = time.GetUtcNow().UtcDateTime;
             (usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens) = (counted.Input, counted.Output, counted.Cached);
             usage.Estimated = meter.Usage is null;
+            EventCost.Apply(usage, call.Route.Price);
             journal.Complete(usage);
             await ReleaseAsync(meter, context);
             recorder.Record(usage, admittedIn);
@@ -86,6 +91,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
         call.FirstEvent = meter.FirstEventAt;
         CallTelemetry.Record(metrics, context, call, context.Response.StatusCode);
         live.RecordCall(call.Group.Id, call.Request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
+        requestLog.Record(RequestLogRows.Answered(call, context, usage, metered > 0, time.GetUtcNow().UtcDateTime));
         return metered;
     }
 

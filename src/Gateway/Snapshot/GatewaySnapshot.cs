@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Pricing;
 
 namespace FrontierGateway.Gateway.Snapshot;
 
@@ -43,8 +44,9 @@ public sealed record RouteTarget(string DestinationId, ProviderKind Provider, st
     public static string IdOf(string endpointId, int position) => $"{endpointId}-{position}";
 }
 
+/// <param name="Price">The slug's price when the snapshot was taken: what the calls it serves cost; null for none.</param>
 public sealed record EndpointRoute(string Slug, string ClusterId, bool Simulated,
-    FrozenDictionary<string, RouteTarget> Destinations);
+    FrozenDictionary<string, RouteTarget> Destinations, ModelPrice? Price = null);
 
 /// <summary>
 /// Everything the request path reads, as one immutable object swapped whole when data changes:

@@ -70,7 +70,7 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
             .Select(t => new RouteTarget(RouteTarget.IdOf(endpoint.Id, t.Position), t.Provider, t.BaseUrl, t.TargetModel ?? endpoint.Slug,
                 endpoints.Unprotect(t), t.Weight, t.Priority));
         return new EndpointRoute(endpoint.Slug, endpoint.Id, simulated,
-            targets.ToFrozenDictionary(t => t.DestinationId, StringComparer.Ordinal));
+            targets.ToFrozenDictionary(t => t.DestinationId, StringComparer.Ordinal), EndpointService.PriceOf(endpoint));
     }
 
     /// <summary>Every key not revoked; an expired one stays, as the request path refuses it by its expiry.</summary>

@@ -57,6 +57,11 @@ internal readonly record struct JournalRecord(JournalKind Kind, UsageEvent Event
             json.WriteNumber("out"u8, Event.OutputTokens);
             json.WriteNumber("ca"u8, Event.CachedInputTokens);
             json.WriteBoolean("est"u8, Event.Estimated);
+            if (Event.Cost is { } cost)
+            {
+                json.WriteNumber("c"u8, cost);
+                json.WriteString("cc"u8, Event.CostCurrency);
+            }
         }
         json.WriteEndObject();
         json.Flush();
@@ -104,6 +109,9 @@ internal readonly record struct JournalRecord(JournalKind Kind, UsageEvent Event
                 OutputTokens = root.GetProperty("out").GetInt64(),
                 CachedInputTokens = root.GetProperty("ca").GetInt64(),
                 Estimated = root.GetProperty("est").GetBoolean(),
+                // Lines of a build before prices have no cost: their calls had none.
+                Cost = root.TryGetProperty("c", out var cost) ? cost.GetDecimal() : null,
+                CostCurrency = root.TryGetProperty("cc", out var currency) ? currency.GetString() : null,
             });
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

@@ -67,7 +67,7 @@ public sealed partial class EndpointDialog
         }
     }
 
-    private bool IsField(string param) => param == "slug"
+    private bool IsField(string param) => param is "slug" or "price.currency" or "price.input_per_million" or "price.output_per_million"
         || (FieldPath().Match(param) is { Success: true } m && int.Parse(m.Groups[1].Value) < form.Targets.Count);
 
     [GeneratedRegex(@"^targets\[(\d+)\]\.(provider|base_url|target_model|model_id|environment_name|secret|weight|priority)$")]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Endpoints;
 
@@ -10,10 +11,29 @@ public sealed class EndpointForm
 
     public List<TargetForm> Targets { get; set; } = [new()];
 
-    public static EndpointForm From(EndpointView view) =>
-        new() { Slug = view.Slug, Targets = [.. view.Targets.Select(TargetForm.From)] };
+    /// <summary>The price per million tokens, as typed: the domain checks it (decimal, currency code).</summary>
+    public string? Currency { get; set; }
+    public string? InputPerMillion { get; set; }
+    public string? OutputPerMillion { get; set; }
 
-    public EndpointInput ToInput() => new(Slug.Trim(), [.. Targets.Select(t => t.ToInput())]);
+    public static EndpointForm From(EndpointView view) => new()
+    {
+        Slug = view.Slug, Targets = [.. view.Targets.Select(TargetForm.From)],
+        Currency = view.Price?.Currency, InputPerMillion = view.Price?.InputPerMillion, OutputPerMillion = view.Price?.OutputPerMillion,
+    };
+
+    /// <summary>All three price fields empty: no price (calls carry no cost).</summary>
+    public EndpointInput ToInput() => new(Slug.Trim(), [.. Targets.Select(t => t.ToInput())], PriceElement());
+
+    private JsonElement PriceElement() =>
+        string.IsNullOrWhiteSpace(Currency) && string.IsNullOrWhiteSpace(InputPerMillion) && string.IsNullOrWhiteSpace(OutputPerMillion)
+            ? JsonSerializer.SerializeToElement<object?>(null)
+            : JsonSerializer.SerializeToElement(new Dictionary<string, string?>
+            {
+                ["currency"] = Currency?.Trim().ToUpperInvariant(),
+                ["input_per_million"] = InputPerMillion?.Trim(),
+                ["output_per_million"] = OutputPerMillion?.Trim(),
+            });
 }
 
 public sealed class TargetForm

@@ -1,6 +1,7 @@
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Paging;
+using FrontierGateway.Data.Requests;
 using FrontierGateway.Gateway.Inference;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -21,6 +22,12 @@ public sealed partial class EndpointList : IDisposable
     [Inject]
     public required TargetHealth Health { get; set; }
 
+    [Inject]
+    public required EndpointHealthService CallHealth { get; set; }
+
+    /// <summary>Each slug's calls over the last hour, from the request log.</summary>
+    private IReadOnlyDictionary<string, EndpointHealth> calls = new Dictionary<string, EndpointHealth>();
+
     protected override void OnAfterRender(bool firstRender)
     {
         if (firstRender)
@@ -36,6 +43,7 @@ public sealed partial class EndpointList : IDisposable
         {
             while (await timer.WaitForNextTickAsync(disposed.Token))
             {
+                calls = await CallHealth.GetAsync(TimeSpan.FromHours(1), disposed.Token);
                 await InvokeAsync(StateHasChanged);
             }
         }
@@ -64,6 +72,7 @@ public sealed partial class EndpointList : IDisposable
         }
         while (page.HasMore);
         endpoints = [.. all.OrderBy(e => e.Slug, StringComparer.OrdinalIgnoreCase)];
+        calls = await CallHealth.GetAsync(TimeSpan.FromHours(1));
     }
 
     private Task CreateAsync() => OpenAsync(null);

@@ -1,5 +1,6 @@
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Groups;
+using FrontierGateway.Data.Usage;
 using FrontierGateway.Portal.Access;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -15,11 +16,13 @@ public sealed partial class GroupsPage
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required GroupActivityService Activity { get; init; }
 
     private IReadOnlyList<GroupNode>? nodes;
     private List<TreeItemData<GroupNode>> items = [];
     private string? search;
     private bool isAdmin;
+    private IReadOnlyDictionary<string, GroupToday> today = new Dictionary<string, GroupToday>();
 
     protected override async Task OnInitializedAsync()
     {
@@ -36,6 +39,7 @@ public sealed partial class GroupsPage
     private async Task LoadAsync()
     {
         nodes = await Groups.ListTreeAsync();
+        today = await Activity.TodayAsync();
         items = GroupTreeItems.Build(nodes, search);
     }
 

@@ -1,0 +1,35 @@
+using FrontierGateway.Data.Entities;
+using FrontierGateway.Gateway.Metering.Journal;
+
+namespace FrontierGateway.Tests.Unit.Gateway.Metering.Journal;
+
+public sealed class JournalRecordTests
+{
+    private static UsageEvent Event(decimal? cost) => new()
+    {
+        IdempotencyKey = "01JZZZZZZZZZZZZZZZZZZZZZZZ", Timestamp = new DateTime(2026, 5, 13, 12, 0, 0, DateTimeKind.Utc),
+        RequestId = "req_1", ModelSlug = "org/m", GroupId = "grp_a", ExternalEntityId = "a", ApiKeyPrefix = "prefix0000000000",
+        InputTokens = 3, OutputTokens = 2, Cost = cost, CostCurrency = cost is null ? null : "USD",
+    };
+
+    [Fact]
+    public void Decode_CompletedLineWithCost_KeepsTheExactDecimal()
+    {
+        var sut = new JournalRecord(JournalKind.Completed, Event(0.000039000001m));
+
+        var decoded = JournalRecord.Decode(sut.Encode().Span);
+
+        Assert.Equal((0.000039000001m, "USD"), (decoded!.Value.Event.Cost, decoded.Value.Event.CostCurrency));
+    }
+
+    [Fact]
+    public void Decode_LineWithoutCost_NoCost()
+    {
+        var sut = new JournalRecord(JournalKind.Admitted, Event(null));
+
+        var decoded = JournalRecord.Decode(sut.Encode().Span);
+
+        Assert.Equal((null, null), (decoded!.Value.Event.Cost, decoded.Value.Event.CostCurrency));
+        Assert.Equal(3, decoded.Value.Event.InputTokens);
+    }
+}
