@@ -167,7 +167,12 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var after = GroupMapper.ToView(chain);
         AuditLog.Record(db, actor, "group.update", "group", id, before, after, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(ChangeSet.Groups(id), ct);
+        if (input.Models is not null)
+        {
+            // The group's id is enough: the snapshot finds the descendants its limits flow down to. A name alone
+            // is in no policy, and publishing it would only replace the subtree's policies with equal ones.
+            await changes.PublishAsync(ChangeSet.Groups(id), ct);
+        }
         return after;
     }
 

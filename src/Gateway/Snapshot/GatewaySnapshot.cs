@@ -54,9 +54,9 @@ public sealed record EndpointRoute(string Slug, string ClusterId, bool Simulated
 /// </summary>
 public sealed record GatewaySnapshot(
     ImmutableDictionary<string, KeyEntry> Keys,
-    FrozenDictionary<string, GroupPolicy> Groups,
+    GroupTable Groups,
     FrozenDictionary<string, EndpointRoute> Endpoints)
 {
     public static readonly GatewaySnapshot Empty = new(ImmutableDictionary<string, KeyEntry>.Empty,
-        FrozenDictionary<string, GroupPolicy>.Empty, FrozenDictionary<string, EndpointRoute>.Empty);
+        GroupTable.Empty, FrozenDictionary<string, EndpointRoute>.Empty);
 }

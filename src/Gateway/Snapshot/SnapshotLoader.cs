@@ -43,17 +43,44 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
         return builder.ToImmutable();
     }
 
-    public async Task<FrozenDictionary<string, GroupPolicy>> LoadGroupsAsync(CancellationToken ct)
+    /// <summary>Every live group's policy and parent.</summary>
+    public async Task<GroupLoad> LoadGroupsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var groups = await GroupTree.Live(db).AsNoTracking().AsSplitQuery()
             .ToDictionaryAsync(g => g.Id, StringComparer.Ordinal, ct);
-        var policies = new Dictionary<string, GroupPolicy>(groups.Count, StringComparer.Ordinal);
-        foreach (var group in groups.Values)
+        return await BuildAsync(groups.Values, groups);
+    }
+
+    /// <summary>
+    /// The policies and parents of those of <paramref name="ids"/> that are live, reading only them and their
+    /// ancestors (a chain is at most <see cref="HierarchyRules.MaxDepth"/> long, so at most that many queries).
+    /// </summary>
+    public async Task<GroupLoad> LoadGroupsAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var known = new Dictionary<string, Group>(StringComparer.Ordinal);
+        var asked = new HashSet<string>(ids, StringComparer.Ordinal);
+        var wanted = ids.ToList();
+        for (var depth = 0; depth < HierarchyRules.MaxDepth && wanted.Count > 0; depth++)
         {
-            policies[group.Id] = PolicyBuilder.Build(await GroupChain.WalkAsync(group, g => g.ParentGroupId, groups));
+            var found = await GroupTree.Live(db).AsNoTracking().AsSplitQuery().Where(g => wanted.Contains(g.Id)).ToListAsync(ct);
+            found.ForEach(g => known[g.Id] = g);
+            wanted = [.. found.Select(g => g.ParentGroupId).OfType<string>().Where(asked.Add)];
         }
-        return policies.ToFrozenDictionary(StringComparer.Ordinal);
+        return await BuildAsync(ids.Where(known.ContainsKey).Select(id => known[id]), known);
+    }
+
+    private static async Task<GroupLoad> BuildAsync(IEnumerable<Group> groups, Dictionary<string, Group> byId)
+    {
+        var load = new GroupLoad(new Dictionary<string, GroupPolicy>(StringComparer.Ordinal),
+            new Dictionary<string, string?>(StringComparer.Ordinal));
+        foreach (var group in groups)
+        {
+            load.Policies[group.Id] = PolicyBuilder.Build(await GroupChain.WalkAsync(group, g => g.ParentGroupId, byId));
+            load.Parents[group.Id] = group.ParentGroupId;
+        }
+        return load;
     }
 
     public async Task<FrozenDictionary<string, EndpointRoute>> LoadEndpointsAsync(CancellationToken ct)
@@ -79,3 +106,6 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     private static IQueryable<KeyEntry> ToEntries(IQueryable<CustomerApiKey> keys) =>
         keys.Select(k => new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt));
 }
+
+/// <summary>Groups' policies and parents, by id.</summary>
+internal sealed record GroupLoad(Dictionary<string, GroupPolicy> Policies, Dictionary<string, string?> Parents);

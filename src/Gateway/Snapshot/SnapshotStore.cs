@@ -18,6 +18,7 @@ internal sealed class SnapshotStore : IHostedService, IGroupRoots
     private readonly IEndpointListener listener;
     private readonly IChangeBus changes;
     private volatile GatewaySnapshot current = GatewaySnapshot.Empty;
+    private GroupHierarchy hierarchy = new([]);
     private volatile bool loaded;
     private readonly GatewayMetrics metrics;
     /// <summary>When the database was last read whole (a Stopwatch timestamp): the snapshot's age.</summary>
@@ -70,7 +71,10 @@ internal sealed class SnapshotStore : IHostedService, IGroupRoots
     {
         var started = Stopwatch.GetTimestamp();
         var endpoints = await loader.LoadEndpointsAsync(ct);
-        current = new GatewaySnapshot(await loader.LoadKeysAsync(ct), await loader.LoadGroupsAsync(ct), endpoints);
+        var keys = await loader.LoadKeysAsync(ct);
+        var groups = await loader.LoadGroupsAsync(ct);
+        current = new GatewaySnapshot(keys, GroupTable.From(groups.Policies), endpoints);
+        hierarchy = new GroupHierarchy(groups.Parents);
         // YARP keeps a cluster whose configuration is unchanged as it is, with its targets' health.
         listener.Update(endpoints.Values);
         loaded = true;
@@ -99,8 +103,7 @@ internal sealed class SnapshotStore : IHostedService, IGroupRoots
             }
             if (change.GroupIds.Count > 0)
             {
-                // Effective limits flow down the tree, so a group change can touch every descendant.
-                next = next with { Groups = await loader.LoadGroupsAsync(ct) };
+                next = next with { Groups = await RefreshGroupsAsync(next.Groups, change.GroupIds, ct) };
             }
             if (change.Endpoints)
             {
@@ -113,5 +116,23 @@ internal sealed class SnapshotStore : IHostedService, IGroupRoots
         {
             writer.Release();
         }
+    }
+
+    /// <summary>
+    /// The changed groups and every descendant (effective limits flow down the tree) read again: new policies for
+    /// the live ones, the rest removed. Every other group keeps its policy instance, and with it what a counter store
+    /// prepared for it. The hierarchy is updated only once the read has succeeded.
+    /// </summary>
+    private async Task<GroupTable> RefreshGroupsAsync(GroupTable groups, IReadOnlyList<string> changed, CancellationToken ct)
+    {
+        var affected = hierarchy.SubtreesOf(changed);
+        var load = await loader.LoadGroupsAsync(affected, ct);
+        var removed = affected.Where(id => !load.Policies.ContainsKey(id)).ToList();
+        removed.ForEach(hierarchy.Remove);
+        foreach (var (id, parent) in load.Parents)
+        {
+            hierarchy.Set(id, parent);
+        }
+        return groups.With(load.Policies, removed);
     }
 }

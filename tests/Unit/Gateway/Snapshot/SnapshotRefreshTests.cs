@@ -1,0 +1,117 @@
+using FrontierGateway.Data.Groups;
+using FrontierGateway.Data.Keys;
+using FrontierGateway.Gateway.Snapshot;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
+
+/// <summary>
+/// The snapshot's refresh on each change: only what the change touched is read again, and the result is what reading
+/// everything again would give.
+/// </summary>
+public sealed class SnapshotRefreshTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ApplyAsync_RandomChanges_EqualsTheSnapshotLoadedWhole(int seed)
+    {
+        await using var factory = Host();
+        var sut = factory.Services.GetRequiredService<SnapshotStore>();
+        var loader = factory.Services.GetRequiredService<SnapshotLoader>();
+        var changes = new RandomChanges(factory.Services, new Random(seed));
+
+        for (var step = 0; step < 200; step++)
+        {
+            var what = await changes.StepAsync();
+            var whole = await LoadWholeAsync(loader);
+            var expected = SnapshotText.Of(whole, changes.GroupIds);
+            var actual = SnapshotText.Of(sut.Current, changes.GroupIds);
+            Assert.True(expected == actual, $"Seed {seed}, step {step} ({what}):\n{Difference(expected, actual)}");
+        }
+
+        // The run did write every kind of change, so the comparisons above saw each one's refresh.
+        Assert.All(new[] { "root", "child", "limits", "name", "delete", "mint", "revoke", "endpoint" },
+            kind => Assert.True(changes.Done.GetValueOrDefault(kind) > 0, $"no {kind} carried out"));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_GroupLimitsChanged_OtherTreesKeepTheirPolicyInstancesAndTheSubtreeGetsNewOnes()
+    {
+        await using var factory = Host();
+        var sut = factory.Services.GetRequiredService<SnapshotStore>();
+        var groups = factory.Services.GetRequiredService<GroupService>();
+        var changed = await CreateAsync(groups, "changed", null, "CASCADING");
+        var changedChild = await CreateAsync(groups, "changed-child", changed, null);
+        var changedGrandchild = await CreateAsync(groups, "changed-grandchild", changedChild, null);
+        var sibling = await CreateAsync(groups, "sibling", null, "CASCADING");
+        var siblingChild = await CreateAsync(groups, "sibling-child", sibling, null);
+        await factory.Services.GetRequiredService<KeyService>().MintAsync(siblingChild, new KeyCreateInput(null, null), "test");
+        var before = sut.Current.Groups;
+
+        await groups.PatchAsync(changed, new GroupPatchInput(null,
+            [new ModelInput("acme/chat", [new LimitInput("REQUEST", "MINUTE", 2000)], [])], null), "test");
+
+        var after = sut.Current.Groups;
+        foreach (var id in new[] { sibling, siblingChild })
+        {
+            Assert.Same(before[id], after[id]);
+            Assert.Same(before[id].Slugs["acme/chat"], after[id].Slugs["acme/chat"]);
+        }
+        foreach (var id in new[] { changed, changedChild, changedGrandchild })
+        {
+            Assert.NotSame(before[id], after[id]);
+            Assert.NotSame(before[id].Slugs["acme/chat"], after[id].Slugs["acme/chat"]);
+            Assert.Contains(after[id].Slugs["acme/chat"].Rules, r => r.SourceGroupId == changed && r.Threshold == 2000);
+        }
+    }
+
+    [Fact]
+    public async Task ApplyAsync_GroupDeleted_RemovesItsSubtreeAndKeepsItsParentsPolicy()
+    {
+        await using var factory = Host();
+        var sut = factory.Services.GetRequiredService<SnapshotStore>();
+        var groups = factory.Services.GetRequiredService<GroupService>();
+        var root = await CreateAsync(groups, "root", null, "INDEPENDENT");
+        var child = await CreateAsync(groups, "child", root, null);
+        var grandchild = await CreateAsync(groups, "grandchild", child, null);
+        var before = sut.Current.Groups;
+
+        await groups.DeleteAsync(child, "test");
+
+        Assert.Same(before[root], sut.Current.Groups[root]);
+        Assert.False(sut.Current.Groups.ContainsKey(child));
+        Assert.False(sut.Current.Groups.ContainsKey(grandchild));
+        Assert.Null(sut.RootOf(grandchild));
+        Assert.Equal(before.Count - 2, sut.Current.Groups.Count);
+    }
+
+    private static GatewayFactory Host()
+    {
+        var factory = new GatewayFactory();
+        // No resync during the test: every refresh seen is the change's own.
+        factory.Settings["Gateway:ResyncSeconds"] = "86400";
+        return factory;
+    }
+
+    private static async Task<string> CreateAsync(GroupService groups, string external, string? parent, string? mode) =>
+        (await groups.CreateAsync(new GroupCreateInput(new MetadataInput(null, external),
+            [new ModelInput("acme/chat", [new LimitInput("REQUEST", "MINUTE", 1000)], [])], new HierarchyInput(mode, parent)), "test")).Id;
+
+    private static async Task<GatewaySnapshot> LoadWholeAsync(SnapshotLoader loader)
+    {
+        var groups = await loader.LoadGroupsAsync(CancellationToken.None);
+        return new GatewaySnapshot(await loader.LoadKeysAsync(CancellationToken.None), GroupTable.From(groups.Policies),
+            await loader.LoadEndpointsAsync(CancellationToken.None));
+    }
+
+    private static string Difference(string expected, string actual)
+    {
+        var whole = expected.Split('\n');
+        var refreshed = actual.Split('\n');
+        return string.Join('\n', whole.Except(refreshed).Select(l => "- loaded whole:  " + l)
+            .Concat(refreshed.Except(whole).Select(l => "+ refreshed:     " + l)));
+    }
+}
