@@ -116,4 +116,21 @@ public sealed class GroupsPageTests : PortalTest
         var child = (await Groups.ListTreeAsync()).Single(n => n.ExternalEntityId == "cust_child");
         Assert.Equal((LimitEnforcement.Cascading, 2), (child.LimitEnforcement, child.Depth));
     }
+
+    [Fact]
+    public async Task Render_AddChildTooltip_DoesNotOpenOnFocus()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var acme = await CreateGroupAsync("cust_acme", name: "Acme");
+        await CreateGroupAsync("cust_acme_prod", acme.Id, name: "Acme prod");
+        RenderProviders();
+
+        var sut = Render<GroupsPage>();
+
+        // Closing the create dialog gives the focus back to the parent's button; a tooltip opened by it covered the
+        // new child's button just below.
+        sut.WaitForAssertion(() => Assert.Equal(2, sut.FindComponents<MudTooltip>().Count(t => t.Instance.Text == "Add child")));
+        Assert.All(sut.FindComponents<MudTooltip>().Where(t => t.Instance.Text == "Add child"),
+            t => Assert.False(t.Instance.ShowOnFocus));
+    }
 }
