@@ -4,9 +4,10 @@ using FrontierGateway.Portal.Access;
 using FrontierGateway.Portal.Components.Account;
 using FrontierGateway.Portal.Components.Pages.Billing;
 using FrontierGateway.Portal.Components;
+using FrontierGateway.Portal.Components.Layout;
 using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Identity;
-using MudBlazor.Services;
+
 
 namespace FrontierGateway.Portal;
 
@@ -22,7 +23,7 @@ internal static class PortalServiceExtensions
         var services = builder.Services;
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateOnStart();
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddPortalMudServices();
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(o =>
         {

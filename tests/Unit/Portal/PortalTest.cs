@@ -10,6 +10,7 @@ using FrontierGateway.Data.Keys;
 using FrontierGateway.Data.Webhooks;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Components.Layout;
 using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -44,7 +45,7 @@ public abstract class PortalTest : BunitContext, IAsyncLifetime
     protected PortalTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
+        Services.AddPortalMudServices();
         // Before TestData's own Identity registration, whose user store knows no roles: Identity adds its stores only
         // when none is there, and the portal's users have roles (RoleManager, UserAdminService), as AddPortal has them.
         Services.AddIdentityCore<PortalUser>(o => o.Password.RequireNonAlphanumeric = false)
