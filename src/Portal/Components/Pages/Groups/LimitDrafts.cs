@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using System.Text.RegularExpressions;
 using FrontierGateway.Data.Groups;
@@ -57,6 +58,18 @@ internal static partial class LimitDrafts
         }
         return (models, errors);
     }
+
+    /// <summary>
+    /// The domain's refusal as the field shows it: a CASCADING one also names the group whose limit it would cross
+    /// and that limit, which the API's documented message does not.
+    /// </summary>
+    public static string Describe(DomainException e) => e.Conflict switch
+    {
+        { Relation: LimitRelation.Ancestor } c =>
+            $"{e.Message} {c.GroupName} (an ancestor) allows at most {ThresholdText.Format(c.Threshold)}.",
+        { } c => $"{e.Message} {c.GroupName} (a descendant) already has {ThresholdText.Format(c.Threshold)}: lower it first.",
+        null => e.Message,
+    };
 
     /// <summary>The threshold's format error, or null: shown while typing.</summary>
     public static string? ThresholdError(string text) =>

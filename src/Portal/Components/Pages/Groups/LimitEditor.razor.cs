@@ -142,7 +142,7 @@ public sealed partial class LimitEditor
         }
         catch (DomainException e)
         {
-            errors[e.Param ?? ""] = e.Message;
+            errors[e.Param ?? ""] = LimitDrafts.Describe(e);
         }
         finally
         {
