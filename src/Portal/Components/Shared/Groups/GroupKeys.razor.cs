@@ -27,7 +27,17 @@ public sealed partial class GroupKeys
     private DateTime? expiryDate;
     private TimeSpan? expiryTime;
 
+    private bool showRevoked = true;
+
     private DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The keys the table shows: revoked ones greyed, unless the switch hides them.</summary>
+    private IEnumerable<KeyView> Shown => showRevoked ? keys : keys.Where(k => k.RevokedAt is null);
+
+    private int RevokedCount => keys.Count(k => k.RevokedAt is not null);
+
+    /// <summary>An audit actor as people read it: a portal user by their email.</summary>
+    private static string Actor(string actor) => actor.StartsWith("user:", StringComparison.Ordinal) ? actor[5..] : actor;
 
     private string? loadedFor;
 
@@ -50,7 +60,7 @@ public sealed partial class GroupKeys
     private async Task LoadAsync()
     {
         await Access.EnsureCanSeeGroupAsync(GroupId);
-        keys = await Keys.ListAllAsync(GroupId);
+        keys = await Keys.ListAllAsync(GroupId, includeRevoked: true);
         loaded = true;
     }
 
