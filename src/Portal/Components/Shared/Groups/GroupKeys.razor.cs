@@ -1,6 +1,7 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Keys;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Components.Pages.My;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -16,6 +17,9 @@ public sealed partial class GroupKeys
     [Inject] public required TimeProvider Time { get; init; }
 
     [Parameter, EditorRequired] public required string GroupId { get; set; }
+
+    /// <summary>A slug the group may call, for the first-call example shown with a minted key.</summary>
+    [Parameter] public string? Slug { get; set; }
 
     private readonly Dictionary<string, string> errors = [];
     private IReadOnlyList<KeyView> keys = [];
@@ -101,7 +105,15 @@ public sealed partial class GroupKeys
     private Task ShowOnceAsync(MintedKeyView minted) => RevealOnceDialog.ShowAsync(Dialogs, "API key minted",
         new RevealedSecret(minted.ApiKey, "API key", "Copy key", "The gateway keeps only a hash of it."),
         $"Prefix {minted.Prefix}{(minted.Name is { Length: > 0 } ? $" · {minted.Name}" : "")} · "
-        + (minted.ExpiresAt is { } at ? $"expires {TimeText.Utc(at)}" : "never expires"));
+        + (minted.ExpiresAt is { } at ? $"expires {TimeText.Utc(at)}" : "never expires"),
+        builder =>
+        {
+            // The first call, ready to paste with this very key: the one moment the portal can show it.
+            builder.OpenComponent<HowToCall>(0);
+            builder.AddComponentParameter(1, nameof(HowToCall.ApiKey), minted.ApiKey);
+            builder.AddComponentParameter(2, nameof(HowToCall.Slug), Slug ?? "your-org/your-model");
+            builder.CloseComponent();
+        });
 
     internal async Task RevokeAsync(KeyView key)
     {

@@ -40,6 +40,21 @@ public sealed class GroupKeysTests : PortalTest
     }
 
     [Fact]
+    public async Task MintAsync_Admin_ShowsTheFirstCallWithTheNewKey()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var group = await CreateGroupAsync("first-call");
+        var (dialogs, _) = RenderProviders();
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, group.Id).Add(k => k.Slug, "acme/chat"));
+
+        sut.Button("Mint key").Click();
+        var apiKey = dialogs.WaitForElement("input[readonly]").GetAttribute("value")!;
+
+        Assert.Contains($"api_key=\"{apiKey}\"", dialogs.Markup.Replace("&quot;", "\""));
+        Assert.Contains("model=\"acme/chat\"", dialogs.Markup.Replace("&quot;", "\""));
+    }
+
+    [Fact]
     public async Task MintAsync_ExpiryInThePast_ShowsTheMessageAtTheDate()
     {
         await SignInAsync(PortalRoles.Admin);
