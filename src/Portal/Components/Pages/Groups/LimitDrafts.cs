@@ -71,6 +71,17 @@ internal static partial class LimitDrafts
         null => e.Message,
     };
 
+    /// <summary>A new limit for the model: the type it has no limit of yet (TOKEN first), per minute or per day.</summary>
+    public static LimitDraft NewLimit(ModelDraft model, bool rate)
+    {
+        var limits = rate ? model.RateLimits : model.UsageLimits;
+        var token = WireNames.Of(LimitType.Token);
+        var type = limits.Any(l => l.Type == token) ? WireNames.Of(LimitType.Request) : token;
+        var limit = new LimitDraft { Type = type, Unit = WireNames.Of(rate ? LimitUnit.Minute : LimitUnit.Day) };
+        limits.Add(limit);
+        return limit;
+    }
+
     /// <summary>The threshold's format error, or null: shown while typing.</summary>
     public static string? ThresholdError(string text) =>
         text.Length == 0 || ThresholdText.TryParse(text, out _) ? null : ThresholdText.Hint;
