@@ -82,6 +82,8 @@ public sealed class LimitEditorTests : PortalTest
         for (var i = 0; i < 3; i++)
         {
             sut.Button("Add rate limit").Click();
+            var count = i + 1;
+            sut.WaitForAssertion(() => Assert.Equal(count, sut.Fields("Threshold").Count));
             sut.Fields("Threshold")[i].Input().Input("10");
         }
         sut.Button("Save limits").Click();
