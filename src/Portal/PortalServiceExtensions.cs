@@ -1,6 +1,7 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Audit;
 using FrontierGateway.Portal.Components.Account;
 using FrontierGateway.Portal.Components.Pages.Billing;
 using FrontierGateway.Portal.Components;
@@ -51,6 +52,7 @@ internal static class PortalServiceExtensions
         services.AddScoped<PortalAccess>();
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<WorkspaceOverview>();
+        services.AddSingleton<AuditTargets>();
         services.AddScoped<IDataSeeder, PortalSeeder>();
         return builder;
     }

@@ -10,6 +10,7 @@ using FrontierGateway.Data.Keys;
 using FrontierGateway.Data.Webhooks;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Audit;
 using FrontierGateway.Portal.Components.Layout;
 using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Authorization;
@@ -62,6 +63,7 @@ public abstract class PortalTest : BunitContext, IAsyncLifetime
         Services.AddScoped<PortalAccess>();
         Services.AddSingleton<UserAdminService>();
         Services.AddSingleton<WorkspaceOverview>();
+        Services.AddSingleton<AuditTargets>();
         authorization = AddAuthorization();
         // bUnit's authorization fakes answer a policy by its name alone; the portal's own policies, evaluated by the
         // framework's service against the signed-in user's roles, replace them so that a test sees what the host does.
