@@ -1,12 +1,14 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Audit;
 using FrontierGateway.Portal.Components.Account;
 using FrontierGateway.Portal.Components.Pages.Billing;
 using FrontierGateway.Portal.Components;
+using FrontierGateway.Portal.Components.Layout;
 using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Identity;
-using MudBlazor.Services;
+
 
 namespace FrontierGateway.Portal;
 
@@ -22,7 +24,7 @@ internal static class PortalServiceExtensions
         var services = builder.Services;
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateOnStart();
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddPortalMudServices();
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(o =>
         {
@@ -50,6 +52,7 @@ internal static class PortalServiceExtensions
         services.AddScoped<PortalAccess>();
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<WorkspaceOverview>();
+        services.AddSingleton<AuditTargets>();
         services.AddScoped<IDataSeeder, PortalSeeder>();
         return builder;
     }

@@ -11,6 +11,8 @@ internal sealed class CustomerApiKeyConfiguration : IEntityTypeConfiguration<Cus
         builder.HasKey(k => k.Prefix);
         builder.Property(k => k.Prefix).HasMaxLength(16);
         builder.Property(k => k.Name).HasMaxLength(255);
+        // The audit log's actor, as long as its column.
+        builder.Property(k => k.RevokedBy).HasMaxLength(320);
         builder.HasIndex(k => k.GroupId);
         // A revoked key is gone for every query that does not ask for it with IgnoreQueryFilters().
         builder.HasQueryFilter(k => k.RevokedAt == null);

@@ -16,6 +16,8 @@ public sealed class CustomerApiKey
     public DateTime? ExpiresAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    /// <summary>Who revoked the key (the audit log's actor), or null for keys revoked before this was recorded.</summary>
+    public string? RevokedBy { get; set; }
 }
 
 /// <summary>Spelled in lower case (<c>manage</c>, <c>view</c>), as the contract names the scopes.</summary>

@@ -185,7 +185,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var ids = subtree.ConvertAll(g => g.Id);
         var keys = await KeysToRevoke(db, ids).ToListAsync(ct);
         subtree.ForEach(g => g.DeletedAt = now);
-        keys.ForEach(k => k.RevokedAt = now);
+        keys.ForEach(k => (k.RevokedAt, k.RevokedBy) = (now, actor));
         var view = new DeletedGroupView(group.Id, GroupMapper.Metadata(group), now);
         AuditLog.Record(db, actor, "group.delete", "group", id, GroupMapper.Metadata(group),
             new { deleted_groups = ids, revoked_keys = keys.Count }, now);

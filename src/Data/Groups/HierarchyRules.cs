@@ -46,21 +46,28 @@ public static class HierarchyRules
             for (var j = 0; j < limits.Count; j++)
             {
                 var own = limits[j];
-                bool Same((string Slug, ModelLimit Limit) other) =>
+                bool Same((Group Group, string Slug, ModelLimit Limit) other) =>
                     other.Slug == models[i].Slug && other.Limit.Type == own.Type && other.Limit.Unit == own.Unit;
-                var tooHigh = ancestorLimits.Any(a => Same(a) && own.Threshold > a.Limit.Threshold);
-                var tooLow = descendantLimits.Any(d => Same(d) && d.Limit.Threshold > own.Threshold);
-                if (tooHigh || tooLow)
+                // The tightest ancestor, or the largest descendant: the one to change to make this threshold fit.
+                var conflict = ancestorLimits.Where(a => Same(a) && own.Threshold > a.Limit.Threshold)
+                        .OrderBy(a => a.Limit.Threshold).Select(a => Conflict(a, LimitRelation.Ancestor))
+                    .Concat(descendantLimits.Where(d => Same(d) && d.Limit.Threshold > own.Threshold)
+                        .OrderByDescending(d => d.Limit.Threshold).Select(d => Conflict(d, LimitRelation.Descendant)))
+                    .FirstOrDefault();
+                if (conflict is not null)
                 {
                     var list = own.Kind == LimitKind.Rate ? "rate_limits" : "usage_limits";
                     var index = limits.Where(l => l.Kind == own.Kind).ToList().IndexOf(own);
-                    throw DomainException.Invalid($"models[{i}].{list}[{index}].threshold", ChildExceedsParent,
-                        "limit_exceeds_parent");
+                    throw new DomainException(400, $"models[{i}].{list}[{index}].threshold", ChildExceedsParent,
+                        "limit_exceeds_parent") { Conflict = conflict };
                 }
             }
         }
     }
 
-    private static IEnumerable<(string Slug, ModelLimit Limit)> Flatten(IEnumerable<Group> groups) =>
-        groups.SelectMany(g => g.Models).SelectMany(m => m.Limits.Select(l => (m.Slug, l)));
+    private static LimitConflict Conflict((Group Group, string Slug, ModelLimit Limit) other, LimitRelation relation) =>
+        new(other.Group.Id, other.Group.Name ?? other.Group.ExternalEntityId, other.Limit.Threshold, relation);
+
+    private static IEnumerable<(Group Group, string Slug, ModelLimit Limit)> Flatten(IEnumerable<Group> groups) =>
+        groups.SelectMany(g => g.Models.Select(m => (g, m))).SelectMany(p => p.m.Limits.Select(l => (p.g, p.m.Slug, l)));
 }

@@ -58,12 +58,19 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
         return page.ToPage(keys.ConvertAll(ToView), k => k.Prefix);
     }
 
-    /// <summary>Every key of the group not yet revoked (expired ones included), newest first; for the portal.</summary>
-    public async Task<IReadOnlyList<KeyView>> ListAllAsync(string groupId, CancellationToken ct = default)
+    /// <summary>
+    /// Every key of the group not yet revoked (expired ones included), and with <paramref name="includeRevoked"/> the
+    /// revoked ones too, with when and by whom; newest first; for the portal.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyView>> ListAllAsync(string groupId, bool includeRevoked = false,
+        CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await GroupService.FindOrThrowAsync(db, groupId, ct);
-        var keys = await OfGroup(db, groupId).AsNoTracking().ToListAsync(ct);
+        var query = includeRevoked
+            ? db.CustomerApiKeys.IgnoreQueryFilters().Where(k => k.GroupId == groupId)
+            : OfGroup(db, groupId);
+        var keys = await query.AsNoTracking().ToListAsync(ct);
         return [.. keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Prefix, StringComparer.Ordinal).Select(ToView)];
     }
 
@@ -80,7 +87,9 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
         await GroupService.FindOrThrowAsync(db, groupId, ct);
         var key = await FindOrThrowAsync(db, groupId, prefix, ct);
         key.RevokedAt = time.GetUtcNow().UtcDateTime;
-        AuditLog.Record(db, actor, "key.revoke", "api_key", prefix, ToView(key), null, key.RevokedAt.Value);
+        key.RevokedBy = actor;
+        AuditLog.Record(db, actor, "key.revoke", "api_key", prefix, ToView(key) with { RevokedAt = null, RevokedBy = null },
+            null, key.RevokedAt.Value);
         await db.SaveChangesAsync(ct);
         await revocations.RecordAsync([new RevokedKey(prefix, key.GroupId)], [], ct);
         await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
@@ -95,5 +104,6 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
         await OfGroup(db, groupId).FirstOrDefaultAsync(k => k.Prefix == prefix, ct)
         ?? throw DomainException.NotFound("prefix", $"No live key with prefix \"{prefix}\" in this group.");
 
-    private static KeyView ToView(CustomerApiKey k) => new(k.Prefix, k.Name, k.CreatedAt, k.LastUsedAt, k.ExpiresAt);
+    private static KeyView ToView(CustomerApiKey k) =>
+        new(k.Prefix, k.Name, k.CreatedAt, k.LastUsedAt, k.ExpiresAt, k.RevokedAt, k.RevokedBy);
 }

@@ -10,6 +10,8 @@ public sealed record MintedKeyView(
     string? Name,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt);
 
-public sealed record KeyView(string Prefix, string? Name, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? ExpiresAt);
+public sealed record KeyView(string Prefix, string? Name, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? ExpiresAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? RevokedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RevokedBy = null);
 
 public sealed record RevokedKeyView(string Prefix);

@@ -16,9 +16,17 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
 {
     // What a cursor carries: the whole query, and the last event returned.
     private sealed record CursorState(DateTime Start, DateTime End, string? External, string? Prefix, DateTime LastTime,
-        string LastKey);
+        string LastKey, bool NewestFirst = false);
 
-    public async Task<Page<BillingEvent>> ListAsync(EventQueryInput input, CancellationToken ct = default)
+    /// <summary>One page of events in ascending time, as the API answers.</summary>
+    public Task<Page<BillingEvent>> ListAsync(EventQueryInput input, CancellationToken ct = default) =>
+        ListAsync(input, newestFirst: false, ct);
+
+    /// <summary>One page of events, newest first: the portal's list. Its cursor keeps that order.</summary>
+    public Task<Page<BillingEvent>> ListNewestFirstAsync(EventQueryInput input, CancellationToken ct = default) =>
+        ListAsync(input, newestFirst: true, ct);
+
+    private async Task<Page<BillingEvent>> ListAsync(EventQueryInput input, bool newestFirst, CancellationToken ct)
     {
         var size = PageRequest.Parse(input.Limit, null).Limit;
         var state = input.Cursor is { } cursor ? Decode(cursor) : null;
@@ -31,6 +39,7 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
         }
         var external = state is null ? input.ExternalEntityId : state.External;
         var prefix = state is null ? input.ApiKeyPrefix : state.Prefix;
+        var descending = state?.NewestFirst ?? newestFirst;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.UsageEvents.AsNoTracking().Where(e => e.Timestamp >= start && e.Timestamp < end);
@@ -45,12 +54,17 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
         if (state is not null)
         {
             var (t, k) = (state.LastTime, state.LastKey);
-            query = query.Where(e => e.Timestamp > t || (e.Timestamp == t && string.Compare(e.IdempotencyKey, k) > 0));
+            query = descending
+                ? query.Where(e => e.Timestamp < t || (e.Timestamp == t && string.Compare(e.IdempotencyKey, k) < 0))
+                : query.Where(e => e.Timestamp > t || (e.Timestamp == t && string.Compare(e.IdempotencyKey, k) > 0));
         }
-        var rows = await query.OrderBy(e => e.Timestamp).ThenBy(e => e.IdempotencyKey).Take(size + 1).ToListAsync(ct);
+        query = descending
+            ? query.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.IdempotencyKey)
+            : query.OrderBy(e => e.Timestamp).ThenBy(e => e.IdempotencyKey);
+        var rows = await query.Take(size + 1).ToListAsync(ct);
         var hasMore = rows.Count > size;
         var items = hasMore ? rows.GetRange(0, size) : rows;
-        var next = hasMore ? Encode(new CursorState(start, end, external, prefix, items[^1].Timestamp, items[^1].IdempotencyKey)) : null;
+        var next = hasMore ? Encode(new CursorState(start, end, external, prefix, items[^1].Timestamp, items[^1].IdempotencyKey, descending)) : null;
         return new Page<BillingEvent>(items.ConvertAll(BillingEvent.From), hasMore, next);
     }
 

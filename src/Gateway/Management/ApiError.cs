@@ -6,9 +6,21 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FrontierGateway.Gateway.Management;
 
-/// <param name="RequestId">The call's <c>x-request-id</c>, beside the four fields of the contract (SPEC §2).</param>
+/// <param name="ConflictingLimit">A CASCADING refusal's limit crossed, beside the four fields of the contract (SPEC §2).</param>
+/// <param name="RequestId">The call's <c>x-request-id</c>, beside the four fields of the contract.</param>
 public sealed record ErrorDetail(string Message, string Type, string? Param, string? Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConflictingLimit? ConflictingLimit = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestId = null);
+
+/// <summary>
+/// An extra field of a CASCADING refusal (the message stays the documented one): the group whose limit this
+/// threshold would cross, its threshold, and <c>ANCESTOR</c> (a cap above) or <c>DESCENDANT</c> (a limit below already higher).
+/// </summary>
+public sealed record ConflictingLimit(string GroupId, long Threshold, string Relation)
+{
+    public static ConflictingLimit? From(LimitConflict? conflict) => conflict is null ? null
+        : new(conflict.GroupId, conflict.Threshold, conflict.Relation == LimitRelation.Ancestor ? "ANCESTOR" : "DESCENDANT");
+}
 
 public sealed record ErrorBody(ErrorDetail Error);
 
@@ -19,13 +31,15 @@ public static class ApiError
         TypedResults.Json(new ErrorBody(new ErrorDetail(message, TypeOf(status), param, code)), ApiJson.Options,
             statusCode: status);
 
-    public static JsonHttpResult<ErrorBody> From(DomainException e) => Result(e.Status, e.Message, e.Param, e.Code);
+    public static JsonHttpResult<ErrorBody> From(DomainException e) =>
+        TypedResults.Json(Body(e), ApiJson.Options, statusCode: e.Status);
 
     public static BadRequest<ErrorBody> BadRequest(DomainException e) => TypedResults.BadRequest(Body(e));
 
     public static NotFound<ErrorBody> NotFound(DomainException e) => TypedResults.NotFound(Body(e));
 
-    private static ErrorBody Body(DomainException e) => new(new ErrorDetail(e.Message, TypeOf(e.Status), e.Param, e.Code));
+    private static ErrorBody Body(DomainException e) =>
+        new(new ErrorDetail(e.Message, TypeOf(e.Status), e.Param, e.Code, ConflictingLimit.From(e.Conflict)));
 
     public static string TypeOf(int status) => status switch
     {

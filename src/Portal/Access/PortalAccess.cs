@@ -85,7 +85,8 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, IAu
 
     private sealed record GroupLink(string Id, string? ParentGroupId);
 
-    private async Task<PortalPrincipal?> FindAsync()
+    /// <summary>The signed-in user, or null when nobody (or a user with no portal role) is signed in.</summary>
+    public async Task<PortalPrincipal?> FindAsync()
     {
         if (principal is not null)
         {

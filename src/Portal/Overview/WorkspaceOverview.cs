@@ -22,6 +22,9 @@ public sealed class WorkspaceOverview(IDbContextFactory<FrontierDbContext> dbFac
             await db.Endpoints.CountAsync(ct));
     }
 
+    /// <summary>The first-run checklist's state: see <see cref="FirstSteps"/>.</summary>
+    public Task<FirstSteps> FirstStepsAsync(CancellationToken ct = default) => FirstSteps.ReadAsync(dbFactory, ct);
+
     /// <summary>Every group that is not deleted, by name: "Name (external id)", or the external id alone.</summary>
     public async Task<IReadOnlyList<GroupChoice>> ListGroupsAsync(CancellationToken ct = default)
     {

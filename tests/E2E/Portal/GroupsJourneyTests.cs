@@ -101,14 +101,19 @@ public sealed partial class GroupsJourneyTests
         await Expect(dialog.GetByText("acme/chat-small", new() { Exact = true })).ToBeVisibleAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Expect(page.GetByText("Group “Acme prod” created")).ToBeVisibleAsync();
+
+        // Straight on to the new child's own button, which the parent's tooltip used to cover.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add child to Acme prod" }).ClickAsync(new() { Timeout = 5_000 });
+        await Expect(dialog.GetByText("New child of Acme prod")).ToBeVisibleAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
     }
 
     private static async Task EditLimitsAsync(IPage page)
     {
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Add a model slug" }).FillAsync(Seeded);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add slug" }).ClickAsync();
+        // The child was created with its parent's slug, pre-selected, first; then its own.
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Remove slug {Seeded}" })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add rate limit" }).Nth(1).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add rate limit" }).First.ClickAsync();
 
         var threshold = page.GetByRole(AriaRole.Textbox, new() { NameRegex = ThresholdLabel() });
         var field = page.Locator(".mud-input-control", new() { Has = threshold });
@@ -165,7 +170,12 @@ public sealed partial class GroupsJourneyTests
         await Expect(confirm.GetByText("cannot be undone")).ToBeVisibleAsync();
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Expect(page.GetByText($"Key {prefix} revoked")).ToBeVisibleAsync();
-        await Expect(page.GetByText("No keys yet")).ToBeVisibleAsync();
+        // Greyed, with when and by whom, and no button; the switch hides it.
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = prefix, Exact = true }) });
+        await Expect(row).ToContainTextAsync($"by {SeededPortalServer.AdminEmail}");
+        await Expect(row.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await page.GetByLabel("Show revoked keys (1)").UncheckAsync();
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = prefix, Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByText("No live keys.")).ToBeVisibleAsync();
     }
 }

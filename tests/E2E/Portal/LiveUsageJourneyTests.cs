@@ -56,7 +56,20 @@ public sealed class LiveUsageJourneyTests
             await Expect(rate).Not.ToHaveTextAsync("0");
             await Expect(chartPath).Not.ToHaveAttributeAsync("d", idlePath!);
             Assert.Equal(42, await page.EvaluateAsync<int>("() => window.liveJourneyMarker"));
+            await ExpectStatRowsFilledAsync(page);
         });
+    }
+
+    /// <summary>At every width, the five headline stats fill each row they take: none is left alone on a row.</summary>
+    private static async Task ExpectStatRowsFilledAsync(IPage page)
+    {
+        var stats = page.Locator(".live-stats");
+        foreach (var width in new[] { 1440, 1100, 700, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 1000);
+            await Expect(stats.GetByRole(AriaRole.Region)).ToHaveCountAsync(5);
+            Assert.True((await Layout.ShortRowsAsync(stats)).Length == 0, $"A row of live stats is not filled at {width} px.");
+        }
     }
 
     private static async Task SignInAsync(IPage page, Uri baseAddress)

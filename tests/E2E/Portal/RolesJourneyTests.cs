@@ -25,6 +25,8 @@ public sealed class RolesJourneyTests
         await using var sut = new SeededPortalServer();
         var own = await CreateGroupAsync(sut.BaseAddress, "Customer One", "cust_one");
         var other = await CreateGroupAsync(sut.BaseAddress, "Customer Two", "cust_two");
+        // A group under its own: the customer's page then shows its groups beside the rest, in a narrower column.
+        await CreateGroupAsync(sut.BaseAddress, "Customer One staging", "cust_one_staging", own);
         await AddUserAsync(sut, "customer@example.com", PortalRoles.Customer, own);
         await AddUserAsync(sut, "viewer@example.com", PortalRoles.Viewer, null);
         await using var chromium = await Chromium.LaunchAsync();
@@ -40,6 +42,7 @@ public sealed class RolesJourneyTests
             var apiKey = await dialog.GetByRole(AriaRole.Textbox, new() { Name = "API key" }).InputValueAsync();
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
             Assert.Equal(200, await Inference.ChatStatusAsync(sut.BaseAddress, apiKey, Slug));
+            await ExpectKeyFormReadableAsync(customer);
 
             await customer.GotoAsync($"groups/{other}");
             await Expect(customer.GetByText("You do not have access to this page.")).ToBeVisibleAsync();
@@ -65,6 +68,27 @@ public sealed class RolesJourneyTests
         }
     }
 
+    /// <summary>At every width, the expiry label is whole and the key's name stays on one line.</summary>
+    private static async Task ExpectKeyFormReadableAsync(IPage page)
+    {
+        var label = page.Locator("label", new() { HasText = "Expires on (UTC)" });
+        var name = page.GetByRole(AriaRole.Cell, new() { Name = "self-served" });
+        foreach (var width in new[] { 1280, 900, 700, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await Expect(name).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath($"Roles_KeyForm-{width}") });
+            Assert.False(await Layout.IsLabelHiddenAsync(label), $"The expiry label is cut off at {width} px.");
+        }
+        foreach (var width in new[] { 1280, 900, 700, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await Expect(name).ToBeVisibleAsync();
+            Assert.True(await Layout.LineCountAsync(name) == 1, $"The key's name wraps at {width} px.");
+        }
+        await page.SetViewportSizeAsync(1280, 800);
+    }
+
     private static async Task<IPage> SignInAsync(Chromium chromium, Uri baseAddress, string email)
     {
         var context = await chromium.Browser.NewContextAsync(new()
@@ -80,13 +104,13 @@ public sealed class RolesJourneyTests
         return page;
     }
 
-    private static async Task<string> CreateGroupAsync(Uri baseAddress, string name, string external)
+    private static async Task<string> CreateGroupAsync(Uri baseAddress, string name, string external, string? parent = null)
     {
         using var client = new HttpClient { BaseAddress = baseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", BootstrapKey);
         using var response = await client.PostAsync("v1/gateway/groups", new StringContent($$"""
             {"metadata":{"name":"{{name}}","external_entity_id":"{{external}}"},"models":[{"slug":"{{Slug}}"}],
-             "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":null} }
+             "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":{{(parent is null ? "null" : $"\"{parent}\"")}}} }
             """, Encoding.UTF8, "application/json"));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         return body["id"]!.GetValue<string>();

@@ -18,6 +18,7 @@ public sealed class HierarchyRulesTests
 
         Assert.Equal(HierarchyRules.ChildExceedsParent, sut.Message);
         Assert.Equal("models[0].usage_limits[0].threshold", sut.Param);
+        Assert.Equal(new LimitConflict("parent", "parent", 100, LimitRelation.Ancestor), sut.Conflict);
     }
 
     [Fact]
@@ -38,6 +39,7 @@ public sealed class HierarchyRulesTests
             HierarchyRules.CheckCascading([Model("acme/m", TokensPerDay(79))], [], [child]));
 
         Assert.Equal(HierarchyRules.ChildExceedsParent, sut.Message);
+        Assert.Equal(new LimitConflict("child", "child", 80, LimitRelation.Descendant), sut.Conflict);
     }
 
     [Fact]

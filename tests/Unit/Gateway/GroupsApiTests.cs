@@ -62,6 +62,9 @@ public abstract class GroupsApiTests(GatewayFactory factory)
 
         tooHigh.AssertError(HttpStatusCode.BadRequest, "models[0].usage_limits[0].threshold");
         Assert.Equal(HierarchyRules.ChildExceedsParent, tooHigh.Body!["error"]!["message"]!.GetValue<string>());
+        var conflict = tooHigh.Body!["error"]!["conflicting_limit"]!;
+        Assert.Equal((parent, 100_000_000L, "ANCESTOR"), (conflict["group_id"]!.GetValue<string>(),
+            conflict["threshold"]!.GetValue<long>(), conflict["relation"]!.GetValue<string>()));
         lowered.AssertError(HttpStatusCode.BadRequest, "models[0].usage_limits[0].threshold");
         var (_, child) = await sut.GetJsonAsync($"/v1/gateway/groups/{first}");
         Assert.Equal([first, parent], child!["effective_models"]![0]!["usage_limits"]!.AsArray()

@@ -10,6 +10,8 @@ using FrontierGateway.Data.Keys;
 using FrontierGateway.Data.Webhooks;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Audit;
+using FrontierGateway.Portal.Components.Layout;
 using FrontierGateway.Portal.Overview;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -44,7 +46,7 @@ public abstract class PortalTest : BunitContext, IAsyncLifetime
     protected PortalTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
+        Services.AddPortalMudServices();
         // Before TestData's own Identity registration, whose user store knows no roles: Identity adds its stores only
         // when none is there, and the portal's users have roles (RoleManager, UserAdminService), as AddPortal has them.
         Services.AddIdentityCore<PortalUser>(o => o.Password.RequireNonAlphanumeric = false)
@@ -61,6 +63,7 @@ public abstract class PortalTest : BunitContext, IAsyncLifetime
         Services.AddScoped<PortalAccess>();
         Services.AddSingleton<UserAdminService>();
         Services.AddSingleton<WorkspaceOverview>();
+        Services.AddSingleton<AuditTargets>();
         authorization = AddAuthorization();
         // bUnit's authorization fakes answer a policy by its name alone; the portal's own policies, evaluated by the
         // framework's service against the signed-in user's roles, replace them so that a test sees what the host does.

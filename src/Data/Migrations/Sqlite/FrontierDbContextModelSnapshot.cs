@@ -85,6 +85,10 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()
                         .HasColumnType("BLOB");

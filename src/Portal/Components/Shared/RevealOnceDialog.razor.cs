@@ -18,16 +18,22 @@ public sealed partial class RevealOnceDialog
     [Parameter]
     public string? Intro { get; set; }
 
+    /// <summary>Shown under the value while the dialog is open, such as how to use it.</summary>
+    [Parameter]
+    public RenderFragment? After { get; set; }
+
     /// <summary>Opens the dialog; it can only be closed with its button, so a stray click cannot lose the value.</summary>
-    public static Task<IDialogReference> ShowAsync(IDialogService dialogs, string title, RevealedSecret secret, string? intro) =>
+    public static Task<IDialogReference> ShowAsync(IDialogService dialogs, string title, RevealedSecret secret, string? intro,
+        RenderFragment? after = null) =>
         dialogs.ShowAsync<RevealOnceDialog>(title,
             new DialogParameters<RevealOnceDialog>
             {
                 { d => d.Title, title },
                 { d => d.Secret, secret },
                 { d => d.Intro, intro },
+                { d => d.After, after },
             },
-            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, BackdropClick = false, CloseOnEscapeKey = false });
+            new DialogOptions { MaxWidth = after is null ? MaxWidth.Small : MaxWidth.Medium, FullWidth = true, BackdropClick = false, CloseOnEscapeKey = false });
 }
 
 /// <summary>What <see cref="RevealOnce"/> shows: the value, the label that names it, the copy button's text, a note.</summary>

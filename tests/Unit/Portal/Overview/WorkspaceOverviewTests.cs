@@ -69,4 +69,46 @@ public sealed class WorkspaceOverviewTests : PortalTest
 
         Assert.Equal(["Beta (ext-b)", "ext-a"], groups.Select(g => g.Label).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task Home_EmptyWorkspace_LeadsToTheFirstGroup()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        ComponentFactories.AddStub<LiveStrip>();
+        ComponentFactories.AddStub<DeliveryHealth>();
+
+        var sut = Render<Home>();
+
+        sut.WaitForAssertion(() => Assert.Contains("Get started", sut.Markup));
+        Assert.Equal("groups", sut.FindAll("a").Single(a => a.TextContent.Trim() == "Create the first group").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Home_GroupWithoutLimitsOrKey_LinksToItsLimitsAndKeysTabs()
+    {
+        var group = await CreateGroupAsync("first", name: "First");
+        await SignInAsync(PortalRoles.Admin);
+        ComponentFactories.AddStub<LiveStrip>();
+        ComponentFactories.AddStub<DeliveryHealth>();
+
+        var sut = Render<Home>();
+
+        sut.WaitForAssertion(() => Assert.Contains("Done:", sut.Markup));
+        string Href(string text) => sut.FindAll("a").Single(a => a.TextContent.Trim() == text).GetAttribute("href")!;
+        Assert.Equal($"groups/{group.Id}?tab=limits", Href("Set limits"));
+        Assert.Equal($"groups/{group.Id}?tab=keys", Href("Mint a key"));
+        Assert.DoesNotContain(sut.FindAll("a"), a => a.TextContent.Trim() == "Create the first group");
+    }
+
+    [Fact]
+    public async Task FirstStepsAsync_KeyMinted_SaysSoAndOffersTheGroupsSlug()
+    {
+        var group = await CreateGroupAsync("first", name: "First");
+        await Services.GetRequiredService<KeyService>().MintAsync(group.Id, new KeyCreateInput(null, null), "test");
+        var sut = Services.GetRequiredService<WorkspaceOverview>();
+
+        var steps = await sut.FirstStepsAsync();
+
+        Assert.Equal(new FirstSteps(group.Id, "First", HasLimits: false, HasKey: true, HasCall: false, "acme/chat"), steps);
+    }
 }

@@ -1,5 +1,6 @@
 using FrontierGateway.Data.Audit;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Audit;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -21,6 +22,11 @@ public sealed partial class AuditLogPage
     [Inject]
     public required PortalAccess Access { get; set; }
 
+    [Inject]
+    public required AuditTargets Targets { get; set; }
+
+    private IReadOnlyDictionary<(string Type, string Id), AuditTarget> targets = new Dictionary<(string, string), AuditTarget>();
+
     /// <summary>The filter as the query takes it: whole UTC days, the end day included.</summary>
     internal AuditFilter Filter => new(actor, action, target,
         range?.Start is { } start ? DateTime.SpecifyKind(start.Date, DateTimeKind.Utc) : null,
@@ -34,6 +40,7 @@ public sealed partial class AuditLogPage
             return new TableData<AuditEntryView> { Items = [], TotalItems = 0 };
         }
         var page = await Audit.QueryAsync(Filter, state.Page, state.PageSize, ct);
+        targets = await Targets.NameAsync(page.Items, ct);
         return new TableData<AuditEntryView> { Items = page.Items, TotalItems = page.TotalCount };
     }
 

@@ -82,12 +82,4 @@ public sealed partial class Deliveries
         await Dialogs.ShowAsync<PayloadDialog>("Payload", parameters,
             new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true });
     }
-
-    private static Color ChipColor(string status) => status switch
-    {
-        "DELIVERED" => Color.Success,
-        "FAILED" or "DEAD" => Color.Error,
-        "RETRYING" => Color.Warning,
-        _ => Color.Default,
-    };
 }

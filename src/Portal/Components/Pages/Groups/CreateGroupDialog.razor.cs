@@ -25,7 +25,7 @@ public sealed partial class CreateGroupDialog
     [Parameter] public IReadOnlyList<string> Suggestions { get; set; } = [];
 
     private readonly Dictionary<string, string> errors = [];
-    private readonly List<string> slugs = [];
+    private readonly List<ModelDraft> drafts = [];
     private string? name;
     private string? externalId;
     private string mode = WireNames.Of(LimitEnforcement.Independent);
@@ -35,21 +35,68 @@ public sealed partial class CreateGroupDialog
         ? "CASCADING: a child's calls also count against every ancestor's limits (shared pools)."
         : $"Inherited from {Parent.DisplayName}: a tree has one mode.";
 
-    private string? SlugError => errors.FirstOrDefault(e => e.Key.StartsWith("models", StringComparison.Ordinal)).Value;
+    // Errors about the slugs (none given, a bad one) show at the picker; a limit's show at its own field.
+    private string? SlugError => errors.FirstOrDefault(e => e.Key == "models"
+        || (e.Key.StartsWith("models[", StringComparison.Ordinal) && !e.Key.Contains("_limits", StringComparison.Ordinal))).Value;
 
     protected override void OnParametersSet() => mode = Parent is null ? mode : WireNames.Of(Parent.LimitEnforcement);
 
+    /// <summary>A child starts with the slugs its parent may call, which it inherits anyway: the API wants one at least.</summary>
+    protected override async Task OnInitializedAsync()
+    {
+        if (Parent is not null)
+        {
+            var parent = await Groups.GetAsync(Parent.Id);
+            drafts.AddRange(parent.EffectiveModels.Select(m => new ModelDraft { Slug = m.Slug }));
+        }
+    }
+
     private void AddSlug(string slug)
     {
-        if (!slugs.Contains(slug))
+        if (!drafts.Exists(d => d.Slug == slug))
         {
-            slugs.Add(slug);
+            drafts.Add(new ModelDraft { Slug = slug });
+            errors.Clear();
         }
+    }
+
+    // Adding or removing shifts the indices the errors are keyed by: they are cleared.
+    private void RemoveSlug(ModelDraft model)
+    {
+        drafts.Remove(model);
+        errors.Clear();
+    }
+
+    private void AddLimit(ModelDraft model, bool rate)
+    {
+        LimitDrafts.NewLimit(model, rate);
+        errors.Clear();
+    }
+
+    private void RemoveLimit(List<LimitDraft> limits, LimitDraft limit)
+    {
+        limits.Remove(limit);
+        errors.Clear();
+    }
+
+    private void Changed(string path)
+    {
+        errors.Remove(path);
+        errors.Remove(path[..path.LastIndexOf('.')]);
     }
 
     internal async Task CreateAsync()
     {
         errors.Clear();
+        var (models, invalid) = LimitDrafts.ToInputs(drafts);
+        if (invalid.Count > 0)
+        {
+            foreach (var (path, message) in invalid)
+            {
+                errors[path] = message;
+            }
+            return;
+        }
         busy = true;
         try
         {
@@ -59,7 +106,7 @@ public sealed partial class CreateGroupDialog
             }
             var input = new GroupCreateInput(
                 new MetadataInput(string.IsNullOrWhiteSpace(name) ? null : name.Trim(), externalId?.Trim()),
-                slugs.ConvertAll<ModelInput?>(s => new ModelInput(s, [], [])),
+                models,
                 // A child sends no mode: it takes its parent's (HierarchyRules.ModeOf), as an API caller's would.
                 new HierarchyInput(Parent is null ? mode : null, Parent?.Id));
             Dialog.Close(DialogResult.Ok(await Groups.CreateAsync(input, principal.Actor)));
@@ -68,7 +115,7 @@ public sealed partial class CreateGroupDialog
         {
             var param = e.Param ?? OtherParam;
             errors[param is NameParam or ExternalParam or ModeParam || param.StartsWith("models", StringComparison.Ordinal)
-                ? param : OtherParam] = e.Message;
+                ? param : OtherParam] = LimitDrafts.Describe(e);
         }
         finally
         {

@@ -18,6 +18,12 @@ public sealed partial class GroupPage
 
     [Parameter] public required string Id { get; set; }
 
+    /// <summary>The open tab, in the URL (<c>?tab=keys</c>): a reload keeps it, and a link can open it.</summary>
+    [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
+
+    /// <summary>The tabs' names in the URL, in the order the page shows them.</summary>
+    internal static readonly string[] Tabs = ["limits", "effective", "usage", "keys", "settings"];
+
     private GroupView? group;
     private GroupNode? node;
     private Dictionary<string, string> names = [];
@@ -27,9 +33,28 @@ public sealed partial class GroupPage
     private bool isAdmin;
     private bool denied;
     private bool missing;
+    private string? loadedId;
+
+    private int tabIndex;
+
+    private void OnTabChanged(int index)
+    {
+        if (index != tabIndex)
+        {
+            tabIndex = index;
+            Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tab", Tabs[index]), replace: true);
+        }
+    }
 
     protected override async Task OnParametersSetAsync()
     {
+        tabIndex = Math.Max(0, Array.IndexOf(Tabs, Tab?.ToLowerInvariant()));
+        // Switching tabs changes only the query: the group stays loaded.
+        if (loadedId == Id)
+        {
+            return;
+        }
+        loadedId = Id;
         (group, node, denied, missing) = (null, null, false, false);
         var principal = await Access.GetAsync();
         if (!await Access.CanSeeGroupAsync(Id))

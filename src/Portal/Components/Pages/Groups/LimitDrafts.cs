@@ -1,3 +1,4 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using System.Text.RegularExpressions;
 using FrontierGateway.Data.Groups;
@@ -56,6 +57,29 @@ internal static partial class LimitDrafts
                 Inputs(drafts[i].RateLimits, i, true, errors), Inputs(drafts[i].UsageLimits, i, false, errors)));
         }
         return (models, errors);
+    }
+
+    /// <summary>
+    /// The domain's refusal as the field shows it: a CASCADING one also names the group whose limit it would cross
+    /// and that limit, which the API's documented message does not.
+    /// </summary>
+    public static string Describe(DomainException e) => e.Conflict switch
+    {
+        { Relation: LimitRelation.Ancestor } c =>
+            $"{e.Message} {c.GroupName} (an ancestor) allows at most {ThresholdText.Format(c.Threshold)}.",
+        { } c => $"{e.Message} {c.GroupName} (a descendant) already has {ThresholdText.Format(c.Threshold)}: lower it first.",
+        null => e.Message,
+    };
+
+    /// <summary>A new limit for the model: the type it has no limit of yet (TOKEN first), per minute or per day.</summary>
+    public static LimitDraft NewLimit(ModelDraft model, bool rate)
+    {
+        var limits = rate ? model.RateLimits : model.UsageLimits;
+        var token = WireNames.Of(LimitType.Token);
+        var type = limits.Any(l => l.Type == token) ? WireNames.Of(LimitType.Request) : token;
+        var limit = new LimitDraft { Type = type, Unit = WireNames.Of(rate ? LimitUnit.Minute : LimitUnit.Day) };
+        limits.Add(limit);
+        return limit;
     }
 
     /// <summary>The threshold's format error, or null: shown while typing.</summary>

@@ -102,10 +102,7 @@ public sealed partial class LimitEditor
 
     private void AddLimit(ModelDraft model, bool rate)
     {
-        var limits = rate ? model.RateLimits : model.UsageLimits;
-        var token = WireNames.Of(LimitType.Token);
-        var type = limits.Any(l => l.Type == token) ? WireNames.Of(LimitType.Request) : token;
-        limits.Add(new LimitDraft { Type = type, Unit = WireNames.Of(rate ? LimitUnit.Minute : LimitUnit.Day) });
+        LimitDrafts.NewLimit(model, rate);
         errors.Clear();
     }
 
@@ -142,7 +139,7 @@ public sealed partial class LimitEditor
         }
         catch (DomainException e)
         {
-            errors[e.Param ?? ""] = e.Message;
+            errors[e.Param ?? ""] = LimitDrafts.Describe(e);
         }
         finally
         {

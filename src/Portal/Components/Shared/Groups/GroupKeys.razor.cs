@@ -1,6 +1,7 @@
 using FrontierGateway.Data;
 using FrontierGateway.Data.Keys;
 using FrontierGateway.Portal.Access;
+using FrontierGateway.Portal.Components.Pages.My;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -17,6 +18,9 @@ public sealed partial class GroupKeys
 
     [Parameter, EditorRequired] public required string GroupId { get; set; }
 
+    /// <summary>A slug the group may call, for the first-call example shown with a minted key.</summary>
+    [Parameter] public string? Slug { get; set; }
+
     private readonly Dictionary<string, string> errors = [];
     private IReadOnlyList<KeyView> keys = [];
     private bool loaded;
@@ -27,7 +31,17 @@ public sealed partial class GroupKeys
     private DateTime? expiryDate;
     private TimeSpan? expiryTime;
 
+    private bool showRevoked = true;
+
     private DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The keys the table shows: revoked ones greyed, unless the switch hides them.</summary>
+    private IEnumerable<KeyView> Shown => showRevoked ? keys : keys.Where(k => k.RevokedAt is null);
+
+    private int RevokedCount => keys.Count(k => k.RevokedAt is not null);
+
+    /// <summary>An audit actor as people read it: a portal user by their email.</summary>
+    private static string Actor(string actor) => actor.StartsWith("user:", StringComparison.Ordinal) ? actor[5..] : actor;
 
     private string? loadedFor;
 
@@ -50,7 +64,7 @@ public sealed partial class GroupKeys
     private async Task LoadAsync()
     {
         await Access.EnsureCanSeeGroupAsync(GroupId);
-        keys = await Keys.ListAllAsync(GroupId);
+        keys = await Keys.ListAllAsync(GroupId, includeRevoked: true);
         loaded = true;
     }
 
@@ -91,7 +105,15 @@ public sealed partial class GroupKeys
     private Task ShowOnceAsync(MintedKeyView minted) => RevealOnceDialog.ShowAsync(Dialogs, "API key minted",
         new RevealedSecret(minted.ApiKey, "API key", "Copy key", "The gateway keeps only a hash of it."),
         $"Prefix {minted.Prefix}{(minted.Name is { Length: > 0 } ? $" · {minted.Name}" : "")} · "
-        + (minted.ExpiresAt is { } at ? $"expires {TimeText.Utc(at)}" : "never expires"));
+        + (minted.ExpiresAt is { } at ? $"expires {TimeText.Utc(at)}" : "never expires"),
+        builder =>
+        {
+            // The first call, ready to paste with this very key: the one moment the portal can show it.
+            builder.OpenComponent<HowToCall>(0);
+            builder.AddComponentParameter(1, nameof(HowToCall.ApiKey), minted.ApiKey);
+            builder.AddComponentParameter(2, nameof(HowToCall.Slug), Slug ?? "your-org/your-model");
+            builder.CloseComponent();
+        });
 
     internal async Task RevokeAsync(KeyView key)
     {

@@ -15,6 +15,9 @@ public sealed partial class UsageBars
     [Parameter, EditorRequired] public required string GroupId { get; set; }
     [Parameter] public IReadOnlyDictionary<string, string> SourceNames { get; set; } = new Dictionary<string, string>();
 
+    /// <summary>The tree's mode: it decides whose calls a bar counts (DailyCounters.MeteredOn).</summary>
+    [Parameter] public bool Cascading { get; set; }
+
     private GroupUsageView? usage;
     private string? loadedFor;
     private bool denied;
@@ -37,6 +40,24 @@ public sealed partial class UsageBars
         usage = denied ? null : await Usage.GetAsync(GroupId);
         loadedFor = GroupId;
         StateHasChanged();
+    }
+
+    /// <summary>
+    /// What the number counts. INDEPENDENT: this group's own calls, whoever set the limit. CASCADING: the pool of the
+    /// group that set the limit, which every group under it draws on.
+    /// </summary>
+    internal string Metered(UsageLimitView limit)
+    {
+        var source = SourceNames.GetValueOrDefault(limit.SourceGroup) ?? "an ancestor";
+        if (!Cascading)
+        {
+            return limit.SourceGroup == GroupId
+                ? "this group's own calls"
+                : $"this group's own calls, against the limit set on {source}";
+        }
+        return limit.SourceGroup == GroupId
+            ? "shared pool: this group's calls and its descendants'"
+            : $"shared pool of {source}: the calls of every group under it";
     }
 
     private static Color BarColor(double percent) => percent switch

@@ -1,5 +1,6 @@
 using Bunit;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Groups;
 using FrontierGateway.Portal.Components.Pages.Groups;
 using MudBlazor;
 using MudBlazor.Extensions;
@@ -99,6 +100,8 @@ public sealed class GroupsPageTests : PortalTest
         var mode = dialogs.FindComponent<MudSelect<string>>().Instance;
         Assert.Equal(("CASCADING", true), (mode.GetState(x => x.Value), mode.Disabled));
         dialogs.Field("External id").Input().Change("cust_taken");
+        // The parent's slug comes pre-selected; without it the child has none.
+        dialogs.WaitForAssertion(() => dialogs.Button("Remove slug acme/chat").Click());
         dialogs.Button("Create").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("at least one model", dialogs.Field("Model slug").ErrorText()));
 
@@ -115,5 +118,68 @@ public sealed class GroupsPageTests : PortalTest
         Assert.Contains("Group “Child” created", snackbars.Markup);
         var child = (await Groups.ListTreeAsync()).Single(n => n.ExternalEntityId == "cust_child");
         Assert.Equal((LimitEnforcement.Cascading, 2), (child.LimitEnforcement, child.Depth));
+    }
+
+    [Fact]
+    public async Task Render_AddChildTooltip_DoesNotOpenOnFocus()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var acme = await CreateGroupAsync("cust_acme", name: "Acme");
+        await CreateGroupAsync("cust_acme_prod", acme.Id, name: "Acme prod");
+        RenderProviders();
+
+        var sut = Render<GroupsPage>();
+
+        // Closing the create dialog gives the focus back to the parent's button; a tooltip opened by it covered the
+        // new child's button just below.
+        sut.WaitForAssertion(() => Assert.Equal(2, sut.FindComponents<MudTooltip>().Count(t => t.Instance.Text == "Add child")));
+        Assert.All(sut.FindComponents<MudTooltip>().Where(t => t.Instance.Text == "Add child"),
+            t => Assert.False(t.Instance.ShowOnFocus));
+    }
+
+    [Fact]
+    public async Task CreateAsync_Child_OffersTheParentsSlugsPreSelected()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        await CreateGroupAsync("cust_acme", name: "Acme",
+            models: [new ModelInput("acme/chat", [], []), new ModelInput("acme/embed", [], [])]);
+        var (dialogs, _) = RenderProviders();
+        var sut = Render<GroupsPage>();
+
+        sut.Button("Add child to Acme").Click();
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Button("Remove slug acme/embed")));
+        Assert.NotNull(dialogs.Button("Remove slug acme/chat"));
+        dialogs.Field("External id").Input().Change("cust_acme_prod");
+        dialogs.Button("Create").Click();
+
+        sut.WaitForAssertion(() => Assert.Equal(2, Links(sut).Count));
+        var child = (await Groups.ListTreeAsync()).Single(n => n.ExternalEntityId == "cust_acme_prod");
+        Assert.Equal(["acme/chat", "acme/embed"], (await Groups.GetAsync(child.Id)).Models.Select(m => m.Slug));
+    }
+
+    [Fact]
+    public async Task CreateAsync_RootWithSlugAndLimits_CreatesThemInOneGo()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var (dialogs, _) = RenderProviders();
+        var sut = Render<GroupsPage>();
+
+        sut.Button("Create a group").Click();
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Field("External id")));
+        dialogs.Field("External id").Input().Change("cust_globex");
+        dialogs.Field("Model slug").Input().Input("acme/chat");
+        dialogs.Button("Add slug").Click();
+        dialogs.WaitForAssertion(() => dialogs.Button("Add usage limit to acme/chat").Click());
+        dialogs.WaitForAssertion(() => dialogs.Field("Threshold").Input().Input("2M"));
+        dialogs.Button("Add rate limit to acme/chat").Click();
+        dialogs.WaitForAssertion(() => Assert.Equal(2, dialogs.Fields("Threshold").Count));
+        dialogs.Fields("Threshold")[0].Input().Input("60");
+        dialogs.Button("Create").Click();
+
+        sut.WaitForAssertion(() => Assert.Single(Links(sut)));
+        var created = (await Groups.ListTreeAsync()).Single();
+        var model = Assert.Single((await Groups.GetAsync(created.Id)).Models);
+        Assert.Equal([new LimitView(LimitType.Token, LimitUnit.Minute, 60)], model.RateLimits);
+        Assert.Equal([new LimitView(LimitType.Token, LimitUnit.Day, 2_000_000)], model.UsageLimits);
     }
 }

@@ -48,7 +48,7 @@ public sealed class LimitEditorTests : PortalTest
     }
 
     [Fact]
-    public async Task SaveAsync_AboveCascadingParent_ShowsTheDomainMessageNextToThatThreshold()
+    public async Task SaveAsync_AboveCascadingParent_ShowsTheMessageTheAncestorAndItsLimitNextToThatThreshold()
     {
         await SignInAsync(PortalRoles.Admin);
         var parent = await CreateGroupAsync("pool", mode: "CASCADING",
@@ -64,7 +64,8 @@ public sealed class LimitEditorTests : PortalTest
         sut.Button("Save limits").Click();
 
         // The second rate limit (REQUEST, the type left free, per minute) is over the parent's 5 a minute.
-        sut.WaitForAssertion(() => Assert.Equal(HierarchyRules.ChildExceedsParent, sut.Fields("Threshold")[1].ErrorText()));
+        sut.WaitForAssertion(() => Assert.Equal($"{HierarchyRules.ChildExceedsParent} pool (an ancestor) allows at most 5.",
+            sut.Fields("Threshold")[1].ErrorText()));
         Assert.Null(sut.Fields("Threshold")[0].ErrorText());
         Assert.Empty((await Groups.GetAsync(child.Id)).Models[0].RateLimits);
     }
@@ -81,6 +82,8 @@ public sealed class LimitEditorTests : PortalTest
         for (var i = 0; i < 3; i++)
         {
             sut.Button("Add rate limit").Click();
+            var count = i + 1;
+            sut.WaitForAssertion(() => Assert.Equal(count, sut.Fields("Threshold").Count));
             sut.Fields("Threshold")[i].Input().Input("10");
         }
         sut.Button("Save limits").Click();
@@ -117,5 +120,24 @@ public sealed class LimitEditorTests : PortalTest
 
         snackbars.WaitForAssertion(() => Assert.Contains(PortalAccess.Refused, snackbars.Markup));
         Assert.Equal(0, await QueryAsync(db => db.AuditEntries.CountAsync(a => a.Action == "group.update")));
+    }
+
+    [Fact]
+    public async Task SaveAsync_CascadingParentBelowAChild_NamesTheChildAndItsLimit()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var parent = await CreateGroupAsync("pool", mode: "CASCADING",
+            models: new ModelInput("acme/chat", [], [new LimitInput("TOKEN", "DAY", 1_000_000)]));
+        await CreateGroupAsync("pool-child", parent.Id, "CASCADING", "Pool child",
+            new ModelInput("acme/chat", [], [new LimitInput("TOKEN", "DAY", 800_000)]));
+        RenderProviders();
+        var sut = RenderEditor(parent);
+
+        sut.Field("Threshold").Input().Input("500K");
+        sut.Button("Save limits").Click();
+
+        sut.WaitForAssertion(() => Assert.Equal(
+            $"{HierarchyRules.ChildExceedsParent} Pool child (a descendant) already has 800,000: lower it first.",
+            sut.Field("Threshold").ErrorText()));
     }
 }

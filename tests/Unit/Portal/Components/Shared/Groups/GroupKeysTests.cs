@@ -40,6 +40,21 @@ public sealed class GroupKeysTests : PortalTest
     }
 
     [Fact]
+    public async Task MintAsync_Admin_ShowsTheFirstCallWithTheNewKey()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var group = await CreateGroupAsync("first-call");
+        var (dialogs, _) = RenderProviders();
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, group.Id).Add(k => k.Slug, "acme/chat"));
+
+        sut.Button("Mint key").Click();
+        var apiKey = dialogs.WaitForElement("input[readonly]").GetAttribute("value")!;
+
+        Assert.Contains($"api_key=\"{apiKey}\"", dialogs.Markup.Replace("&quot;", "\""));
+        Assert.Contains("model=\"acme/chat\"", dialogs.Markup.Replace("&quot;", "\""));
+    }
+
+    [Fact]
     public async Task MintAsync_ExpiryInThePast_ShowsTheMessageAtTheDate()
     {
         await SignInAsync(PortalRoles.Admin);
@@ -56,7 +71,7 @@ public sealed class GroupKeysTests : PortalTest
     }
 
     [Fact]
-    public async Task RevokeAsync_Confirmed_RevokesTheKey()
+    public async Task RevokeAsync_Confirmed_RevokesTheKeyAndShowsItGreyedWithWhenAndWhoUntilFilteredOut()
     {
         await SignInAsync(PortalRoles.Admin);
         var group = await CreateGroupAsync("revoke");
@@ -68,9 +83,31 @@ public sealed class GroupKeysTests : PortalTest
         dialogs.WaitForAssertion(() => Assert.Contains("cannot be undone", dialogs.Markup));
         dialogs.Button("Revoke").Click();
 
-        sut.WaitForAssertion(() => Assert.Contains("No keys yet", sut.Markup));
+        sut.WaitForAssertion(() => Assert.Contains("Revoked", Assert.Single(sut.FindAll("tr.key-revoked")).TextContent));
         Assert.Empty(await Keys.ListAllAsync(group.Id));
         Assert.Contains($"Key {minted.Prefix} revoked", snackbars.Markup);
+        var row = sut.Find("tr.key-revoked");
+        Assert.Contains(minted.Prefix, row.TextContent);
+        Assert.Contains($"by {AdminEmail}", row.TextContent);
+        Assert.Empty(row.QuerySelectorAll("button"));
+
+        await sut.InvokeAsync(() => sut.Find("input[type=checkbox]").Change(false));
+
+        sut.WaitForAssertion(() => Assert.Empty(sut.FindAll("tr.key-revoked")));
+        Assert.Contains("No live keys.", sut.Markup);
+    }
+
+    [Fact]
+    public async Task Render_LiveKey_LabelsTheRevokeButton()
+    {
+        await SignInAsync(PortalRoles.Admin);
+        var group = await CreateGroupAsync("label");
+        var minted = await Keys.MintAsync(group.Id, new KeyCreateInput("live", null), "test");
+        RenderProviders();
+
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, group.Id));
+
+        sut.WaitForAssertion(() => Assert.Equal("Revoke", sut.Button($"Revoke key {minted.Prefix}").TextContent.Trim()));
     }
 
     [Fact]
