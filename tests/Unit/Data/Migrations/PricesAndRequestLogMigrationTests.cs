@@ -36,8 +36,9 @@ public abstract class PricesAndRequestLogMigrationTests(DataProvider provider) :
         await using (var db = database.Context())
         {
             var migrations = db.Database.GetMigrations().ToList();
-            Assert.EndsWith("_PricesAndRequestLog", migrations[^1]);
-            await db.GetService<IMigrator>().MigrateAsync(migrations[^2]);
+            var index = migrations.FindIndex(m => m.EndsWith("_PricesAndRequestLog", StringComparison.Ordinal));
+            Assert.True(index > 0, "the migration PricesAndRequestLog is missing");
+            await db.GetService<IMigrator>().MigrateAsync(migrations[index - 1]);
             await db.Database.ExecuteSqlRawAsync("""
                 INSERT INTO "Endpoints" ("Id", "Slug", "CreatedAt", "UpdatedAt") VALUES ('ep_old', 'org/old', '2026-01-01 00:00:00', '2026-01-01 00:00:00')
                 """);
