@@ -47,7 +47,10 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, ICounterStore co
         if (!admission.Admitted)
         {
             live.RecordRefused(call.Group.Id, call.Request.Slug);
-            requestLog.Record(RequestLogRows.Refused(call, context, admission, time.GetUtcNow().UtcDateTime));
+            if (requestLog.Enabled)
+            {
+                requestLog.Record(RequestLogRows.Refused(call, context, admission, time.GetUtcNow().UtcDateTime));
+            }
             var refused = RateLimitResponse.RefuseAsync(context, call.Request.Slug, admission, reserve);
             // The status is set before the body is written: the refusal's duration ends here.
             RecordRefusal(context, call, admission);

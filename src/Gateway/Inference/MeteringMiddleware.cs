@@ -91,7 +91,10 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
         call.FirstEvent = meter.FirstEventAt;
         CallTelemetry.Record(metrics, context, call, context.Response.StatusCode);
         live.RecordCall(call.Group.Id, call.Request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
-        requestLog.Record(RequestLogRows.Answered(call, context, usage, metered > 0, time.GetUtcNow().UtcDateTime));
+        if (requestLog.Enabled)
+        {
+            requestLog.Record(RequestLogRows.Answered(call, context, usage, metered > 0, time.GetUtcNow().UtcDateTime));
+        }
         return metered;
     }
 
