@@ -164,7 +164,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
             await using var db = await dbFactory.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
             // Polite only while caught up: with a full batch still waiting, writing fast is what keeps memory flat.
-            await UsageEventWriter.InsertAsync(db, batch.ConvertAll(j => j.Event), yieldBetweenRows: Volatile.Read(ref queued) < batchSize);
+            await PreparedInsert.InsertAsync(db, batch.ConvertAll(j => j.Event), yieldBetweenRows: Volatile.Read(ref queued) < batchSize);
             await UsagePersistence.SaveDailyAsync(db, [.. unsavedDaily], time.GetUtcNow().UtcDateTime);
             await UsagePersistence.SaveLastUsedAsync(db, unsavedUsed);
             await db.SaveChangesAsync();

@@ -46,7 +46,7 @@ internal static class JournalReplay
             return missing;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await UsageEventWriter.InsertAsync(db, missing, ct: ct);
+        await PreparedInsert.InsertAsync(db, missing, ct: ct);
         await DailyCounters.RaiseToEventsAsync(db,
             missing.Select(e => (e.GroupId, e.ModelSlug, DateOnly.FromDateTime(e.Timestamp))), now, ct);
         await transaction.CommitAsync(ct);

@@ -24,6 +24,9 @@ internal sealed class RequestLog(IOptions<RequestLogOptions> options) : IRequest
 
     public long Dropped => Interlocked.Read(ref dropped);
 
+    /// <summary>Rows waiting for the writer.</summary>
+    internal int Queued => Volatile.Read(ref queued);
+
     public int RetentionHours => options.Value.RetentionHours;
 
     public bool Enabled => enabled;

@@ -73,9 +73,10 @@ internal sealed partial class RequestLogWriter(RequestLog log, IDbContextFactory
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            db.RequestLog.AddRange(batch);
-            await db.SaveChangesAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            // Polite between rows unless the queue has a full batch waiting (its backlog is memory).
+            await PreparedInsert.InsertAsync(db, batch, yieldBetweenRows: log.Queued < batchSize);
+            await transaction.CommitAsync();
         }
         catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException)
         {

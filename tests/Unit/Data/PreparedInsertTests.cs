@@ -5,11 +5,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Tests.Unit.Data;
 
-public abstract class UsageEventWriterTests(DataProvider provider) : DatabaseTest(provider)
+public abstract class PreparedInsertTests(DataProvider provider) : DatabaseTest(provider)
 {
-    public sealed class OnSqlite() : UsageEventWriterTests(DataProvider.Sqlite);
+    public sealed class OnSqlite() : PreparedInsertTests(DataProvider.Sqlite);
 
-    public sealed class OnPostgres() : UsageEventWriterTests(DataProvider.Postgres);
+    public sealed class OnPostgres() : PreparedInsertTests(DataProvider.Postgres);
 
     private static UsageEvent Event(string key, DateTime at, string? metadata = null) => new()
     {
@@ -37,7 +37,7 @@ public abstract class UsageEventWriterTests(DataProvider provider) : DatabaseTes
             db.UsageEvents.Add(Event("01EFWRITTEN000000000000000", at));
             await db.SaveChangesAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await UsageEventWriter.InsertAsync(db, [Event("01RAWWRITTEN00000000000000", at, """{"k":"v"}"""),
+            await PreparedInsert.InsertAsync(db, [Event("01RAWWRITTEN00000000000000", at, """{"k":"v"}"""),
                 Event("01RAWWRITTEN00000000000001", at.AddSeconds(1))]);
             await transaction.CommitAsync();
         }
@@ -63,12 +63,12 @@ public abstract class UsageEventWriterTests(DataProvider provider) : DatabaseTes
     {
         // Full statements and a shorter last one on PostgreSQL; one row a statement on SQLite.
         var start = new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc);
-        var events = Enumerable.Range(0, UsageEventWriter.PostgresRowsPerStatement * 2 + 7)
+        var events = Enumerable.Range(0, PreparedInsert.PostgresRowsPerStatement * 2 + 7)
             .Select(i => Event($"01BATCH{i:D19}", start.AddMilliseconds(i), i % 3 == 0 ? $$"""{"n":"{{i}}"}""" : null)).ToList();
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await UsageEventWriter.InsertAsync(db, events, yieldBetweenRows: true);
+            await PreparedInsert.InsertAsync(db, events, yieldBetweenRows: true);
             await transaction.CommitAsync();
         }
 
@@ -84,11 +84,34 @@ public abstract class UsageEventWriterTests(DataProvider provider) : DatabaseTes
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await UsageEventWriter.InsertAsync(db, [Event("01ROLLEDBACK00000000000000", DateTime.UtcNow)]);
+            await PreparedInsert.InsertAsync(db, [Event("01ROLLEDBACK00000000000000", DateTime.UtcNow)]);
             await transaction.RollbackAsync();
         }
 
         await using var read = await DbFactory.CreateDbContextAsync();
         Assert.Equal(0, await read.UsageEvents.CountAsync());
+    }
+
+    [Fact]
+    public async Task InsertAsync_RequestLogRows_LeaveTheIdentityToTheDatabase()
+    {
+        var at = new DateTime(2026, 11, 27, 3, 4, 5, DateTimeKind.Utc);
+        RequestLogEntry Row(string id, int status, string? refused) => new()
+        {
+            Timestamp = at, RequestId = id, KeyPrefix = "prefix0000000000", GroupId = "grp_a", Slug = "org/m",
+            Status = status, LatencyMicroseconds = 1500, InputTokens = 9, OutputTokens = 5, RefusedLimit = refused,
+        };
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await PreparedInsert.InsertAsync(db, [Row("req_1", 200, null), Row("req_2", 429, "10 REQUEST per DAY")]);
+            await transaction.CommitAsync();
+        }
+
+        await using var read = await DbFactory.CreateDbContextAsync();
+        var sut = await read.RequestLog.AsNoTracking().OrderBy(r => r.Id).ToListAsync();
+        Assert.Equal([("req_1", 200, (string?)null, at), ("req_2", 429, "10 REQUEST per DAY", at)],
+            sut.Select(r => (r.RequestId, r.Status, r.RefusedLimit, r.Timestamp)));
+        Assert.True(sut[0].Id > 0 && sut[1].Id > sut[0].Id);
     }
 }
