@@ -33,6 +33,11 @@ public static class WorkspaceKeyAuthentication
 
     internal static IServiceCollection AddWorkspaceKeyAuthentication(this IServiceCollection services)
     {
+        // Never a default, even as the only scheme (a data-plane host, Portal:Enabled=false): as the default, the
+        // authentication middleware ran it on every request, an inference call included, and looked up each customer
+        // key as a workspace key in the database (the host's CPU per call 4.6x, docs/PERFORMANCE.md).
+        // The switch is ASP.NET Core's documented way out; it is read when the options are first built.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, WorkspaceKeyHandler>(Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ViewPolicy, policy => policy.AddAuthenticationSchemes(Scheme)

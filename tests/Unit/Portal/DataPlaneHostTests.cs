@@ -50,6 +50,17 @@ public sealed class DataPlaneHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WorkspaceKeyScheme_PortalDisabled_IsNotTheDefault()
+    {
+        // As the only scheme it would be the default, run by the authentication middleware on every request: each
+        // inference call's customer key looked up in the database as a workspace key.
+        var schemes = gateway.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+
+        Assert.NotNull(await schemes.GetSchemeAsync("WorkspaceKey"));
+        Assert.Null(await schemes.GetDefaultAuthenticateSchemeAsync());
+    }
+
+    [Fact]
     public async Task ManagementAndInference_PortalDisabled_StillServe()
     {
         var manage = Authorized("Api-Key", GatewayFactory.ManageKey);
