@@ -8,7 +8,8 @@
 # (an OPENAI_COMPATIBLE target: nginx `return 200` with a chat.completion and usage), a group with rate and usage
 # limits and a key, restarted in Production, warmed up, then measured in interleaved rounds (A B, then B A, ...):
 # `wrk -t2 -c64` (req/s) and `wrk -t1 -c1 --latency` (p50, p99). Prints each run, then the medians and A/B.
-# Also prints each build's CPU time per call at c=64 (user + system, from /proc), steadier than req/s on a shared machine.
+# Also prints each build's CPU time per call at c=64 (user + system, from /proc), steadier than req/s on a shared machine,
+# and with REDIS=1 the redis-server's CPU per call too (it shares the cores with the hosts here).
 # Knobs: ROUNDS=6 DURATION=10s WARMUP=15s PORT_BASE=18180 KEEP_TMP=0; PUBLISHED_A=<folder> (or _B) measures a build
 # published before (`dotnet publish src/Portal -c Release -o <folder>`) instead of publishing the ref again.
 # ENV_A / ENV_B: extra VAR=value settings of one side's host; with REDIS=1 a throw-away redis-server (no persistence)
@@ -198,9 +199,11 @@ run() { # side conns duration -> wrk output file (and the gateway's CPU ticks du
     local side=$1 conns=$2 out="$TMP/$1-c$2-$4.txt" threads=2 before
     ((conns > 1)) || threads=1
     before=$(cpu_ticks "$side")
+    [[ -z $REDIS_PID ]] || redis_before=$(awk '{print $14 + $15}' "/proc/$REDIS_PID/stat")
     BENCH_KEY=${KEY[$side]} wrk -t$threads -c"$conns" -d"$3" --timeout 10s --latency -s "$HERE/chat.lua" \
         "http://127.0.0.1:${PORT[$side]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed on $side"; }
     echo $(($(cpu_ticks "$side") - before)) >"$out.cpu"
+    [[ -z $REDIS_PID ]] || echo $(($(awk '{print $14 + $15}' "/proc/$REDIS_PID/stat") - redis_before)) >"$out.redis-cpu"
     grep -q 'Non-2xx' "$out" && { cat "$out" >&2; die "build $side answered errors"; }
     echo "$out"
 }
@@ -224,9 +227,11 @@ calls = int(re.search(r"(\d+) requests in", text64).group(1))
 cpu_us = int(open(c64 + ".cpu").read()) * 1e6 / os.sysconf("SC_CLK_TCK") / calls
 text = open(c1).read()
 lat = {p: ms(*re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", text, re.M).groups()) for p in ("50", "99")}
-print(f"{side}\t{rnd}\t{rps:.0f}\t{lat['50']:.3f}\t{lat['99']:.3f}\t{cpu_us:.1f}")
+redis = c64 + ".redis-cpu"
+redis_us = int(open(redis).read()) * 1e6 / os.sysconf("SC_CLK_TCK") / calls if os.path.exists(redis) else 0
+print(f"{side}\t{rnd}\t{rps:.0f}\t{lat['50']:.3f}\t{lat['99']:.3f}\t{cpu_us:.1f}\t{redis_us:.1f}")
 PY
-        log "round $r $side: $(tail -n 1 "$TMP/results.tsv" | cut -f3-)  (req/s c=64, p50 ms, p99 ms c=1, CPU µs/call c=64)"
+        log "round $r $side: $(tail -n 1 "$TMP/results.tsv" | cut -f3-)  (req/s c=64, p50 ms, p99 ms c=1, CPU µs/call c=64, redis-server's)"
     done
 done
 
@@ -259,6 +264,9 @@ for name, i in (("p50 at c=1", 3), ("p99 at c=1", 4)):
     print(f"| {name} (ms) | {a:.3f} | {b:.3f} | {a - b:+.3f} ms |")
 a, b = st.median(col("A", 5)), st.median(col("B", 5))
 print(f"| CPU per call at c=64 (µs) | {a:.1f} | {b:.1f} | {a / b:.3f}x |")
+a, b = st.median(col("A", 6)), st.median(col("B", 6))
+if a or b:
+    print(f"| redis-server's CPU per call at c=64 (µs) | {a:.1f} | {b:.1f} | {a - b:+.1f} µs |")
 pairs = {r[1]: {} for r in rows}
 for r in rows: pairs[r[1]][r[0]] = float(r[2])
 print("req/s ratio A/B per round:", " ".join(f"{p['A'] / p['B']:.3f}" for p in pairs.values() if len(p) == 2))
