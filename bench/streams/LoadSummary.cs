@@ -21,7 +21,9 @@ internal static class LoadSummary
         // How much later than the stub's interval each event came after the one before it.
         var gaps = done.SelectMany(r => Enumerable.Range(1, r.ContentEvents - 1)
             .Select(i => Ms(r.Arrivals[i] - r.Arrivals[i - 1]) - m.IntervalMs)).ToArray();
-        var streamSeconds = done.Sum(r => Ms(r.Ended - r.Started)) / 1000;
+        // A stream-second is one second of a stream as the stub paces it (chunks x interval), so that a target that
+        // stretches its streams does not look cheaper per second for it.
+        var streamSeconds = done.Count * m.Chunks * m.IntervalMs / 1000;
         var steady = m.RssSteadyKb.Order().ToList();
         var summary = new Dictionary<string, object?>
         {
@@ -42,6 +44,7 @@ internal static class LoadSummary
             ["ttfb_warm_ms"] = Percentiles(ttfbWarm),
             ["gap_excess_ms"] = Percentiles(gaps),
             ["stream_seconds"] = streamSeconds,
+            ["stream_seconds_measured"] = done.Sum(r => Ms(r.Ended - r.Started)) / 1000,
             ["wall_seconds"] = m.WallSeconds,
             ["cpu_seconds"] = m.CpuSeconds,
             ["cpu_ms_per_stream_second"] = streamSeconds > 0 ? 1000 * m.CpuSeconds / streamSeconds : null,

@@ -65,7 +65,9 @@ for n in sorted({k[0] for k in runs}):
         gap = fmt(median(pct(r, "gap_excess_ms", "p99") for r in rs))
         add_gap = "" if t == "direct" else fmt(added(n, t, "gap_excess_ms", "p99"), sign=True)
         rss = fmt(median(r.get("rss_kb_per_stream") for r in rs), 1)
-        cpu = fmt(median(r.get("cpu_ms_per_stream_second") for r in rs), 3)
+        # Per stream-second as the stub paces it (chunks x interval), whatever the target stretched the streams to.
+        cpu = fmt(median(1000 * r["cpu_seconds"] / (r["completed"] * r["chunks"] * r["interval_ms"] / 1000)
+                         for r in rs if r["completed"]), 3)
         busy = f"{median(r['machine_busy_pct'] for r in rs):.0f} %"
         failed = sum(r["failed"] for r in rs)
         print(f"| {t} | {ttfb} | {add} | {cold} | {gap} | {add_gap} | {rss} | {cpu} | {busy} | {failed} of {sum(r['sent'] for r in rs)} |")
@@ -84,11 +86,16 @@ for n in sorted({k[0] for k in runs}):
         m = {k: sum(r["metering"][k] for r in gw) for k in gw[0]["metering"]}
         want_in = PROMPT_TOKENS * streams
         want_out = sum(r["completed"] * r["chunks"] + r["warmup_completed"] * r["warmup_chunks"] for r in gw)
-        ok = m["events"] == streams == sent and m["input_tokens"] == want_in and m["output_tokens"] == want_out and m["estimated"] == 0
-        print(f"Metering (gateway runs, warm-up streams included): {m['events']:,} usage events for {streams:,} completed streams "
-              f"({sent:,} sent); input tokens {m['input_tokens']:,} (stub: {want_in:,}), output tokens {m['output_tokens']:,} "
-              f"(stub: {want_out:,}); {m['estimated']} estimated, {m['interrupted']} interrupted: "
-              f"{'every stream metered exactly' if ok else 'NOT exact'}.")
+        ok = m["events"] == streams and m["input_tokens"] == want_in and m["output_tokens"] == want_out \
+            and m["estimated"] == 0 and m["interrupted"] == 0
+        print(f"Metering (gateway runs, warm-up streams included): {m['events']:,} usage events for {streams:,} completed streams; "
+              f"input tokens {m['input_tokens']:,} (stub: {want_in:,}), output tokens {m['output_tokens']:,} (stub: {want_out:,}); "
+              f"{m['estimated']} estimated, {m['interrupted']} interrupted: "
+              f"{'every completed stream metered exactly, from the upstream usage' if ok else 'NOT exact'}.")
+        if sent != streams:
+            errors = [e for r in gw for e in r["errors"]]
+            print(f"{sent - streams:,} of {sent:,} streams sent to the gateway did not complete (a worker stops at its first "
+                  f"failed stream): {'; '.join(e.rstrip('.') for e in errors)}.")
     print()
 if machine:
     print("Machine load (1/5/15-min loadavg): " + "; ".join(l for l in machine if l) + ".")
