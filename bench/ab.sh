@@ -36,9 +36,8 @@ WARMUP=${WARMUP:-15s}
 PORT_BASE=${PORT_BASE:-18180}
 KEEP_TMP=${KEEP_TMP:-0}
 STUB_PORT=$((PORT_BASE + 1))
-WS_KEY=fgwdevbootstrap0.dev-only-secret-change-me-0123456789abcdef
-# The development key-encryption key (appsettings.Development.json), which a published host does not find.
-KEK=ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTAwMDE=
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh" # WS_KEY, KEK, wait_http, bench_tenant
 declare -A PORT=([A]=$((PORT_BASE + 4)) [B]=$((PORT_BASE + 5)))
 declare -A REF=([A]=$REF_A [B]=$REF_B)
 declare -A PIDS=() KEY=()
@@ -70,17 +69,6 @@ cleanup() {
 }
 trap cleanup EXIT
 command -v wrk >/dev/null && command -v nginx >/dev/null || die "needs wrk and nginx (apt-get install wrk nginx-light)"
-
-wait_http() { # url status seconds [curl args]
-    local url=$1 want=$2 deadline=$((SECONDS + $3)); shift 3
-    while ((SECONDS < deadline)); do
-        [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" "$url" || true) == "$want" ]] && return 0
-        sleep 0.2
-    done
-    return 1
-}
-mgmt() { curl -sf -X "$1" "http://127.0.0.1:$PORT_NOW$2" -H "Authorization: Api-Key $WS_KEY" -H 'Content-Type: application/json' -d "$3"; }
-json_get() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 mkdir -p "$TMP/nginx"
 sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@WORKERS@#1#g" -e "s#@STUB_PORT@#$STUB_PORT#g" \
@@ -179,13 +167,7 @@ for side in A B; do
     fi
     # Set up through one host in Development (the bootstrap workspace key), then restarted as the side runs.
     start "$side" Development 1
-    PORT_NOW=$(host_port "$side" 0)
-    mgmt POST /v1/gateway/endpoints '{"slug":"bench/stub","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:'"$STUB_PORT"'/v1","target_model":"stub"}]}' >/dev/null
-    group=$(mgmt POST /v1/gateway/groups '{"metadata":{"external_entity_id":"bench"},"models":[{"slug":"bench/stub",
-        "rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1000000000},{"type":"TOKEN","unit":"MINUTE","threshold":1000000000000}],
-        "usage_limits":[{"type":"TOKEN","unit":"DAY","threshold":1000000000000}]}],
-        "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":null}}' | json_get id)
-    KEY[$side]=$(mgmt POST "/v1/gateway/groups/$group/api_keys" '{}' | json_get api_key)
+    KEY[$side]=$(bench_tenant "$(host_port "$side" 0)" "http://127.0.0.1:$STUB_PORT/v1")
     stop "$side"
     start "$side" Production
 done
