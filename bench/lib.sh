@@ -37,3 +37,17 @@ bench_tenant() { # port upstream_base_url
         "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":null}}' | json_get id) || return 1
     mgmt_at "$port" POST "/v1/gateway/groups/$group/api_keys" '{}' | json_get api_key
 }
+
+# Stops a process: TERM, waits, then KILL (uses the caller's log function).
+stop_pid() { # pid [seconds]: TERM, wait, then KILL
+    local pid=$1 wait_s=${2:-15} i
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < wait_s * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    log "pid $pid did not stop in ${wait_s}s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}

@@ -61,11 +61,8 @@ PROXY_PORT=$((PORT_BASE + 2))
 YARP_PORT=$((PORT_BASE + 3))
 POSTGRES_PORT=$((PORT_BASE + 4))
 GW_LOAD_ENV=Production # ASPNETCORE_ENVIRONMENT of the timed start and the load (the first start is Development)
-# The development bootstrap workspace key (appsettings.Development.json), set explicitly because the
-# published host runs outside the repository and so does not find that file.
-WS_KEY=fgwdevbootstrap0.dev-only-secret-change-me-0123456789abcdef
-# The key ring's key-encryption key, required in every environment; the development value, for the same reason.
-KEK=ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTAwMDE=
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh" # WS_KEY and KEK (the development keys a published host does not find), stop_pid
 CHAT_BODY='{"model":"bench/stub","messages":[{"role":"user","content":"hi"}]}'
 
 COMMAND="DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP SEED_GROUPS=$SEED_GROUPS SEED_KEYS=$SEED_KEYS NGINX_WORKERS=$NGINX_WORKERS bench/run.sh"
@@ -86,18 +83,6 @@ NGINX_PID=""
 GW_PID=""
 YARP_PID=""
 
-stop_pid() { # pid [seconds]: TERM, wait, then KILL
-    local pid=$1 wait_s=${2:-15} i
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < wait_s * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    log "pid $pid did not stop in ${wait_s}s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local rc=$?

@@ -60,18 +60,6 @@ ulimit -n "$(ulimit -Hn)"
 
 TMP=$(mktemp -d /tmp/fgw-streams.XXXXXX)
 STUB_PID="" NGINX_PID="" YARP_PID="" GW_PID=""
-stop_pid() { # pid [seconds]: TERM, wait, then KILL
-    local pid=$1 wait_s=${2:-15} i
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < wait_s * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    log "pid $pid did not stop in ${wait_s}s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
