@@ -103,7 +103,7 @@ public sealed class SnapshotRefreshTests
     private static async Task<GatewaySnapshot> LoadWholeAsync(SnapshotLoader loader)
     {
         var groups = await loader.LoadGroupsAsync(CancellationToken.None);
-        return new GatewaySnapshot(await loader.LoadKeysAsync(CancellationToken.None), GroupTable.From(groups.Policies),
+        return new GatewaySnapshot(await loader.LoadKeysAsync(CancellationToken.None), SnapshotTable<GroupPolicy>.From(groups.Policies),
             await loader.LoadEndpointsAsync(CancellationToken.None));
     }
 
