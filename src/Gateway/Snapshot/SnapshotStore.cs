@@ -91,16 +91,18 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             await writer.WaitAsync(ct);
             try
             {
-                current = read;
                 hierarchy = new GroupHierarchy(groups.Parents);
-                // YARP keeps a cluster whose configuration is unchanged as it is, with its targets' health.
-                listener.Update(endpoints.Values);
                 var replay = missed;
                 missed = null;
+                // Applied before the swap: the callers of these changes have been answered, and a call must never
+                // see what the read found instead of what they changed.
                 foreach (var change in replay)
                 {
-                    await RefreshAsync(change, ct);
+                    read = await RefreshAsync(read, change, ct);
                 }
+                current = read;
+                // YARP keeps a cluster whose configuration is unchanged as it is, with its targets' health.
+                listener.Update(read.Endpoints.Values);
                 loaded = true;
                 Volatile.Write(ref loadedAt, started);
             }
@@ -134,7 +136,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         try
         {
             missed?.Add(change);
-            await RefreshAsync(change, ct);
+            current = await RefreshAsync(current, change, ct);
         }
         finally
         {
@@ -142,10 +144,9 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         }
     }
 
-    /// <summary>Reads again what <paramref name="change"/> touched; under the writer lock.</summary>
-    private async Task RefreshAsync(ChangeSet change, CancellationToken ct)
+    /// <summary><paramref name="next"/> with what <paramref name="change"/> touched read again; under the writer lock.</summary>
+    private async Task<GatewaySnapshot> RefreshAsync(GatewaySnapshot next, ChangeSet change, CancellationToken ct)
     {
-        var next = current;
         if (change.KeyPrefixes.Count > 0)
         {
             next = next with { Keys = await loader.RefreshKeysAsync(next.Keys, change.KeyPrefixes, ct) };
@@ -159,7 +160,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             next = next with { Endpoints = await loader.LoadEndpointsAsync(ct) };
             listener.Update(next.Endpoints.Values);
         }
-        current = next;
+        return next;
     }
 
     /// <summary>
