@@ -217,6 +217,7 @@ for kind in other called; do
     done
     meta "${kind}_enforce_worst_ms" "$(grep '^enforce_max_ms=' "$TMP/edits-$kind" | cut -d= -f2 | sort -g | tail -1)"
     meta "${kind}_edits" "$(awk -F= '$1 == "edits" {s += $2} END {print s + 0}' "$TMP/edits-$kind")"
+    meta "${kind}_patch_timeouts" "$(awk -F= '$1 == "patch_timeouts" {s += $2} END {print s + 0}' "$TMP/edits-$kind")"
 done
 log "results in $OUT"
 cat "$OUT"
