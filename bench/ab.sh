@@ -36,8 +36,9 @@ WARMUP=${WARMUP:-15s}
 PORT_BASE=${PORT_BASE:-18180}
 KEEP_TMP=${KEEP_TMP:-0}
 STUB_PORT=$((PORT_BASE + 1))
+LOG_TAG=ab
 # shellcheck source=bench/lib.sh
-. "$HERE/lib.sh" # WS_KEY, KEK, wait_http, bench_tenant
+. "$HERE/lib.sh" # WS_KEY, KEK, wait_http, bench_tenant, log, die
 declare -A PORT=([A]=$((PORT_BASE + 4)) [B]=$((PORT_BASE + 5)))
 declare -A REF=([A]=$REF_A [B]=$REF_B)
 declare -A PIDS=() KEY=()
@@ -53,8 +54,6 @@ PERF_ENV=""
 [[ $PERF == 1 ]] && PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0"
 REDIS_PID=""
 
-log() { printf '[ab %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 TMP=$(mktemp -d /tmp/fgw-ab.XXXXXX)
 NGINX_PID=""
 cleanup() {

@@ -1,5 +1,6 @@
 # Shared by the bench scripts (sourced, not run): what a published gateway needs to start outside the repository,
-# and the bench tenant every script sets up through the management API.
+# the bench tenant every script sets up through the management API, and logging, tools, /proc readings and wrk
+# output. Log lines are prefixed with the caller's LOG_TAG, set before sourcing.
 #
 #   . bench/lib.sh
 #   wait_http http://127.0.0.1:18180/v1/models 401 120
@@ -38,7 +39,6 @@ bench_tenant() { # port upstream_base_url
     mgmt_at "$port" POST "/v1/gateway/groups/$group/api_keys" '{}' | json_get api_key
 }
 
-# Stops a process: TERM, waits, then KILL (uses the caller's log function).
 stop_pid() { # pid [seconds]: TERM, wait, then KILL
     local pid=$1 wait_s=${2:-15} i
     [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
@@ -50,4 +50,47 @@ stop_pid() { # pid [seconds]: TERM, wait, then KILL
     log "pid $pid did not stop in ${wait_s}s; killing it"
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+}
+
+# Logging (prefix: the caller's LOG_TAG), tools, /proc readings and wrk output, for every script.
+log() { printf '[%s %s] %s\n' "${LOG_TAG:-bench}" "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+need_pkg() { # command package...: installs the first package that installs (apt-get) when the command is missing
+    local cmd=$1 p
+    shift
+    command -v "$cmd" >/dev/null && return 0
+    local sudo=""
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    log "installing $* (apt-get)"
+    $sudo apt-get update -qq
+    for p in "$@"; do
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$p" >/dev/null && return 0
+    done
+    die "could not install $cmd"
+}
+
+proc_mb() { # pid field (VmRSS, VmHWM, ...): that line of /proc/<pid>/status in MiB
+    awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"
+}
+
+cpu_busy_pct() { # [seconds]: % of all CPUs busy (any process) over a sample (default 2 s)
+    local a b
+    a=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat)
+    sleep "${1:-2}"
+    b=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2];
+        printf "%.0f", (busy + idle > 0 ? 100 * busy / (busy + idle) : 0)}'
+}
+
+wrk_p99_ms() { # wrk --latency output file: the 99th percentile in ms
+    awk '$1 == "99%" {v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        printf "%.2f", (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v))}' "$1"
+}
+wrk_rps() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
+wrk_non2xx() { awk '/Non-2xx or 3xx responses:/ {n = $NF} END {print n + 0}' "$1"; }
+
+median() { # numbers...: their median
+    printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "?"; else if (NR % 2) print v[(NR + 1) / 2];
+        else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }

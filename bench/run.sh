@@ -61,8 +61,9 @@ PROXY_PORT=$((PORT_BASE + 2))
 YARP_PORT=$((PORT_BASE + 3))
 POSTGRES_PORT=$((PORT_BASE + 4))
 GW_LOAD_ENV=Production # ASPNETCORE_ENVIRONMENT of the timed start and the load (the first start is Development)
+LOG_TAG=bench
 # shellcheck source=bench/lib.sh
-. "$HERE/lib.sh" # WS_KEY and KEK (the development keys a published host does not find), stop_pid
+. "$HERE/lib.sh" # WS_KEY, KEK, stop_pid, log, die, need_pkg, cpu_busy_pct
 CHAT_BODY='{"model":"bench/stub","messages":[{"role":"user","content":"hi"}]}'
 
 COMMAND="DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP SEED_GROUPS=$SEED_GROUPS SEED_KEYS=$SEED_KEYS NGINX_WORKERS=$NGINX_WORKERS bench/run.sh"
@@ -72,8 +73,6 @@ COMMAND="DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP SEED_GROUPS=$SEED_GROU
 [[ $PORT_BASE == 18080 ]] || COMMAND="PORT_BASE=$PORT_BASE $COMMAND"
 [[ $PROVIDER == Sqlite ]] || COMMAND="PROVIDER=$PROVIDER $COMMAND"
 
-log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 # shellcheck source=bench/postgres.sh
 . "$HERE/postgres.sh"
 
@@ -99,19 +98,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- tools
-need_pkg() { # command package...
-    local cmd=$1; shift
-    command -v "$cmd" >/dev/null && return 0
-    local sudo=""
-    [[ $(id -u) == 0 ]] || sudo=sudo
-    log "installing $* (apt-get)"
-    $sudo apt-get update -qq
-    local p
-    for p in "$@"; do
-        if DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$p" >/dev/null; then return 0; fi
-    done
-    die "could not install $cmd"
-}
 need_pkg wrk wrk
 need_pkg nginx nginx-light nginx
 need_pkg curl curl
@@ -171,14 +157,6 @@ wait_http "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" 200 10 -X POST -d "
 log "stub on :$STUB_PORT and nginx proxy on :$PROXY_PORT (nginx master pid $NGINX_PID)"
 
 # ---------------------------------------------------------------- helpers and gateway (c)
-cpu_busy_pct() { # [seconds]: % of all CPUs busy (any process) over a sample (default 2 s)
-    local a b
-    a=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat)
-    sleep "${1:-2}"
-    b=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN {split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2];
-        printf "%.0f", (busy + idle > 0 ? 100 * busy / (busy + idle) : 0)}'
-}
 wait_quiet() { # meta-key: waits (bounded) until other work on the machine has calmed down; records what it saw
     local deadline=$((SECONDS + QUIET_WAIT)) busy
     busy=$(cpu_busy_pct)

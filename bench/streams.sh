@@ -27,8 +27,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+LOG_TAG=streams
 # shellcheck source=bench/lib.sh
-. "$HERE/lib.sh" # WS_KEY, KEK, wait_http, bench_tenant
+. "$HERE/lib.sh" # WS_KEY, KEK, wait_http, bench_tenant, log, die
 
 ROUNDS=${ROUNDS:-3}
 STREAMS=${STREAMS:-100 1000 5000}
@@ -47,8 +48,6 @@ PROXY_PORT=$((PORT_BASE + 2))
 YARP_PORT=$((PORT_BASE + 3))
 RESULTS=$HERE/results/streams-$(date -u +%Y%m%dT%H%M%S)
 
-log() { printf '[streams %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 command -v nginx >/dev/null || die "needs nginx (apt-get install nginx-light)"
 command -v dotnet >/dev/null && command -v python3 >/dev/null && command -v curl >/dev/null || die "needs dotnet, python3 and curl"
 for port in $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT; do

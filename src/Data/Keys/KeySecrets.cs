@@ -20,7 +20,7 @@ public static class KeySecrets
     }
 
     /// <summary>Compares in constant time, so timing tells nothing of the stored hash.</summary>
-    public static bool Verify(ReadOnlySpan<char> secret, byte[] hash)
+    public static bool Verify(ReadOnlySpan<char> secret, ReadOnlySpan<byte> hash)
     {
         Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(secret.Length)];
         var length = Encoding.UTF8.GetBytes(secret, utf8);

@@ -17,8 +17,8 @@ internal static class InferenceAuth
         if (ApiKeyHeader.Read(request) is not { } presented
             || !KeySecrets.TrySplit(presented, out var prefix, out var secret)
             || !snapshot.Keys.TryGetValue(prefix, out key)
-            || !KeySecrets.Verify(secret, key.SecretHash)
-            || key.ExpiresAt <= now)
+            || !key.Verify(secret)
+            || key.IsExpired(now))
         {
             key = null;
             return false;

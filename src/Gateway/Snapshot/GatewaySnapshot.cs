@@ -1,12 +1,9 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
 using System.Text.Json;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Pricing;
 
 namespace FrontierGateway.Gateway.Snapshot;
-
-public sealed record KeyEntry(string Prefix, byte[] SecretHash, string GroupId, DateTime? ExpiresAt);
 
 /// <summary>One counter: a group's use of a slug, per type and window.</summary>
 public readonly record struct CounterKey(string GroupId, string Slug, LimitType Type, LimitUnit Unit);
@@ -53,10 +50,10 @@ public sealed record EndpointRoute(string Slug, string ClusterId, bool Simulated
 /// the request path never queries the database.
 /// </summary>
 public sealed record GatewaySnapshot(
-    ImmutableDictionary<string, KeyEntry> Keys,
-    GroupTable Groups,
+    SnapshotTable<KeyEntry> Keys,
+    SnapshotTable<GroupPolicy> Groups,
     FrozenDictionary<string, EndpointRoute> Endpoints)
 {
-    public static readonly GatewaySnapshot Empty = new(ImmutableDictionary<string, KeyEntry>.Empty,
-        GroupTable.Empty, FrozenDictionary<string, EndpointRoute>.Empty);
+    public static readonly GatewaySnapshot Empty = new(SnapshotTable<KeyEntry>.Empty,
+        SnapshotTable<GroupPolicy>.Empty, FrozenDictionary<string, EndpointRoute>.Empty);
 }

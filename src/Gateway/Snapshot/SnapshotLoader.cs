@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Entities;
@@ -11,36 +11,29 @@ namespace FrontierGateway.Gateway.Snapshot;
 /// <summary>Reads the parts of a snapshot from the database.</summary>
 internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFactory, EndpointService endpoints)
 {
-    public async Task<ImmutableDictionary<string, KeyEntry>> LoadKeysAsync(CancellationToken ct)
+    public async Task<SnapshotTable<KeyEntry>> LoadKeysAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var builder = ImmutableDictionary.CreateBuilder<string, KeyEntry>(StringComparer.Ordinal);
-        await foreach (var k in ToEntries(UnrevokedKeys(db)).AsAsyncEnumerable().WithCancellation(ct))
+        // Each row brings its own copy of its group's id: one instance per group is kept (at 1,000,000 keys over
+        // 100,000 groups, some 80 MB fewer).
+        var groupIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = new List<KeyValuePair<string, KeyEntry>>();
+        await foreach (var k in UnrevokedKeys(db).Select(k => new { k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt })
+            .AsAsyncEnumerable().WithCancellation(ct))
         {
-            builder[k.Prefix] = k;
+            entries.Add(KeyValuePair.Create(k.Prefix, new KeyEntry(k.Prefix, k.SecretHash, Shared(groupIds, k.GroupId), k.ExpiresAt)));
         }
-        return builder.ToImmutable();
+        return SnapshotTable<KeyEntry>.From(entries);
     }
 
     /// <summary>The given keys as they are now: live ones to set, the rest to remove.</summary>
-    public async Task<ImmutableDictionary<string, KeyEntry>> RefreshKeysAsync(
-        ImmutableDictionary<string, KeyEntry> keys, IReadOnlyList<string> prefixes, CancellationToken ct)
+    public async Task<SnapshotTable<KeyEntry>> RefreshKeysAsync(
+        SnapshotTable<KeyEntry> keys, IReadOnlyList<string> prefixes, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var live = await ToEntries(UnrevokedKeys(db).Where(k => prefixes.Contains(k.Prefix))).ToDictionaryAsync(k => k.Prefix, ct);
-        var builder = keys.ToBuilder();
-        foreach (var prefix in prefixes)
-        {
-            if (live.TryGetValue(prefix, out var entry))
-            {
-                builder[prefix] = entry;
-            }
-            else
-            {
-                builder.Remove(prefix);
-            }
-        }
-        return builder.ToImmutable();
+        var live = await UnrevokedKeys(db).Where(k => prefixes.Contains(k.Prefix))
+            .ToDictionaryAsync(k => k.Prefix, k => new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt), ct);
+        return keys.With(live, prefixes.Where(p => !live.ContainsKey(p)));
     }
 
     /// <summary>Every live group's policy and parent.</summary>
@@ -75,6 +68,13 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     {
         var load = new GroupLoad(new Dictionary<string, GroupPolicy>(StringComparer.Ordinal),
             new Dictionary<string, string?>(StringComparer.Ordinal));
+        // Each model row brings its own copy of its slug, which the policy keeps (as a key, and in every counter):
+        // one instance per slug is kept instead, as for the keys' group ids.
+        var slugs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var model in byId.Values.SelectMany(g => g.Models))
+        {
+            model.Slug = Shared(slugs, model.Slug);
+        }
         foreach (var group in groups)
         {
             load.Policies[group.Id] = PolicyBuilder.Build(await GroupChain.WalkAsync(group, g => g.ParentGroupId, byId));
@@ -100,11 +100,15 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
             targets.ToFrozenDictionary(t => t.DestinationId, StringComparer.Ordinal), EndpointService.PriceOf(endpoint));
     }
 
+    /// <summary>The instance of <paramref name="text"/> that <paramref name="seen"/> holds, added when it holds none.</summary>
+    private static string Shared(Dictionary<string, string> seen, string text)
+    {
+        ref var shared = ref CollectionsMarshal.GetValueRefOrAddDefault(seen, text, out _);
+        return shared ??= text;
+    }
+
     /// <summary>Every key not revoked; an expired one stays, as the request path refuses it by its expiry.</summary>
     private static IQueryable<CustomerApiKey> UnrevokedKeys(FrontierDbContext db) => db.CustomerApiKeys.AsNoTracking();
-
-    private static IQueryable<KeyEntry> ToEntries(IQueryable<CustomerApiKey> keys) =>
-        keys.Select(k => new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt));
 }
 
 /// <summary>Groups' policies and parents, by id.</summary>

@@ -8,9 +8,9 @@ namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
 
 /// <summary>
 /// Random writes through the real domain services, so that each publishes the change set it publishes in the host:
-/// keys minted and revoked, groups created (root or child, either mode), their limits, models and names changed,
-/// groups deleted with their subtree, endpoints created, changed and deleted. A write the services refuse (a
-/// CASCADING limit above its parent's, a slug taken) changes nothing and counts as refused.
+/// keys minted (half with an expiry) and revoked, groups created (root or child, either mode), their limits, models
+/// and names changed, groups deleted with their subtree, endpoints created, changed and deleted. A write the services
+/// refuse (a CASCADING limit above its parent's, a slug taken) changes nothing and counts as refused.
 /// </summary>
 internal sealed class RandomChanges(IServiceProvider services, Random random)
 {
@@ -39,7 +39,7 @@ internal sealed class RandomChanges(IServiceProvider services, Random random)
             3 or 4 => ("limits", () => OnGroupAsync(id => groups.PatchAsync(id, new GroupPatchInput(null, Models(), null), "test"))),
             5 => ("name", () => OnGroupAsync(id => groups.PatchAsync(id, new GroupPatchInput(new MetadataInput($"n{made++}", null), null, null), "test"))),
             6 => ("delete", DeleteAsync),
-            7 or 8 => ("mint", () => OnGroupAsync(async id => liveKeys.Add((id, (await keys.MintAsync(id, new KeyCreateInput(null, null), "test")).Prefix)))),
+            7 or 8 => ("mint", () => OnGroupAsync(async id => liveKeys.Add((id, (await keys.MintAsync(id, new KeyCreateInput(null, Expiry()), "test")).Prefix)))),
             9 => ("revoke", RevokeAsync),
             _ => ("endpoint", EndpointAsync),
         };
@@ -129,6 +129,9 @@ internal sealed class RandomChanges(IServiceProvider services, Random random)
     private List<LimitInput?> Limits(string[] units) =>
         [.. new[] { "TOKEN", "REQUEST" }.Where(_ => random.Next(2) == 0)
             .Select(type => new LimitInput(type, units[random.Next(units.Length)], random.Next(1, 5) * 100))];
+
+    /// <summary>None for half the keys, else an expiry days out (the snapshot keeps it to the tick).</summary>
+    private DateTime? Expiry() => random.Next(2) == 0 ? null : DateTime.UtcNow.AddDays(random.Next(1, 30)).AddTicks(random.Next(10_000));
 
     private string? Pick(List<string> ids) => ids.Count == 0 ? null : ids[random.Next(ids.Count)];
 }

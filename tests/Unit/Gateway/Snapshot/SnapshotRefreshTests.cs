@@ -38,6 +38,28 @@ public sealed class SnapshotRefreshTests
     }
 
     [Fact]
+    public async Task ReloadAsync_ChangesWhileItReads_AreInTheSnapshotItSwapsIn()
+    {
+        await using var factory = Host();
+        var sut = factory.Services.GetRequiredService<SnapshotStore>();
+        var loader = factory.Services.GetRequiredService<SnapshotLoader>();
+        var changes = new RandomChanges(factory.Services, new Random(5));
+
+        for (var round = 0; round < 40; round++)
+        {
+            // The read runs outside the writer lock: the changes' refreshes run beside it, and its result, which
+            // may predate them, must not undo them.
+            var reload = sut.ReloadAsync(CancellationToken.None);
+            var what = $"{await changes.StepAsync()}, {await changes.StepAsync()}";
+            await reload;
+
+            var expected = SnapshotText.Of(await LoadWholeAsync(loader), changes.GroupIds);
+            var actual = SnapshotText.Of(sut.Current, changes.GroupIds);
+            Assert.True(expected == actual, $"Round {round} ({what}):\n{Difference(expected, actual)}");
+        }
+    }
+
+    [Fact]
     public async Task ApplyAsync_GroupLimitsChanged_OtherTreesKeepTheirPolicyInstancesAndTheSubtreeGetsNewOnes()
     {
         await using var factory = Host();
@@ -103,7 +125,7 @@ public sealed class SnapshotRefreshTests
     private static async Task<GatewaySnapshot> LoadWholeAsync(SnapshotLoader loader)
     {
         var groups = await loader.LoadGroupsAsync(CancellationToken.None);
-        return new GatewaySnapshot(await loader.LoadKeysAsync(CancellationToken.None), GroupTable.From(groups.Policies),
+        return new GatewaySnapshot(await loader.LoadKeysAsync(CancellationToken.None), SnapshotTable<GroupPolicy>.From(groups.Policies),
             await loader.LoadEndpointsAsync(CancellationToken.None));
     }
 

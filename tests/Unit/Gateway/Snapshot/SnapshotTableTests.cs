@@ -3,14 +3,14 @@ using FrontierGateway.Gateway.Snapshot;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
 
-public sealed class GroupTableTests
+public sealed class SnapshotTableTests
 {
     [Fact]
     public void With_RandomSetsAndRemovesPastTheFold_ReadsAsADictionary()
     {
         var random = new Random(7);
         var model = Enumerable.Range(0, 500).Select(i => $"grp_{i}").ToDictionary(id => id, Policy);
-        var sut = GroupTable.From(model);
+        var sut = SnapshotTable<GroupPolicy>.From(model);
         var folded = false;
 
         for (var step = 0; step < 600; step++)
@@ -43,7 +43,7 @@ public sealed class GroupTableTests
     [Fact]
     public void With_ChangedEntries_LeavesTheTableItWasMadeFromAsItWas()
     {
-        var sut = GroupTable.From([KeyValuePair.Create("a", Policy("a")), KeyValuePair.Create("b", Policy("b"))]);
+        var sut = SnapshotTable<GroupPolicy>.From([KeyValuePair.Create("a", Policy("a")), KeyValuePair.Create("b", Policy("b"))]);
         var a = sut["a"];
 
         var next = sut.With([KeyValuePair.Create("c", Policy("c"))], ["a"]);
