@@ -89,6 +89,9 @@ public sealed class FirstRunJourneyTests
         await dialog.GetByRole(AriaRole.Textbox, new() { Name = "External id" }).FillAsync("cust_acme");
         await dialog.GetByRole(AriaRole.Combobox, new() { Name = "Model slug" }).FillAsync("your-org");
         await page.GetByRole(AriaRole.Option, new() { Name = Seeded }).ClickAsync();
+        // The pick is rendered by the circuit; Create only once it shows (a full run on a busy machine once left the
+        // dialog open with the slug in it, nothing created).
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = $"Remove slug {Seeded}" })).ToBeVisibleAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Acme", Exact = true })).ToBeVisibleAsync();
     }
