@@ -44,6 +44,12 @@ public sealed class GatewayOptions
 
     /// <summary>Calls a target must have had within the window before its failure rate can take it out.</summary>
     public int HealthMinimumCalls { get; set; } = 5;
+
+    /// <summary>
+    /// Connections the kernel queues for the host before it accepts them (Kestrel's default is 512). A burst of new
+    /// streams larger than this while the host is busy is refused; Linux caps the value at <c>net.core.somaxconn</c>.
+    /// </summary>
+    public int ListenBacklog { get; set; } = 4096;
 }
 
 internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
@@ -78,6 +84,10 @@ internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (o.HealthMinimumCalls < 1)
         {
             errors.Add("Gateway:HealthMinimumCalls must be at least 1.");
+        }
+        if (o.ListenBacklog is < 1 or > 65_535)
+        {
+            errors.Add("Gateway:ListenBacklog must be from 1 to 65535.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -11,6 +11,7 @@ using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Webhooks;
 using FrontierGateway.Gateway.Wire;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -48,6 +49,8 @@ public static class GatewayServiceExtensions
             health.DetectionWindowSize = TimeSpan.FromSeconds(gateway.Value.HealthWindowSeconds);
             health.MinimalTotalCountThreshold = gateway.Value.HealthMinimumCalls;
         });
+        services.AddOptions<SocketTransportOptions>().Configure<IOptions<GatewayOptions>>((sockets, gateway) =>
+            sockets.Backlog = gateway.Value.ListenBacklog);
         services.AddSingleton<TargetHealth>();
         services.AddSingleton<IEndpointListener, ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();
