@@ -23,6 +23,8 @@
 # Knobs (environment): ROUNDS=3 STREAMS="100 1000 5000" CHUNKS=200 INTERVAL_MS=20 PASSES=2 RAMP_S=2
 #   CHUNKS_<N> / INTERVAL_MS_<N> (one N only, e.g. INTERVAL_MS_5000=100) TARGETS="direct nginx yarp gateway"
 #   NGINX_WORKERS=auto PUBLISHED=<a `dotnet publish src/Portal` folder> PORT_BASE=18280 KEEP_TMP=0
+#   BEFORE=<another published gateway, e.g. main's>: target `before`, run as `gateway` is (its port, its SQLite file),
+#   so that one run compares two builds: TARGETS="yarp before gateway" BEFORE=/tmp/gw-main bench/streams.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,6 +42,7 @@ RAMP_S=${RAMP_S:-2}
 TARGETS=${TARGETS:-direct nginx yarp gateway}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 PUBLISHED=${PUBLISHED:-}
+BEFORE=${BEFORE:-}
 PORT_BASE=${PORT_BASE:-18280}
 KEEP_TMP=${KEEP_TMP:-0}
 GW_PORT=$PORT_BASE
@@ -89,6 +92,11 @@ else
     log "publishing src/Portal (Release)"
     publish "$ROOT/src/Portal" gw
 fi
+if [[ -n $BEFORE ]]; then
+    [[ -f $BEFORE/FrontierGateway.Portal.dll ]] || die "BEFORE=$BEFORE holds no FrontierGateway.Portal.dll"
+    cp -a "$BEFORE" "$TMP/gw-before"
+fi
+[[ -n $BEFORE || " $TARGETS " != *" before "* ]] || die "the target before needs BEFORE=<a published gateway>"
 STREAMS_DLL=$TMP/streams/streams.dll
 
 # ---------------------------------------------------------------- processes
@@ -103,8 +111,8 @@ nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
 NGINX_PID=$!
 wait_http "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" 200 30 -X POST -d '{"max_tokens":1}' || die "nginx did not start"
 
-start_gateway() { # environment
-    (cd "$TMP/gw" && exec env ASPNETCORE_ENVIRONMENT="$1" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
+start_gateway() { # environment [published folder]
+    (cd "${2:-$TMP/gw}" && exec env ASPNETCORE_ENVIRONMENT="$1" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
         Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning Management__BootstrapApiKey="$WS_KEY" \
         DataProtection__KeyEncryptionKeys__development="$KEK" dotnet FrontierGateway.Portal.dll) >>"$RESULTS/gateway.log" 2>&1 &
     GW_PID=$!
@@ -135,7 +143,7 @@ url_of() {
         direct) echo "http://127.0.0.1:$STUB_PORT" ;;
         nginx) echo "http://127.0.0.1:$PROXY_PORT" ;;
         yarp) echo "http://127.0.0.1:$YARP_PORT" ;;
-        gateway) echo "http://127.0.0.1:$GW_PORT" ;;
+        gateway | before) echo "http://127.0.0.1:$GW_PORT" ;;
     esac
 }
 pids_of() { # the processes whose memory and CPU a run measures, comma-separated
@@ -143,7 +151,7 @@ pids_of() { # the processes whose memory and CPU a run measures, comma-separated
         direct) echo "$STUB_PID" ;;
         nginx) echo "$NGINX_PID" $(pgrep -P "$NGINX_PID") | tr ' ' ',' ;;
         yarp) echo "$YARP_PID" ;;
-        gateway) echo "$GW_PID" ;;
+        gateway | before) echo "$GW_PID" ;;
     esac
 }
 run() { # target streams round
@@ -152,6 +160,7 @@ run() { # target streams round
     case $target in
         yarp) start_yarp ;;
         gateway) start_gateway Production; before=$(events) ;;
+        before) start_gateway Production "$TMP/gw-before"; before=$(events) ;;
     esac
     log "$target: $n streams x $PASSES passes, $chunks chunks every $interval ms (round $3)"
     dotnet "$STREAMS_DLL" load --url "$(url_of "$target")" --key "$BENCH_KEY" --streams "$n" --passes "$PASSES" \
@@ -159,7 +168,7 @@ run() { # target streams round
         2> >(tee -a "$RESULTS/load.log" >&2) || die "the load against $target failed"
     case $target in
         yarp) stop_pid "$YARP_PID"; YARP_PID="" ;;
-        gateway)
+        gateway | before)
             stop_pid "$GW_PID" 30
             GW_PID=""
             after=$(events)
