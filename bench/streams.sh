@@ -25,6 +25,11 @@
 #   NGINX_WORKERS=auto PUBLISHED=<a `dotnet publish src/Portal` folder> PORT_BASE=18280 KEEP_TMP=0
 #   BEFORE=<another published gateway, e.g. main's>: target `before`, run as `gateway` is (its port, its SQLite file),
 #   so that one run compares two builds: TARGETS="yarp before gateway" BEFORE=/tmp/gw-main bench/streams.sh
+#   PERF=1 PERF_S=4: the .NET targets write perf maps and jit every method (no ReadyToRun, no W^X double mapping, as
+#   bench/ab.sh PERF=1), and `perf record` samples each of their runs for PERF_S seconds from RAMP_S + 1 s on (all N
+#   streams open); bench/perf_summary.py turns it into CPU µs by assembly and the top methods, per chunk the stub paced
+#   in that window ("per call" in its words): perf-n<N>-r<round>-<target>.txt. Jitting everything costs CPU of its
+#   own: take the CPU columns from a run without PERF.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,6 +50,11 @@ PUBLISHED=${PUBLISHED:-}
 BEFORE=${BEFORE:-}
 PORT_BASE=${PORT_BASE:-18280}
 KEEP_TMP=${KEEP_TMP:-0}
+PERF=${PERF:-0}
+PERF_S=${PERF_S:-4}
+PERF_ENV=""
+[[ $PERF == 1 ]] && PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0"
+[[ $PERF == 0 ]] || command -v perf >/dev/null || die "PERF=1 needs perf (apt-get install linux-perf)"
 GW_PORT=$PORT_BASE
 STUB_PORT=$((PORT_BASE + 1))
 PROXY_PORT=$((PORT_BASE + 2))
@@ -112,7 +122,7 @@ NGINX_PID=$!
 wait_http "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" 200 30 -X POST -d '{"max_tokens":1}' || die "nginx did not start"
 
 start_gateway() { # environment [published folder]
-    (cd "${2:-$TMP/gw}" && exec env ASPNETCORE_ENVIRONMENT="$1" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
+    (cd "${2:-$TMP/gw}" && exec env $PERF_ENV ASPNETCORE_ENVIRONMENT="$1" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
         Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning Management__BootstrapApiKey="$WS_KEY" \
         DataProtection__KeyEncryptionKeys__development="$KEK" dotnet FrontierGateway.Portal.dll) >>"$RESULTS/gateway.log" 2>&1 &
     GW_PID=$!
@@ -120,7 +130,7 @@ start_gateway() { # environment [published folder]
     wait_http "http://127.0.0.1:$GW_PORT/v1/models" 401 120 || { tail -n 30 "$RESULTS/gateway.log" >&2; die "the gateway did not start"; }
 }
 start_yarp() {
-    (cd "$TMP/yarp" && exec dotnet yarp-baseline.dll --port "$YARP_PORT" --upstream "http://127.0.0.1:$STUB_PORT/") >>"$RESULTS/yarp.log" 2>&1 &
+    (cd "$TMP/yarp" && exec env $PERF_ENV dotnet yarp-baseline.dll --port "$YARP_PORT" --upstream "http://127.0.0.1:$STUB_PORT/") >>"$RESULTS/yarp.log" 2>&1 &
     YARP_PID=$!
     wait_http "http://127.0.0.1:$YARP_PORT/v1/chat/completions" 200 60 -X POST -d '{"max_tokens":1}' || die "YARP alone did not start"
 }
@@ -163,9 +173,20 @@ run() { # target streams round
         before) start_gateway Production "$TMP/gw-before"; before=$(events) ;;
     esac
     log "$target: $n streams x $PASSES passes, $chunks chunks every $interval ms (round $3)"
+    local perf_pid=""
+    if [[ $PERF == 1 && $target != direct && $target != nginx ]]; then
+        (sleep $((RAMP_S + 1)) && exec perf record -F 499 -o "$TMP/perf.data" -p "$(pids_of "$target")" -- sleep "$PERF_S") \
+            >"$TMP/perf.log" 2>&1 &
+        perf_pid=$!
+    fi
     dotnet "$STREAMS_DLL" load --url "$(url_of "$target")" --key "$BENCH_KEY" --streams "$n" --passes "$PASSES" \
         --chunks "$chunks" --interval-ms "$interval" --ramp-s "$RAMP_S" --pids "$(pids_of "$target")" --out "$out" \
         2> >(tee -a "$RESULTS/load.log" >&2) || die "the load against $target failed"
+    if [[ -n $perf_pid ]]; then
+        wait "$perf_pid" || true
+        perf report -i "$TMP/perf.data" --no-children --sort dso,symbol -n --stdio 2>/dev/null >"$TMP/perf.txt" || true
+        python3 "$HERE/perf_summary.py" "$TMP/perf.txt" $((n * PERF_S * 1000 / interval)) 499 >"$RESULTS/perf-n$n-r$3-$target.txt"
+    fi
     case $target in
         yarp) stop_pid "$YARP_PID"; YARP_PID="" ;;
         gateway | before)
