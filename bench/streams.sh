@@ -26,7 +26,7 @@
 #   BEFORE=<another published gateway, e.g. main's>: target `before`, run as `gateway` is (its port, its SQLite file),
 #   so that one run compares two builds: TARGETS="yarp before gateway" BEFORE=/tmp/gw-main bench/streams.sh
 #   PERF=1 PERF_S=4: the .NET targets write perf maps and jit every method (no ReadyToRun, no W^X double mapping, as
-#   bench/ab.sh PERF=1), and `perf record` samples each of their runs for PERF_S seconds from RAMP_S + 1 s on (all N
+#   bench/ab.sh PERF=1; and no tiers), and `perf record` samples each of their runs for PERF_S seconds from RAMP_S + 1 s on (all N
 #   streams open); bench/perf_summary.py turns it into CPU µs by assembly and the top methods, per chunk the stub paced
 #   in that window ("per call" in its words): perf-n<N>-r<round>-<target>.txt. Jitting everything costs CPU of its
 #   own: take the CPU columns from a run without PERF.
@@ -53,7 +53,8 @@ KEEP_TMP=${KEEP_TMP:-0}
 PERF=${PERF:-0}
 PERF_S=${PERF_S:-4}
 PERF_ENV=""
-[[ $PERF == 1 ]] && PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0"
+# Fully optimised at once (no tiers): a run is too short for the tiers of every method jitted afresh to settle.
+[[ $PERF == 1 ]] && PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 DOTNET_TieredCompilation=0"
 [[ $PERF == 0 ]] || command -v perf >/dev/null || die "PERF=1 needs perf (apt-get install linux-perf)"
 GW_PORT=$PORT_BASE
 STUB_PORT=$((PORT_BASE + 1))

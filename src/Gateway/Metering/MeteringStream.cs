@@ -67,7 +67,7 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
             {
                 keep = Inspect(segment);
             }
-            catch (InvalidOperationException)
+            catch (InvalidOperationException) when (consumed > run)
             {
                 // The events before it reach the client, as when each was written on its own.
                 await WriteRunAsync(run, consumed, ct);
@@ -78,7 +78,11 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
                 consumed += length;
                 continue;
             }
-            wrote |= await WriteRunAsync(run, consumed, ct);
+            if (consumed > run)
+            {
+                await WriteRunAsync(run, consumed, ct);
+                wrote = true;
+            }
             if (keep)
             {
                 held.Append(segment.Span);
@@ -86,7 +90,11 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
             consumed += length;
             run = consumed;
         }
-        wrote |= await WriteRunAsync(run, consumed, ct);
+        if (consumed > run)
+        {
+            await WriteRunAsync(run, consumed, ct);
+            wrote = true;
+        }
         buffer.Discard(consumed);
         if (wrote)
         {
@@ -94,15 +102,10 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         }
     }
 
-    private async ValueTask<bool> WriteRunAsync(int start, int end, CancellationToken ct)
+    private ValueTask WriteRunAsync(int start, int end, CancellationToken ct)
     {
-        if (end == start)
-        {
-            return false;
-        }
         FirstEventAt ??= Stopwatch.GetTimestamp();
-        await inner.WriteAsync(buffer.Written[start..end], ct);
-        return true;
+        return inner.WriteAsync(buffer.Written[start..end], ct);
     }
 
     /// <summary>Holds what is left of an unterminated event and reads the usage of a JSON body.</summary>

@@ -167,28 +167,6 @@ public sealed class MeteringStreamTests
         Assert.NotNull(sut.FirstEventAt);
     }
 
-    [Fact]
-    public async Task EventStream_ChunkAfterChunk_AllocatesAlmostNothing()
-    {
-        // A JsonDocument, its strings and a StringBuilder's growth a chunk, before issue 16: 110 bytes a chunk here.
-        var chunk = Encoding.UTF8.GetBytes($"{Chunk}\n\n");
-        using var sut = new MeteringStream(Stream.Null, () => true, hideUsageChunk: true);
-        for (var i = 0; i < 1000; i++)
-        {
-            await sut.WriteAsync(chunk);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
-        {
-            await sut.WriteAsync(chunk);
-        }
-        var perChunk = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
-
-        // What is left is the text's pooled buffer doubling now and then (4 KB to 8 KB here), if the pool has none.
-        Assert.True(perChunk < 16, $"{perChunk} bytes a chunk");
-    }
-
     private static async Task<(string Client, MeteringStream Meter)> MeterAsync(string body, bool eventStream, bool hideUsage, int pieces)
     {
         var sink = new MemoryStream();

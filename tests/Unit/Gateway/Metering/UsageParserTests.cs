@@ -122,6 +122,24 @@ public sealed class UsageParserTests
         Assert.Equal("kept and this", Encoding.UTF8.GetString(text.Written.Span));
     }
 
+    [Fact]
+    public void Read_ChunkAfterChunk_AllocatesNothing()
+    {
+        // Before issue 16 a chunk cost a JsonDocument, its strings and a StringBuilder's growth: 110 bytes a chunk.
+        var chunk = Encoding.UTF8.GetBytes(Head + """[{"index":0,"delta":{"content":" tok\n"},"logprobs":null,"finish_reason":null}]}""");
+        using var text = new PooledBuffer(minimumSize: 64 * 1024);
+        UsageParser.Read(chunk, text);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            UsageParser.Read(chunk, text);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1001 * " tok\n".Length, text.Count);
+    }
+
     private static void AssertAsReference(byte[] payload)
     {
         var expected = Reference(payload);
