@@ -17,8 +17,8 @@ internal readonly record struct UsageReading(TokenUsage? Usage, bool UsageOnly, 
 /// It reads what <c>JsonDocument.Parse</c> and <c>JsonElement.TryGetProperty</c> read before (issue 16), to the
 /// byte: the payload must be one valid JSON value or nothing is read; of a property named twice the last counts
 /// (the document searched from the end); a choice's texts go in the order <c>text</c>, <c>delta.content</c>,
-/// <c>message.content</c>, whatever their order in the chunk. That reading cost the gateway a document and a string
-/// a chunk, most of its CPU above YARP's on streams (docs/PERFORMANCE.md, Streams).
+/// <c>message.content</c>, whatever their order in the chunk. That reading cost a document and strings a chunk
+/// (110 bytes, ~0.6 µs; this one 0 bytes, ~0.4 µs: docs/PERFORMANCE.md, Streams).
 /// </remarks>
 internal static class UsageParser
 {
