@@ -23,6 +23,13 @@
 # Knobs (environment): ROUNDS=3 STREAMS="100 1000 5000" CHUNKS=200 INTERVAL_MS=20 PASSES=2 RAMP_S=2
 #   CHUNKS_<N> / INTERVAL_MS_<N> (one N only, e.g. INTERVAL_MS_5000=100) TARGETS="direct nginx yarp gateway"
 #   NGINX_WORKERS=auto PUBLISHED=<a `dotnet publish src/Portal` folder> PORT_BASE=18280 KEEP_TMP=0
+#   BEFORE=<another published gateway, e.g. main's>: target `before`, run as `gateway` is (its port, its SQLite file),
+#   so that one run compares two builds: TARGETS="yarp before gateway" BEFORE=/tmp/gw-main bench/streams.sh
+#   PERF=1 PERF_S=4: the .NET targets write perf maps and jit every method (no ReadyToRun, no W^X double mapping, as
+#   bench/ab.sh PERF=1; and no tiers), and `perf record` samples each of their runs for PERF_S seconds from RAMP_S + 1 s on (all N
+#   streams open); bench/perf_summary.py turns it into CPU µs by assembly and the top methods, per chunk the stub paced
+#   in that window ("per call" in its words): perf-n<N>-r<round>-<target>.txt. Jitting everything costs CPU of its
+#   own: take the CPU columns from a run without PERF.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,8 +47,15 @@ RAMP_S=${RAMP_S:-2}
 TARGETS=${TARGETS:-direct nginx yarp gateway}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 PUBLISHED=${PUBLISHED:-}
+BEFORE=${BEFORE:-}
 PORT_BASE=${PORT_BASE:-18280}
 KEEP_TMP=${KEEP_TMP:-0}
+PERF=${PERF:-0}
+PERF_S=${PERF_S:-4}
+PERF_ENV=""
+# Fully optimised at once (no tiers): a run is too short for the tiers of every method jitted afresh to settle.
+[[ $PERF == 1 ]] && PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 DOTNET_TieredCompilation=0"
+[[ $PERF == 0 ]] || command -v perf >/dev/null || die "PERF=1 needs perf (apt-get install linux-perf)"
 GW_PORT=$PORT_BASE
 STUB_PORT=$((PORT_BASE + 1))
 PROXY_PORT=$((PORT_BASE + 2))
@@ -89,6 +103,11 @@ else
     log "publishing src/Portal (Release)"
     publish "$ROOT/src/Portal" gw
 fi
+if [[ -n $BEFORE ]]; then
+    [[ -f $BEFORE/FrontierGateway.Portal.dll ]] || die "BEFORE=$BEFORE holds no FrontierGateway.Portal.dll"
+    cp -a "$BEFORE" "$TMP/gw-before"
+fi
+[[ -n $BEFORE || " $TARGETS " != *" before "* ]] || die "the target before needs BEFORE=<a published gateway>"
 STREAMS_DLL=$TMP/streams/streams.dll
 
 # ---------------------------------------------------------------- processes
@@ -103,8 +122,8 @@ nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
 NGINX_PID=$!
 wait_http "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" 200 30 -X POST -d '{"max_tokens":1}' || die "nginx did not start"
 
-start_gateway() { # environment
-    (cd "$TMP/gw" && exec env ASPNETCORE_ENVIRONMENT="$1" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
+start_gateway() { # environment [published folder]
+    (cd "${2:-$TMP/gw}" && exec env $PERF_ENV ASPNETCORE_ENVIRONMENT="$1" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
         Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning Management__BootstrapApiKey="$WS_KEY" \
         DataProtection__KeyEncryptionKeys__development="$KEK" dotnet FrontierGateway.Portal.dll) >>"$RESULTS/gateway.log" 2>&1 &
     GW_PID=$!
@@ -112,7 +131,7 @@ start_gateway() { # environment
     wait_http "http://127.0.0.1:$GW_PORT/v1/models" 401 120 || { tail -n 30 "$RESULTS/gateway.log" >&2; die "the gateway did not start"; }
 }
 start_yarp() {
-    (cd "$TMP/yarp" && exec dotnet yarp-baseline.dll --port "$YARP_PORT" --upstream "http://127.0.0.1:$STUB_PORT/") >>"$RESULTS/yarp.log" 2>&1 &
+    (cd "$TMP/yarp" && exec env $PERF_ENV dotnet yarp-baseline.dll --port "$YARP_PORT" --upstream "http://127.0.0.1:$STUB_PORT/") >>"$RESULTS/yarp.log" 2>&1 &
     YARP_PID=$!
     wait_http "http://127.0.0.1:$YARP_PORT/v1/chat/completions" 200 60 -X POST -d '{"max_tokens":1}' || die "YARP alone did not start"
 }
@@ -135,7 +154,7 @@ url_of() {
         direct) echo "http://127.0.0.1:$STUB_PORT" ;;
         nginx) echo "http://127.0.0.1:$PROXY_PORT" ;;
         yarp) echo "http://127.0.0.1:$YARP_PORT" ;;
-        gateway) echo "http://127.0.0.1:$GW_PORT" ;;
+        gateway | before) echo "http://127.0.0.1:$GW_PORT" ;;
     esac
 }
 pids_of() { # the processes whose memory and CPU a run measures, comma-separated
@@ -143,7 +162,7 @@ pids_of() { # the processes whose memory and CPU a run measures, comma-separated
         direct) echo "$STUB_PID" ;;
         nginx) echo "$NGINX_PID" $(pgrep -P "$NGINX_PID") | tr ' ' ',' ;;
         yarp) echo "$YARP_PID" ;;
-        gateway) echo "$GW_PID" ;;
+        gateway | before) echo "$GW_PID" ;;
     esac
 }
 run() { # target streams round
@@ -152,14 +171,26 @@ run() { # target streams round
     case $target in
         yarp) start_yarp ;;
         gateway) start_gateway Production; before=$(events) ;;
+        before) start_gateway Production "$TMP/gw-before"; before=$(events) ;;
     esac
     log "$target: $n streams x $PASSES passes, $chunks chunks every $interval ms (round $3)"
+    local perf_pid=""
+    if [[ $PERF == 1 && $target != direct && $target != nginx ]]; then
+        (sleep $((RAMP_S + 1)) && exec perf record -F 499 -o "$TMP/perf.data" -p "$(pids_of "$target")" -- sleep "$PERF_S") \
+            >"$TMP/perf.log" 2>&1 &
+        perf_pid=$!
+    fi
     dotnet "$STREAMS_DLL" load --url "$(url_of "$target")" --key "$BENCH_KEY" --streams "$n" --passes "$PASSES" \
         --chunks "$chunks" --interval-ms "$interval" --ramp-s "$RAMP_S" --pids "$(pids_of "$target")" --out "$out" \
         2> >(tee -a "$RESULTS/load.log" >&2) || die "the load against $target failed"
+    if [[ -n $perf_pid ]]; then
+        wait "$perf_pid" || true
+        perf report -i "$TMP/perf.data" --no-children --sort dso,symbol -n --stdio 2>/dev/null >"$TMP/perf.txt" || true
+        python3 "$HERE/perf_summary.py" "$TMP/perf.txt" $((n * PERF_S * 1000 / interval)) 499 >"$RESULTS/perf-n$n-r$3-$target.txt"
+    fi
     case $target in
         yarp) stop_pid "$YARP_PID"; YARP_PID="" ;;
-        gateway)
+        gateway | before)
             stop_pid "$GW_PID" 30
             GW_PID=""
             after=$(events)

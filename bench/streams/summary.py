@@ -44,10 +44,45 @@ def added(n, target, name, p):
     return median(diffs)
 
 
+def summarise_gateway(n, gateway, runs_of):
+    """A gateway build against YARP alone in the same rounds (RSS, CPU), and its metering."""
+    diffs, ratios = [], []
+    for r in sorted({k[1] for k in runs if k[0] == n}):
+        y, g = runs.get((n, r, "yarp")), runs.get((n, r, gateway))
+        if y and g and y.get("rss_kb_per_stream") is not None and g.get("rss_kb_per_stream") is not None:
+            diffs.append(g["rss_kb_per_stream"] - y["rss_kb_per_stream"])
+        if y and g and y["completed"] and g["completed"]:
+            # CPU a completed stream (the same chunks either way), over YARP's in the same round.
+            ratios.append((g["cpu_seconds"] / g["completed"]) / (y["cpu_seconds"] / y["completed"]))
+    if diffs:
+        print(f"\nRSS per open stream, {gateway} minus YARP alone (median of rounds): {fmt(median(diffs), 1, True)} KB "
+              f"(rounds: {', '.join(fmt(d, 1, True) for d in diffs)}).")
+    if ratios:
+        print(f"CPU a stream, {gateway} / YARP alone (median of rounds): {fmt(median(ratios))}x "
+              f"(rounds: {', '.join(fmt(x) for x in ratios)}).")
+    gw = [r for r in runs_of if "metering" in r]
+    if gw:
+        streams = sum(r["completed"] + r["warmup_completed"] for r in gw)
+        sent = sum(r["sent"] + r["warmup_completed"] for r in gw)
+        m = {k: sum(r["metering"][k] for r in gw) for k in gw[0]["metering"]}
+        want_in = PROMPT_TOKENS * streams
+        want_out = sum(r["completed"] * r["chunks"] + r["warmup_completed"] * r["warmup_chunks"] for r in gw)
+        ok = m["events"] == streams and m["input_tokens"] == want_in and m["output_tokens"] == want_out \
+            and m["estimated"] == 0 and m["interrupted"] == 0
+        print(f"Metering ({gateway} runs, warm-up streams included): {m['events']:,} usage events for {streams:,} completed streams; "
+              f"input tokens {m['input_tokens']:,} (stub: {want_in:,}), output tokens {m['output_tokens']:,} (stub: {want_out:,}); "
+              f"{m['estimated']} estimated, {m['interrupted']} interrupted: "
+              f"{'every completed stream metered exactly, from the upstream usage' if ok else 'NOT exact'}.")
+        if sent != streams:
+            errors = [e for r in gw for e in r["errors"]]
+            print(f"{sent - streams:,} of {sent:,} streams sent to {gateway} did not complete (a worker stops at its first "
+                  f"failed stream): {'; '.join(e.rstrip('.') for e in errors)}.")
+
+
 print(f"`{command}`\n")
 machine = open(os.path.join(folder, "machine.txt")).read().split("\n") if os.path.exists(os.path.join(folder, "machine.txt")) else []
 for n in sorted({k[0] for k in runs}):
-    targets = [t for t in ("direct", "nginx", "yarp", "gateway") if any(k[0] == n and k[2] == t for k in runs)]
+    targets = [t for t in ("direct", "nginx", "yarp", "before", "gateway") if any(k[0] == n and k[2] == t for k in runs)]
     of = lambda t: [v for k, v in sorted(runs.items()) if k[0] == n and k[2] == t]
     first = of(targets[0])[0]
     print(f"### {n:,} streams ({first['chunks']} chunks every {first['interval_ms']:g} ms, {first['passes']} streams a worker; "
@@ -71,31 +106,8 @@ for n in sorted({k[0] for k in runs}):
         busy = f"{median(r['machine_busy_pct'] for r in rs):.0f} %"
         failed = sum(r["failed"] for r in rs)
         print(f"| {t} | {ttfb} | {add} | {cold} | {gap} | {add_gap} | {rss} | {cpu} | {busy} | {failed} of {sum(r['sent'] for r in rs)} |")
-    diffs = []
-    for r in sorted({k[1] for k in runs if k[0] == n}):
-        y, g = runs.get((n, r, "yarp")), runs.get((n, r, "gateway"))
-        if y and g and y.get("rss_kb_per_stream") is not None and g.get("rss_kb_per_stream") is not None:
-            diffs.append(g["rss_kb_per_stream"] - y["rss_kb_per_stream"])
-    if diffs:
-        print(f"\nRSS per open stream, gateway minus YARP alone (median of rounds): {fmt(median(diffs), 1, True)} KB "
-              f"(rounds: {', '.join(fmt(d, 1, True) for d in diffs)}).")
-    gw = [r for r in of("gateway") if "metering" in r]
-    if gw:
-        streams = sum(r["completed"] + r["warmup_completed"] for r in gw)
-        sent = sum(r["sent"] + r["warmup_completed"] for r in gw)
-        m = {k: sum(r["metering"][k] for r in gw) for k in gw[0]["metering"]}
-        want_in = PROMPT_TOKENS * streams
-        want_out = sum(r["completed"] * r["chunks"] + r["warmup_completed"] * r["warmup_chunks"] for r in gw)
-        ok = m["events"] == streams and m["input_tokens"] == want_in and m["output_tokens"] == want_out \
-            and m["estimated"] == 0 and m["interrupted"] == 0
-        print(f"Metering (gateway runs, warm-up streams included): {m['events']:,} usage events for {streams:,} completed streams; "
-              f"input tokens {m['input_tokens']:,} (stub: {want_in:,}), output tokens {m['output_tokens']:,} (stub: {want_out:,}); "
-              f"{m['estimated']} estimated, {m['interrupted']} interrupted: "
-              f"{'every completed stream metered exactly, from the upstream usage' if ok else 'NOT exact'}.")
-        if sent != streams:
-            errors = [e for r in gw for e in r["errors"]]
-            print(f"{sent - streams:,} of {sent:,} streams sent to the gateway did not complete (a worker stops at its first "
-                  f"failed stream): {'; '.join(e.rstrip('.') for e in errors)}.")
+    for gateway in ("before", "gateway"):
+        summarise_gateway(n, gateway, of(gateway))
     print()
 if machine:
     print("Machine load (1/5/15-min loadavg): " + "; ".join(l for l in machine if l) + ".")

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 
 namespace FrontierGateway.Gateway.Metering;
 
@@ -23,20 +22,22 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
     private readonly PooledBuffer held = new();
     private bool? eventStream;
     private bool overflow;
-    private StringBuilder? delivered;
+    // The generated text so far, as UTF-8 (half a StringBuilder's bytes for ASCII); it is counted whole, at the end,
+    // only when no usage came: a BPE count made chunk by chunk could differ where the chunks meet.
+    private PooledBuffer? delivered;
 
     /// <summary>The usage the response reported, if it did.</summary>
     public TokenUsage? Usage { get; private set; }
 
     /// <summary>The generated text that reached the client; read only when no usage came.</summary>
-    public string DeliveredText => delivered?.ToString() ?? "";
+    public string DeliveredText => delivered is null ? "" : Encoding.UTF8.GetString(delivered.Written.Span);
 
     public long BytesWritten { get; private set; }
 
     /// <summary>When a stream's first event was sent on (a Stopwatch timestamp): the time to first token.</summary>
     public long? FirstEventAt { get; private set; }
 
-    private StringBuilder Delivered => delivered ??= new StringBuilder();
+    private PooledBuffer Delivered => delivered ??= new PooledBuffer(minimumSize: 1024);
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
@@ -54,32 +55,57 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
             return;
         }
         buffer.Append(data.Span);
+        // The events to send on lie one after the other in the buffer: each run of them goes in one write.
         var consumed = 0;
+        var run = 0;
         var wrote = false;
         while (NextEvent(buffer.Written.Span[consumed..]) is var length and > 0)
         {
             var segment = buffer.Written.Slice(consumed, length);
-            consumed += length;
-            if (!Inspect(segment))
+            bool keep;
+            try
             {
+                keep = Inspect(segment);
+            }
+            catch (InvalidOperationException) when (consumed > run)
+            {
+                // The events before it reach the client, as when each was written on its own.
+                await WriteRunAsync(run, consumed, ct);
+                throw;
+            }
+            if (keep && held.Count == 0 && !IsDone(segment.Span))
+            {
+                consumed += length;
                 continue;
             }
-            if (held.Count > 0 || IsDone(segment.Span))
+            if (consumed > run)
+            {
+                await WriteRunAsync(run, consumed, ct);
+                wrote = true;
+            }
+            if (keep)
             {
                 held.Append(segment.Span);
             }
-            else
-            {
-                FirstEventAt ??= Stopwatch.GetTimestamp();
-                await inner.WriteAsync(segment, ct);
-                wrote = true;
-            }
+            consumed += length;
+            run = consumed;
+        }
+        if (consumed > run)
+        {
+            await WriteRunAsync(run, consumed, ct);
+            wrote = true;
         }
         buffer.Discard(consumed);
         if (wrote)
         {
             await inner.FlushAsync(ct);
         }
+    }
+
+    private ValueTask WriteRunAsync(int start, int end, CancellationToken ct)
+    {
+        FirstEventAt ??= Stopwatch.GetTimestamp();
+        return inner.WriteAsync(buffer.Written[start..end], ct);
     }
 
     /// <summary>Holds what is left of an unterminated event and reads the usage of a JSON body.</summary>
@@ -96,18 +122,19 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         }
         else if (eventStream == false && !overflow && buffer.Count > 0)
         {
-            try
+            // Not JSON: nothing to read; the gateway counts the call itself.
+            if (UsageParser.Read(buffer.Written.Span, Delivered) is { } body)
             {
-                using var document = JsonDocument.Parse(buffer.Written);
-                Usage = UsageParser.ReadUsage(document.RootElement);
-                if (Usage is null)
+                Usage = body.Usage;
+                if (Usage is not null)
                 {
-                    UsageParser.AppendText(document.RootElement, Delivered);
+                    // The text is only for a count of the gateway's own.
+                    Delivered.Truncate(0);
                 }
-            }
-            catch (JsonException)
-            {
-                // Not JSON: nothing to read; the gateway counts the call itself.
+                else
+                {
+                    ThrowIfInvalid(body);
+                }
             }
         }
     }
@@ -139,20 +166,24 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
             {
                 continue;
             }
-            try
+            // JSON allows the whitespace (and a CR) around the payload. A chunk that is not JSON is passed on untouched.
+            if (UsageParser.Read(line.Span[5..], Delivered) is { } chunk)
             {
-                // JSON allows the whitespace (and a CR) around the payload.
-                using var document = JsonDocument.Parse(line[5..]);
-                UsageParser.AppendText(document.RootElement, Delivered);
-                Usage = UsageParser.ReadUsage(document.RootElement) ?? Usage;
-                keep &= !(hideUsageChunk && UsageParser.IsUsageOnlyChunk(document.RootElement));
-            }
-            catch (JsonException)
-            {
-                // A chunk that is not JSON is passed on untouched.
+                ThrowIfInvalid(chunk);
+                Usage = chunk.Usage ?? Usage;
+                keep &= !(hideUsageChunk && chunk.UsageOnly);
             }
         }
         return keep;
+    }
+
+    // As reading the text as a string threw before (JsonElement.GetString): the call fails, and is not metered.
+    private static void ThrowIfInvalid(UsageReading reading)
+    {
+        if (reading.TextInvalid)
+        {
+            throw new InvalidOperationException("The response's generated text is not valid UTF-8.");
+        }
     }
 
     private static int NextEvent(ReadOnlySpan<byte> data)
@@ -182,6 +213,7 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         {
             buffer.Dispose();
             held.Dispose();
+            delivered?.Dispose();
         }
         base.Dispose(disposing);
     }

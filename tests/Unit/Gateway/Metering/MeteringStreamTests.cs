@@ -87,6 +87,86 @@ public sealed class MeteringStreamTests
         Assert.EndsWith("data: [DONE]\n\n", Encoding.UTF8.GetString(sink.ToArray()));
     }
 
+    [Fact]
+    public async Task EventStream_SplitIntoTwoWritesAtEveryByte_ReadsAndPassesTheSame()
+    {
+        // Multi-byte characters (2, 3 and 4 bytes) so that some cuts fall inside one; CRLF events; usage before the end.
+        var sse = $"{Chunk.Replace("Hel", "caf\\u00e9 é")}\n\n{Chunk.Replace("Hel", "日本😀")}\r\n\r\n{Usage}\n\n"
+            + $"{Chunk.Replace("Hel", "\\n!")}\n\ndata: [DONE]\n\n";
+        var bytes = Encoding.UTF8.GetBytes(sse);
+
+        for (var cut = 0; cut <= bytes.Length; cut++)
+        {
+            var sink = new MemoryStream();
+            using var sut = new MeteringStream(sink, () => true, hideUsageChunk: false);
+            await sut.WriteAsync(bytes.AsMemory(0, cut));
+            await sut.WriteAsync(bytes.AsMemory(cut));
+            sut.Complete();
+            await sut.ReleaseAsync(CancellationToken.None);
+
+            Assert.Equal(bytes, sink.ToArray());
+            Assert.Equal(new TokenUsage(7, 2, 3), sut.Usage);
+            Assert.Equal("café é日本😀\n!", sut.DeliveredText);
+        }
+    }
+
+    [Fact]
+    public async Task EventStream_UsageInAnEarlierEvent_IsKeptThroughLaterChunks()
+    {
+        var early = Usage.Replace("\"choices\":[]", "\"choices\":[{\"delta\":{\"content\":\"lo\"}}]");
+        var sse = $"{Chunk}\n\n{early}\n\n{Chunk.Replace("}]}", "}],\"usage\":null}")}\n\ndata: [DONE]\n\n";
+
+        var (client, meter) = await MeterAsync(sse, eventStream: true, hideUsage: true, pieces: 4);
+
+        // It carries text too, so it is no usage-only chunk: the client gets it even though it did not ask for usage.
+        Assert.Equal(sse, client);
+        Assert.Equal(new TokenUsage(7, 2, 3), meter.Usage);
+        Assert.Equal("HelloHel", meter.DeliveredText);
+    }
+
+    [Fact]
+    public async Task EventStream_CutOffMidEvent_CountsTheWholeEventsOnly()
+    {
+        var sse = $"{Chunk}\n\n{Chunk.Replace("Hel", "lo")}\n\n{Chunk[..^9]}";
+
+        var (client, meter) = await MeterAsync(sse, eventStream: true, hideUsage: false, pieces: 3);
+
+        Assert.Equal(sse, client);
+        Assert.Null(meter.Usage);
+        Assert.Equal("Hello", meter.DeliveredText);
+    }
+
+    [Theory]
+    [InlineData("data: [DONE]\n\n")]
+    [InlineData("data:[DONE]\r\n\r\n")]
+    [InlineData("data: [DONE] \n\n: trailing comment\n\n")]
+    public async Task EventStream_DoneInTheSameReadAsChunks_ChunksGoAtOnce_DoneAndAfterAreHeld(string done)
+    {
+        var sink = new MemoryStream();
+        using var sut = new MeteringStream(sink, () => true, hideUsageChunk: false);
+
+        await sut.WriteAsync(Encoding.UTF8.GetBytes($"{Chunk}\n\n{Chunk}\n\n{done}"));
+        sut.Complete();
+
+        Assert.Equal($"{Chunk}\n\n{Chunk}\n\n", Encoding.UTF8.GetString(sink.ToArray()));
+        await sut.ReleaseAsync(CancellationToken.None);
+        Assert.Equal($"{Chunk}\n\n{Chunk}\n\n{done}", Encoding.UTF8.GetString(sink.ToArray()));
+        Assert.Equal("HelHel", sut.DeliveredText);
+    }
+
+    [Fact]
+    public async Task EventStream_EventsOfOneRead_GoInOneWriteAndOneFlush_AroundTheHiddenUsageChunk()
+    {
+        var sink = new RecordingStream();
+        using var sut = new MeteringStream(sink, () => true, hideUsageChunk: true);
+
+        await sut.WriteAsync(Encoding.UTF8.GetBytes($"{Chunk}\n\n{Chunk}\n\n{Usage}\n\n{Chunk}\n\n{Chunk[..10]}"));
+
+        Assert.Equal([$"{Chunk}\n\n{Chunk}\n\n", $"{Chunk}\n\n"], sink.Writes);
+        Assert.Equal(1, sink.Flushes);
+        Assert.NotNull(sut.FirstEventAt);
+    }
+
     private static async Task<(string Client, MeteringStream Meter)> MeterAsync(string body, bool eventStream, bool hideUsage, int pieces)
     {
         var sink = new MemoryStream();
@@ -101,5 +181,24 @@ public sealed class MeteringStreamTests
         await meter.ReleaseAsync(CancellationToken.None);
         Assert.Equal(bytes.Length, meter.BytesWritten);
         return (Encoding.UTF8.GetString(sink.ToArray()), meter);
+    }
+
+    private sealed class RecordingStream : MemoryStream
+    {
+        public List<string> Writes { get; } = [];
+
+        public int Flushes { get; private set; }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
+        {
+            Writes.Add(Encoding.UTF8.GetString(data.Span));
+            return base.WriteAsync(data, ct);
+        }
+
+        public override Task FlushAsync(CancellationToken ct)
+        {
+            Flushes++;
+            return base.FlushAsync(ct);
+        }
     }
 }

@@ -1,0 +1,238 @@
+using System.Text;
+using System.Text.Json;
+using FrontierGateway.Gateway.Metering;
+
+namespace FrontierGateway.Tests.Unit.Gateway.Metering;
+
+/// <summary>
+/// <see cref="UsageParser"/> reads with a <see cref="Utf8JsonReader"/> what was read before with a
+/// <see cref="JsonDocument"/> (issue 16); <see cref="Reference"/> is that earlier reading, kept here as the oracle.
+/// </summary>
+public sealed class UsageParserTests
+{
+    private const string Head = """{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":""";
+
+    private static readonly string[] Samples =
+    [
+        Head + """[{"index":0,"delta":{"role":"assistant","content":" tok"},"logprobs":null,"finish_reason":null}]}""",
+        Head + """[],"usage":{"prompt_tokens":12,"completion_tokens":200,"total_tokens":212}}""",
+        Head + """[{"index":0,"delta":{"content":"x"}}],"usage":null}""",
+        Head + """[{"index":0,"delta":{"content":"x"}}],"usage":{"prompt_tokens":3,"completion_tokens":4}}""",
+        """{"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":3}}}""",
+        """{"choices":[{"message":{"content":"Hi"}}],"usage":{"prompt_tokens":4,"completion_tokens":1}}""",
+        """{"choices":[{"text":"a","delta":{"content":"b"},"message":{"content":"c"}},{"text":"d"}]}""",
+        // Order in the chunk does not matter: text, then delta, then message.
+        """{"choices":[{"message":{"content":"c"},"delta":{"content":"b"},"text":"a"}]}""",
+        // Named twice: the last counts, whatever it is.
+        """{"choices":[{"delta":{"content":"a"}}],"choices":[{"delta":{"content":"b"}}]}""",
+        """{"choices":[{"delta":{"content":"a"}}],"choices":{}}""",
+        """{"choices":[{"delta":{"content":"a","content":7}}]}""",
+        """{"choices":[{"delta":{"content":"a"},"delta":null}]}""",
+        """{"choices":[{"text":"a","text":"b"}]}""",
+        """{"usage":{"prompt_tokens":1},"usage":null,"choices":[]}""",
+        """{"usage":null,"usage":{"prompt_tokens":1},"choices":[]}""",
+        """{"usage":{"prompt_tokens":1,"prompt_tokens":"2","completion_tokens":3,"completion_tokens":4}}""",
+        """{"usage":{"prompt_tokens_details":{"cached_tokens":5},"prompt_tokens_details":[1]}}""",
+        """{"usage":{"prompt_tokens_details":{"cached_tokens":5,"cached_tokens":6,"x":{"y":[1,2]}}}}""",
+        // Numbers JsonElement.TryGetInt64 refuses count 0.
+        """{"usage":{"prompt_tokens":1.0,"completion_tokens":1e2,"prompt_tokens_details":{"cached_tokens":99999999999999999999}}}""",
+        """{"usage":{"prompt_tokens":-3,"completion_tokens":9223372036854775807}}""",
+        // Escapes: names and texts.
+        """{"\u0063hoices":[{"delta":{"cont\u0065nt":"a\nb\"c\\d\u00e9\ud83d\ude00\/"}}],"\u0075sage":{"prompt_tokens":2}}""",
+        """{"choices":[{"delta":{"content":"caf\u00e9 ☕ 日本 😀"}}]}""",
+        """{"choices":[{"delta":{"content":""}},{"delta":{"content":"x"}}]}""",
+        // Not text: skipped, whatever its shape.
+        """{"choices":[1,"a",null,[{"delta":{"content":"no"}}],{"delta":"no","message":["no"],"text":{"a":"no"}}]}""",
+        """{"choices":"no","usage":[]}""",
+        """{"choices":[],"usage":{}}""",
+        """{"x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],"choices":[]}""",
+        """ {"choices":[{"delta":{"content":"ws"}}]}""" + "\r",
+        """["choices"]""",
+        "42",
+        // Not JSON: nothing read, not even the text before the fault.
+        """{"choices":[{"delta":{"content":"a"}}]""",
+        """{"choices":[{"delta":{"content":"a"}}]} x""",
+        """{"choices":[{"delta":{"content":"a"}}]}{}""",
+        """{"choices":[{"delta":{"content":"a"}}],}""",
+        """{"choices":[{"delta":{"content":"a	tab"}}]}""",
+        """{"choices":[{"delta":{"content":"a"}}], /* c */ "x":1}""",
+        """{"choices":[{"delta":{"content":"\x"}}]}""",
+        // Not text: a lone surrogate (cannot be read as a string).
+        """{"choices":[{"delta":{"content":"a\ud800b"}}]}""",
+        """{"choices":[{"delta":{"content":"a\ud800b","content":"fine"}}]}""",
+        """{"choices":[{"delta":{"content":"a\udc00"}}],"usage":{"prompt_tokens":1}}""",
+        "",
+        "   ",
+    ];
+
+    public static TheoryData<string> Payloads => new(Samples);
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
+    public void Read_Payload_ReadsWhatJsonDocumentRead(string payload) => AssertAsReference(Encoding.UTF8.GetBytes(payload));
+
+    [Fact]
+    public void Read_InvalidUtf8_ReadsWhatJsonDocumentRead()
+    {
+        byte[][] payloads =
+        [
+            [.. """{"choices":[{"delta":{"content":"a"""u8, 0xC3, .. "\"}}]}"u8],
+            [.. """{"choices":[{"delta":{"content":"a"""u8, 0xC3, .. "\\n\"}}]}"u8],
+            [.. "{\"id\":\""u8, 0xFF, .. "\",\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}"u8],
+            [.. """{"choices":[{"delta":{"content":"a"""u8, 0xE6, 0x97, .. "\"}}],\"usage\":{\"prompt_tokens\":1}}"u8],
+        ];
+        foreach (var payload in payloads)
+        {
+            AssertAsReference(payload);
+        }
+    }
+
+    [Fact]
+    public void Read_MutatedChunks_ReadWhatJsonDocumentRead()
+    {
+        // Seeded: every run tries the same 20,000 payloads, each a valid one with a byte changed, cut or doubled.
+        var random = new Random(16);
+        var seeds = Samples.Select(Encoding.UTF8.GetBytes).Where(p => p.Length > 0).ToArray();
+        byte[] alphabet = [.. "{}[]\":,\\ nu01e.-"u8, 0xC3, 0xA9, 0xFF];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var payload = seeds[random.Next(seeds.Length)].ToList();
+            var at = random.Next(payload.Count);
+            switch (random.Next(3))
+            {
+                case 0: payload[at] = alphabet[random.Next(alphabet.Length)]; break;
+                case 1: payload.RemoveRange(at, random.Next(1, Math.Min(4, payload.Count - at) + 1)); break;
+                default: payload.Insert(at, payload[at]); break;
+            }
+            AssertAsReference([.. payload]);
+        }
+    }
+
+    [Fact]
+    public void Read_AfterEarlierText_AppendsOnlyThisPayloadsText()
+    {
+        using var text = new PooledBuffer(minimumSize: 16);
+        text.Append("kept "u8);
+
+        var valid = UsageParser.Read("""{"choices":[{"delta":{"content":"and this"}}]}"""u8, text);
+        var invalid = UsageParser.Read("""{"choices":[{"delta":{"content":"not this"}}]"""u8, text);
+
+        Assert.NotNull(valid);
+        Assert.Null(invalid);
+        Assert.Equal("kept and this", Encoding.UTF8.GetString(text.Written.Span));
+    }
+
+    [Fact]
+    public void Read_ChunkAfterChunk_AllocatesNothing()
+    {
+        // Before issue 16 a chunk cost a JsonDocument, its strings and a StringBuilder's growth: 110 bytes a chunk.
+        var chunk = Encoding.UTF8.GetBytes(Head + """[{"index":0,"delta":{"content":" tok\n"},"logprobs":null,"finish_reason":null}]}""");
+        using var text = new PooledBuffer(minimumSize: 64 * 1024);
+        UsageParser.Read(chunk, text);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            UsageParser.Read(chunk, text);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1001 * " tok\n".Length, text.Count);
+    }
+
+    private static void AssertAsReference(byte[] payload)
+    {
+        var expected = Reference(payload);
+        using var text = new PooledBuffer(minimumSize: 16);
+
+        var actual = UsageParser.Read(payload, text);
+
+        var shown = Encoding.UTF8.GetString(payload);
+        Assert.True(expected is null == actual is null, $"JSON or not: {shown}");
+        if (expected is not { } reference || actual is not { } sut)
+        {
+            Assert.Equal(0, text.Count);
+            return;
+        }
+        Assert.True(reference.Throws == sut.TextInvalid, $"text invalid: {shown}");
+        Assert.True(reference.Usage == sut.Usage, $"usage {reference.Usage} != {sut.Usage}: {shown}");
+        Assert.True(reference.UsageOnly == sut.UsageOnly, $"usage only: {shown}");
+        if (!reference.Throws)
+        {
+            Assert.Equal(reference.Text, Encoding.UTF8.GetString(text.Written.Span));
+        }
+    }
+
+    private sealed record Reading(string Text, TokenUsage? Usage, bool UsageOnly, bool Throws);
+
+    // The reading of MeteringStream and UsageParser before issue 16; null when JsonDocument.Parse threw.
+    private static Reading? Reference(byte[] payload)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(payload);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            var text = new StringBuilder();
+            var throws = false;
+            try
+            {
+                AppendText(root, text);
+            }
+            catch (InvalidOperationException)
+            {
+                throws = true;
+            }
+            var usageOnly = root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("choices", out var c) && c.ValueKind == JsonValueKind.Array && c.GetArrayLength() == 0;
+            return new Reading(text.ToString(), ReadUsage(root), usageOnly, throws);
+        }
+    }
+
+    private static TokenUsage? ReadUsage(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var cached = usage.TryGetProperty("prompt_tokens_details", out var details) && details.ValueKind == JsonValueKind.Object
+            ? Number(details, "cached_tokens") : 0;
+        return new TokenUsage(Number(usage, "prompt_tokens"), Number(usage, "completion_tokens"), cached);
+    }
+
+    private static void AppendText(JsonElement root, StringBuilder text)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+        foreach (var choice in choices.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object))
+        {
+            if (choice.TryGetProperty("text", out var completion) && completion.ValueKind == JsonValueKind.String)
+            {
+                text.Append(completion.GetString());
+            }
+            foreach (var name in new[] { "delta", "message" })
+            {
+                if (choice.TryGetProperty(name, out var message) && message.ValueKind == JsonValueKind.Object
+                    && message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+                {
+                    text.Append(content.GetString());
+                }
+            }
+        }
+    }
+
+    private static long Number(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : 0;
+}
