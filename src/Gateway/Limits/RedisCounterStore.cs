@@ -123,6 +123,37 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         }
     }
 
+    public async ValueTask<bool> IsRevokedAsync(GroupPolicy group, string keyPrefix, CancellationToken ct = default) =>
+        await redis.GetDatabase().KeyExistsAsync([RedisCounterKeys.RevokedKey(group.RootGroupId, keyPrefix),
+            RedisCounterKeys.RevokedGroup(group.RootGroupId, group.Id)]) > 0;
+
+    /// <summary>Sends the admission script, taking the tree's held settlements along, and answers its reply.</summary>
+    private async Task<(long[] Reply, List<PendingSettlement>? Carried)> AdmitAsync(RedisPolicy keys, string keyPrefix, long tokens,
+        List<PendingSettlement>? carried)
+    {
+        var revoked = RedisCounterKeys.RevokedKey(keys.Root, keyPrefix);
+        RedisKey[] scriptKeys;
+        RedisValue[] arguments;
+        if (carried is null)
+        {
+            scriptKeys = [.. keys.AdmitKeys, revoked];
+            arguments = [OffsetMicroseconds, reservationSegment, tokens, 0, .. keys.AdmitArguments];
+        }
+        else
+        {
+            var keyList = new List<RedisKey>(keys.AdmitKeys.Length + 8);
+            var argumentList = new List<RedisValue>(keys.AdmitArguments.Length + 16) { OffsetMicroseconds, reservationSegment, tokens };
+            RedisSettlements.Append(carried, keyList, argumentList);
+            keyList.AddRange(keys.AdmitKeys);
+            keyList.Add(revoked);
+            argumentList.AddRange(keys.AdmitArguments);
+            scriptKeys = [.. keyList];
+            arguments = [.. argumentList];
+        }
+        var reply = await CounterScripts.Admit.EvaluateAsync(redis.GetDatabase(), scriptKeys, arguments, () => settleKnown = false);
+        return ((long[])reply!, carried);
+    }
+
     /// <summary>The tree's held settlements are written first, so that the read counts them.</summary>
     public async ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default)
     {
