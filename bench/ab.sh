@@ -181,10 +181,12 @@ run() { # side conns duration -> wrk output file (and the gateway's CPU ticks du
     ((conns > 1)) || threads=1
     before=$(cpu_ticks "$side")
     [[ -z $REDIS_PID ]] || redis_before=$(awk '{print $14 + $15}' "/proc/$REDIS_PID/stat")
+    [[ -z $REDIS_PID ]] || redis-cli -p $((PORT_BASE + 6)) config resetstat >/dev/null
     BENCH_KEY=${KEY[$side]} wrk -t$threads -c"$conns" -d"$3" --timeout 10s --latency -s "$HERE/chat.lua" \
         "http://127.0.0.1:${PORT[$side]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed on $side"; }
     echo $(($(cpu_ticks "$side") - before)) >"$out.cpu"
     [[ -z $REDIS_PID ]] || echo $(($(awk '{print $14 + $15}' "/proc/$REDIS_PID/stat") - redis_before)) >"$out.redis-cpu"
+    [[ -z $REDIS_PID ]] || redis-cli -p $((PORT_BASE + 6)) info commandstats >"$out.redis-stats"
     grep -q 'Non-2xx' "$out" && { cat "$out" >&2; die "build $side answered errors"; }
     echo "$out"
 }
@@ -251,4 +253,25 @@ if a or b:
 pairs = {r[1]: {} for r in rows}
 for r in rows: pairs[r[1]][r[0]] = float(r[2])
 print("req/s ratio A/B per round:", " ".join(f"{p['A'] / p['B']:.3f}" for p in pairs.values() if len(p) == 2))
+PY
+
+# With REDIS=1: Redis's commands per call in each side's last round (INFO commandstats, reset before each run): how
+# many of each command a call costs and the microseconds Redis spent in each (a script's own time includes its commands').
+[[ -z $REDIS_PID ]] || python3 - "$TMP" "$ROUNDS" <<'PY'
+import os, re, sys
+tmp, rnd = sys.argv[1], sys.argv[2]
+for side in ("A", "B"):
+    for conns in (64, 1):
+        out = f"{tmp}/{side}-c{conns}-r{rnd}.txt"
+        if not os.path.exists(out + ".redis-stats"):
+            continue
+        calls = int(re.search(r"(\d+) requests in", open(out).read()).group(1))
+        stats = re.findall(r"^cmdstat_(\w+):calls=(\d+),usec=(\d+)", open(out + ".redis-stats").read(), re.M)
+        rows = [(name, int(n) / calls, int(us) / calls) for name, n, us in stats if int(n) >= calls / 100]
+        if not rows:
+            continue
+        print(f"\nRedis commands per call, side {side}, c={conns}, round {rnd} ({calls} calls):")
+        print("| command | calls per call | µs per call | µs per command |\n| --- | --- | --- | --- |")
+        for name, n, us in sorted(rows, key=lambda r: -r[2]):
+            print(f"| {name} | {n:.2f} | {us:.2f} | {us / n:.2f} |")
 PY

@@ -1,17 +1,23 @@
 using System.Text.Json.Nodes;
+using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace FrontierGateway.Gateway.Inference;
 
-/// <summary><c>GET /v1/models</c>: the caller's effective slugs, in OpenAI's list shape.</summary>
+/// <summary>
+/// <c>GET /v1/models</c>: the caller's effective slugs, in OpenAI's list shape. A key the shared store knows to be
+/// revoked (through another host, before this host's snapshot heard of it) gets the 401 of an unknown key, as its
+/// inference calls do.
+/// </summary>
 internal static class ModelsApi
 {
-    public static async Task ListModels(HttpContext context, SnapshotStore snapshots, TimeProvider time)
+    public static async Task ListModels(HttpContext context, SnapshotStore snapshots, ICounterStore counters, TimeProvider time)
     {
         var snapshot = snapshots.Current;
-        if (!InferenceAuth.TryAuthenticate(context.Request, snapshot, time.GetUtcNow().UtcDateTime, out _, out var group))
+        if (!InferenceAuth.TryAuthenticate(context.Request, snapshot, time.GetUtcNow().UtcDateTime, out var key, out var group)
+            || await counters.IsRevokedAsync(group, key.Prefix, context.RequestAborted))
         {
             await OpenAIError.InvalidKeyAsync(context);
             return;

@@ -64,6 +64,14 @@ public interface ICounterStore
     /// </summary>
     ValueTask SettleAsync(SlugPolicy policy, Reservation reservation, long tokens, DateTime now, CancellationToken ct = default);
 
+    /// <summary>
+    /// Whether a shared store knows the caller's key (<paramref name="keyPrefix"/>) or its group to be revoked since this
+    /// host's snapshot, as <see cref="TryAdmitAsync"/> checks for an inference call: for the calls that count nowhere
+    /// (<c>GET /v1/models</c>). Deleting a group deletes its subtree, so the caller's own group's marker is enough.
+    /// The in-process store answers false: this host's snapshot is the only one.
+    /// </summary>
+    ValueTask<bool> IsRevokedAsync(GroupPolicy group, string keyPrefix, CancellationToken ct = default);
+
     /// <summary>A group's use of a slug on a UTC day; null before its first call that day.</summary>
     ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default);
 }

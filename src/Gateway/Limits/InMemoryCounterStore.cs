@@ -114,6 +114,9 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<bool> IsRevokedAsync(GroupPolicy group, string keyPrefix, CancellationToken ct = default) =>
+        ValueTask.FromResult(false);
+
     public ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default) =>
         ValueTask.FromResult(daily.Read(groupId, slug, type, day));
 

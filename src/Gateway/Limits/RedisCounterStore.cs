@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Snapshot;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -14,13 +15,22 @@ namespace FrontierGateway.Gateway.Limits;
 /// The same script refuses a caller whose key or group carries a revocation marker (<see cref="RedisRevocations"/>),
 /// so a key revoked through one host is refused by every host on its next request, whatever their snapshots say.
 /// </summary>
-internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDailyTotals daily, IGroupRoots roots,
-    IOptions<LimitsOptions> options) : ICounterStore
+/// <remarks>
+/// A settle is held back until the next admission on the same tree takes it along in its own script, or for at most
+/// <see cref="RedisSettlements.DefaultDelay"/> (<see cref="RedisSettlements"/>): a call then costs Redis one script.
+/// </remarks>
+internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposable
 {
+    private readonly IConnectionMultiplexer redis;
+    private readonly RedisDailyTotals daily;
+    private readonly IGroupRoots roots;
+    private readonly ILogger<RedisCounterStore> logger;
+
     /// <summary>A sixtieth of the reservations' lifetime, in microseconds: the segment of a DAY counter's reservations.</summary>
-    private readonly long reservationSegment = options.Value.ReservationTtl.Ticks / 60 / TimeSpan.TicksPerMicrosecond;
+    private readonly long reservationSegment;
 
     private readonly ConditionalWeakTable<SlugPolicy, RedisPolicy> prepared = [];
+    private readonly RedisSettlements settlements;
 
     /// <summary>
     /// Redis has answered the settle script by its SHA since it last lost its scripts (as an admission learns), so a
@@ -28,21 +38,39 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
     /// </summary>
     private volatile bool settleKnown;
 
+    public RedisCounterStore(IConnectionMultiplexer redis, RedisDailyTotals daily, IGroupRoots roots,
+        IOptions<LimitsOptions> options, ILogger<RedisCounterStore> logger)
+    {
+        (this.redis, this.daily, this.roots, this.logger) = (redis, daily, roots, logger);
+        reservationSegment = options.Value.ReservationTtl.Ticks / 60 / TimeSpan.TicksPerMicrosecond;
+        settlements = new RedisSettlements(WriteHeldAsync);
+    }
+
     /// <summary>
     /// Tests only: what each call adds to Redis's clock, read as the call is sent, so that a test can move the store's
     /// time (past midnight UTC too). Unset in a host.
     /// </summary>
     internal Func<TimeSpan>? ClockOffset { get; set; }
 
+    /// <summary>Tests only: how long a settle waits for the tree's next admission (<see cref="RedisSettlements.DefaultDelay"/>).</summary>
+    internal TimeSpan SettleDelay
+    {
+        get => settlements.Delay;
+        set => settlements.Delay = value;
+    }
+
     private long OffsetMicroseconds => ClockOffset is { } offset ? offset().Ticks / TimeSpan.TicksPerMicrosecond : 0;
 
     public async ValueTask<Admission> TryAdmitAsync(SlugPolicy policy, string keyPrefix, long tokens, DateTime now,
         CancellationToken ct = default)
     {
-        var keys = prepared.GetValue(policy, p => new RedisPolicy(p));
-        var reply = (long[])(await CounterScripts.Admit.EvaluateAsync(redis.GetDatabase(),
-            [.. keys.AdmitKeys, RedisCounterKeys.RevokedKey(keys.Root, keyPrefix)],
-            [OffsetMicroseconds, reservationSegment, tokens, .. keys.AdmitArguments], () => settleKnown = false))!;
+        var keys = Prepared(policy);
+        var (reply, carried) = await settlements.Send(keys.Root, (Store: this, Keys: keys, Prefix: keyPrefix, Tokens: tokens),
+            static (carried, call) => call.Store.AdmitAsync(call.Keys, call.Prefix, call.Tokens, carried));
+        if (carried is not null)
+        {
+            Touch(carried);
+        }
         if (reply[0] < 0)
         {
             return Admission.Revoked;
@@ -64,10 +92,10 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
         : null;
 
     /// <remarks>
-    /// Sent without waiting for Redis's answer once the script is known there: Redis runs it before anything this host
-    /// sends next (the next call of the same client included), and the request it ends is not held up by a round trip.
-    /// The day its tokens count on is Redis's at that moment: the host's day and the reservation's are both noted for
-    /// the hand-over to the database, which around midnight covers either.
+    /// Held back for the tree's next admission (<see cref="RedisSettlements"/>), unless the call used more tokens than
+    /// it reserved and a SECOND or MINUTE window limits them: that excess counts from now, so it is sent at once, after
+    /// whatever the tree holds. The day the tokens count on is Redis's when they are written: the host's day and the
+    /// reservation's are both noted for the hand-over to the database, which around midnight covers either.
     /// </remarks>
     public async ValueTask SettleAsync(SlugPolicy policy, Reservation reservation, long tokens, DateTime now,
         CancellationToken ct = default)
@@ -76,38 +104,128 @@ internal sealed class RedisCounterStore(IConnectionMultiplexer redis, RedisDaily
         {
             return;
         }
-        var keys = prepared.GetValue(policy, p => new RedisPolicy(p));
+        var keys = Prepared(policy);
         var at = (reservation.At - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
-        RedisValue[] arguments = [OffsetMicroseconds, reservationSegment, tokens, reservation.Tokens, at, .. keys.SettleArguments];
-        if (settleKnown)
+        var settlement = new PendingSettlement(keys, tokens, reservation.Tokens, at, DateOnly.FromDateTime(now),
+            reservation.At == default ? null : DateOnly.FromDateTime(reservation.At));
+        if (tokens > reservation.Tokens && keys.HasTokenWindows)
         {
-            await CounterScripts.Settle.SendAsync(redis.GetDatabase(), keys.SettleKeys, arguments);
+            await settlements.Send(keys.Root, (Store: this, Settlement: settlement), static (held, call) =>
+            {
+                var calls = held ?? [];
+                calls.Add(call.Settlement);
+                return call.Store.WriteAsync(calls);
+            });
         }
         else
         {
-            await CounterScripts.Settle.EvaluateAsync(redis.GetDatabase(), keys.SettleKeys, arguments);
-            settleKnown = true;
-        }
-        if (tokens > 0)
-        {
-            var today = DateOnly.FromDateTime(now);
-            var reserved = DateOnly.FromDateTime(reservation.At);
-            daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, today);
-            if (reserved != today && reservation.At != default)
-            {
-                daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, reserved);
-            }
+            settlements.Add(settlement);
         }
     }
 
+    public async ValueTask<bool> IsRevokedAsync(GroupPolicy group, string keyPrefix, CancellationToken ct = default) =>
+        await redis.GetDatabase().KeyExistsAsync([RedisCounterKeys.RevokedKey(group.RootGroupId, keyPrefix),
+            RedisCounterKeys.RevokedGroup(group.RootGroupId, group.Id)]) > 0;
+
+    /// <summary>Sends the admission script, taking the tree's held settlements along, and answers its reply.</summary>
+    private async Task<(long[] Reply, List<PendingSettlement>? Carried)> AdmitAsync(RedisPolicy keys, string keyPrefix, long tokens,
+        List<PendingSettlement>? carried)
+    {
+        var revoked = RedisCounterKeys.RevokedKey(keys.Root, keyPrefix);
+        RedisKey[] scriptKeys;
+        RedisValue[] arguments;
+        if (carried is null)
+        {
+            scriptKeys = [.. keys.AdmitKeys, revoked];
+            arguments = [OffsetMicroseconds, reservationSegment, tokens, 0, .. keys.AdmitArguments];
+        }
+        else
+        {
+            var keyList = new List<RedisKey>(keys.AdmitKeys.Length + 8);
+            var argumentList = new List<RedisValue>(keys.AdmitArguments.Length + 16) { OffsetMicroseconds, reservationSegment, tokens };
+            RedisSettlements.Append(carried, keyList, argumentList);
+            keyList.AddRange(keys.AdmitKeys);
+            keyList.Add(revoked);
+            argumentList.AddRange(keys.AdmitArguments);
+            scriptKeys = [.. keyList];
+            arguments = [.. argumentList];
+        }
+        var reply = await CounterScripts.Admit.EvaluateAsync(redis.GetDatabase(), scriptKeys, arguments, () => settleKnown = false);
+        return ((long[])reply!, carried);
+    }
+
+    /// <summary>The tree's held settlements are written first, so that the read counts them.</summary>
     public async ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default)
     {
         if (roots.RootOf(groupId) is not { } root)
         {
             return null;
         }
+        await settlements.Send(root, this, static (held, store) => held is null ? Task.CompletedTask : store.WriteAsync(held));
         var total = await redis.GetDatabase().HashGetAsync(RedisCounterKeys.Of(root, groupId, slug, type, LimitUnit.Day),
             RedisCounterKeys.Field(day));
         return total.HasValue ? (long)total : null;
     }
+
+    /// <summary>Tests only: writes the settlements held back now, as the next admission of their tree would.</summary>
+    internal Task FlushAsync() => settlements.FlushAsync();
+
+    /// <summary>Writes what the store holds: the host is stopping.</summary>
+    public ValueTask DisposeAsync() => settlements.DisposeAsync();
+
+    private RedisPolicy Prepared(SlugPolicy policy) => prepared.GetValue(policy, static p => new RedisPolicy(p));
+
+    /// <summary>Writes settlements in a script of their own, without waiting for Redis's answer once it knows the script.</summary>
+    private async Task WriteAsync(List<PendingSettlement> calls)
+    {
+        var keys = new List<RedisKey>();
+        var arguments = new List<RedisValue> { OffsetMicroseconds, reservationSegment };
+        RedisSettlements.Append(calls, keys, arguments);
+        if (settleKnown)
+        {
+            await CounterScripts.Settle.SendAsync(redis.GetDatabase(), [.. keys], [.. arguments]);
+        }
+        else
+        {
+            await CounterScripts.Settle.EvaluateAsync(redis.GetDatabase(), [.. keys], [.. arguments]);
+            settleKnown = true;
+        }
+        Touch(calls);
+    }
+
+    /// <summary>The settlements no admission took along in time (<see cref="RedisSettlements"/>); never throws.</summary>
+    private async Task WriteHeldAsync(List<PendingSettlement> calls)
+    {
+        try
+        {
+            await WriteAsync(calls);
+        }
+        catch (Exception e)
+        {
+            // Redis down (or a bug): the reservations lapse with their windows, and the day counters are rebuilt from
+            // the database's usage when the outage ends.
+            LogWriteFailed(logger, e, calls.Count, calls[0].Policy.Root);
+        }
+    }
+
+    /// <summary>Notes the TOKEN day counters the settlements counted on, for the hand-over to the database.</summary>
+    private void Touch(List<PendingSettlement> calls)
+    {
+        foreach (var call in calls)
+        {
+            if (call.Tokens > 0)
+            {
+                var policy = call.Policy.Policy;
+                daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, call.Day);
+                if (call.ReservedDay is { } reserved && reserved != call.Day)
+                {
+                    daily.Touch(policy.RootGroupId, policy.DailyGroups, policy.Slug, LimitType.Token, reserved);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Writing {Count} settled calls of tree {Root} to Redis failed: their reservations count until they leave their windows.")]
+    private static partial void LogWriteFailed(ILogger logger, Exception e, int count, string root);
 }

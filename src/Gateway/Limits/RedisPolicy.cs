@@ -14,6 +14,7 @@ internal sealed class RedisPolicy
     {
         var root = policy.RootGroupId;
         var days = policy.DailyGroups;
+        Policy = policy;
         Root = root;
         var dayTokens = policy.Rules.Where(r => r.Type == LimitType.Token && r.Unit == LimitUnit.Day)
             .Select(r => RedisCounterKeys.Reservations(root, r.Counter.GroupId, policy.Slug)).ToList();
@@ -27,8 +28,11 @@ internal sealed class RedisPolicy
         SettleKeys = [.. tokenWindows.Select(r => RedisCounterKeys.Of(root, r.Counter.GroupId, policy.Slug, r.Type, r.Unit)),
             .. dayTokens,
             .. days.Select(g => RedisCounterKeys.Of(root, g, policy.Slug, LimitType.Token, LimitUnit.Day))];
-        SettleArguments = [tokenWindows.Count, dayTokens.Count, .. tokenWindows.Select(r => (RedisValue)Unit(r.Unit))];
+        SettleHeader = [tokenWindows.Count, dayTokens.Count, days.Length, .. tokenWindows.Select(r => (RedisValue)Unit(r.Unit))];
+        HasTokenWindows = tokenWindows.Count > 0;
     }
+
+    public SlugPolicy Policy { get; }
 
     /// <summary>The root of the policy's tree, whose hash tag every key of a call has.</summary>
     public string Root { get; }
@@ -45,8 +49,14 @@ internal sealed class RedisPolicy
     /// <summary>The TOKEN windows, the DAY TOKEN rules' reservations, then the TOKEN day counters of the call's groups.</summary>
     public RedisKey[] SettleKeys { get; }
 
-    /// <summary>The TOKEN window and reservation-window counts, then the unit of each TOKEN window.</summary>
-    public RedisValue[] SettleArguments { get; }
+    /// <summary>The TOKEN window, reservation-window and TOKEN day-counter counts, then the unit of each TOKEN window.</summary>
+    public RedisValue[] SettleHeader { get; }
+
+    /// <summary>
+    /// Whether a rule limits tokens per SECOND or MINUTE: on those windows a call's tokens beyond its reservation count
+    /// from when it is settled, so such a settle is not held back (<see cref="RedisSettlements"/>).
+    /// </summary>
+    public bool HasTokenWindows { get; }
 
     private static string Unit(LimitUnit unit) => unit switch
     {

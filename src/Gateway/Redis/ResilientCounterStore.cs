@@ -93,6 +93,23 @@ internal sealed class ResilientCounterStore(RedisCounterStore redis, LimitsOutag
         }
     }
 
+    /// <remarks>Without Redis, the snapshot alone answers (false here), as for inference calls.</remarks>
+    public async ValueTask<bool> IsRevokedAsync(GroupPolicy group, string keyPrefix, CancellationToken ct = default)
+    {
+        if (outage.Current is null)
+        {
+            try
+            {
+                return await redis.IsRevokedAsync(group, keyPrefix, ct);
+            }
+            catch (Exception e) when (RedisFailure.IsOutage(e))
+            {
+                outage.Open(e);
+            }
+        }
+        return false;
+    }
+
     public async ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default)
     {
         if (outage.Current is null)

@@ -28,7 +28,8 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
     {
         connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
         totals = new RedisDailyTotals(connection, this, NullLogger<RedisDailyTotals>.Instance);
-        sut = new RedisCounterStore(connection, totals, this, Options.Create(new LimitsOptions()));
+        sut = new RedisCounterStore(connection, totals, this, Options.Create(new LimitsOptions()),
+            NullLogger<RedisCounterStore>.Instance);
         // Redis's clock less this machine's (nothing on one machine, but it costs one call to be sure), taken against
         // the answer's arrival: an error makes the store's clock run a trip ahead of Now, never behind it.
         var redisTime = await Server.TimeAsync();
@@ -81,6 +82,8 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
         var policy = Chain(out var root, LimitType.Request, LimitUnit.Second, 5);
         await sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
         await sut.SettleAsync(policy, Reservation.None, 7, Now);
+        // Written now, not at the tree's next admission.
+        await sut.FlushAsync();
 
         var keys = await Server.KeysAsync(pattern: $"*{root}*").ToListAsync();
 
@@ -154,6 +157,8 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
         var dayTotals = await Server.KeysAsync(pattern: $"*{root}*:TOKEN:DAY").ToListAsync();
         var lifetimes = await Task.WhenAll(reservations.Select(k => db.KeyTimeToLiveAsync(k)));
         await sut.SettleAsync(policy, call.Reservation, 0, Now);
+        // Written now, not at the tree's next admission.
+        await sut.FlushAsync();
 
         // One reservation window for each DAY TOKEN rule (the child's and the pool's), no day total yet.
         Assert.Equal(2, reservations.Count);
@@ -162,6 +167,69 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
         // Settled to nothing: the reservations are gone, and no day total was made.
         Assert.All(reservations, k => Assert.False(db.KeyExists(k)));
         Assert.Empty(await Server.KeysAsync(pattern: $"*{root}*:TOKEN:DAY").ToListAsync());
+    }
+
+    [Fact]
+    public async Task Settle_HeldBack_IsTakenAlongByTheTreesNextAdmissionInItsScript()
+    {
+        sut.SettleDelay = TimeSpan.FromHours(1);
+        // The child's TOKEN/MINUTE limit is 10.
+        var policy = Chain(out _, LimitType.Token, LimitUnit.Minute, 1000);
+        var first = await sut.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+        await sut.SettleAsync(policy, first.Reservation, 2, Now);
+        var scriptsBefore = await ScriptCallsAsync();
+
+        var second = await sut.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+        var scripts = await ScriptCallsAsync() - scriptsBefore;
+
+        // 8 fit beside the 2 used only once the 6 not used are back; and the settle cost no script of its own.
+        Assert.True(second.Admitted);
+        Assert.Equal(0, second.Tokens!.Value.Remaining);
+        Assert.Equal(1, scripts);
+    }
+
+    [Fact]
+    public async Task Settle_HeldBack_IsWrittenOnItsOwnWhenNoAdmissionComes()
+    {
+        var policy = Chain(out var root, LimitType.Token, LimitUnit.Day, 1000);
+        var call = await sut.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+        var dayTotal = RedisCounterKeys.Of(root, policy.DailyGroups[0], "acme/model", LimitType.Token, LimitUnit.Day);
+        var today = RedisCounterKeys.Field(DateOnly.FromDateTime(Now));
+
+        await sut.SettleAsync(policy, call.Reservation, 3, Now);
+
+        // What another host sees, without a further call of this one.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var seen = RedisValue.Null;
+        while (DateTime.UtcNow < deadline && (seen = await connection.GetDatabase().HashGetAsync(dayTotal, today)).IsNull)
+        {
+            await Task.Delay(5);
+        }
+        Assert.Equal(3, (long)seen);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_SettlesHeldBack_AreWrittenBeforeTheStoreGoes()
+    {
+        var store = new RedisCounterStore(connection, totals, this, Options.Create(new LimitsOptions()),
+            NullLogger<RedisCounterStore>.Instance) { ClockOffset = sut.ClockOffset, SettleDelay = TimeSpan.FromHours(1) };
+        var policy = Chain(out var root, LimitType.Token, LimitUnit.Day, 1000);
+        var call = await store.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+        await store.SettleAsync(policy, call.Reservation, 3, Now);
+
+        await store.DisposeAsync();
+
+        Assert.Equal(3, (long)await connection.GetDatabase().HashGetAsync(
+            RedisCounterKeys.Of(root, policy.DailyGroups[1], "acme/model", LimitType.Token, LimitUnit.Day),
+            RedisCounterKeys.Field(DateOnly.FromDateTime(Now))));
+        Assert.Empty(await Server.KeysAsync(pattern: $"*{root}*:reserved").ToListAsync());
+    }
+
+    /// <summary>The scripts Redis has run by their SHA so far.</summary>
+    private async Task<long> ScriptCallsAsync()
+    {
+        var stats = (await Server.InfoAsync("commandstats")).SelectMany(g => g).First(p => p.Key == "cmdstat_evalsha").Value;
+        return long.Parse(stats.Split(',')[0]["calls=".Length..]);
     }
 
     /// <summary>The roots of a test of its own: every group is in one tree.</summary>

@@ -32,7 +32,7 @@ public sealed class StoresAgreeTests(RedisServer redis) : IClassFixture<RedisSer
     {
         connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         shared = new RedisCounterStore(connection, new RedisDailyTotals(connection, this, NullLogger<RedisDailyTotals>.Instance),
-            this, Options.Create(new LimitsOptions()));
+            this, Options.Create(new LimitsOptions()), NullLogger<RedisCounterStore>.Instance);
         var redisAhead = await RedisAheadAsync(connection.GetServer(connection.GetEndPoints()[0]));
         shared.ClockOffset = () => now - (DateTime.UtcNow + redisAhead);
     }
