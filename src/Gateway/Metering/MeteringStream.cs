@@ -62,17 +62,7 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         while (NextEvent(buffer.Written.Span[consumed..]) is var length and > 0)
         {
             var segment = buffer.Written.Slice(consumed, length);
-            bool keep;
-            try
-            {
-                keep = Inspect(segment);
-            }
-            catch (InvalidOperationException) when (consumed > run)
-            {
-                // The events before it reach the client, as when each was written on its own.
-                await WriteRunAsync(run, consumed, ct);
-                throw;
-            }
+            var keep = Inspect(segment);
             if (keep && held.Count == 0 && !IsDone(segment.Span))
             {
                 consumed += length;
@@ -122,7 +112,7 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
         }
         else if (eventStream == false && !overflow && buffer.Count > 0)
         {
-            // Not JSON: nothing to read; the gateway counts the call itself.
+            // Not an event stream: the body is one JSON value (or, when it is not JSON, the gateway counts the call).
             if (UsageParser.Read(buffer.Written.Span, Delivered) is { } body)
             {
                 Usage = body.Usage;
@@ -130,10 +120,6 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
                 {
                     // The text is only for a count of the gateway's own.
                     Delivered.Truncate(0);
-                }
-                else
-                {
-                    ThrowIfInvalid(body);
                 }
             }
         }
@@ -169,21 +155,11 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
             // JSON allows the whitespace (and a CR) around the payload. A chunk that is not JSON is passed on untouched.
             if (UsageParser.Read(line.Span[5..], Delivered) is { } chunk)
             {
-                ThrowIfInvalid(chunk);
                 Usage = chunk.Usage ?? Usage;
                 keep &= !(hideUsageChunk && chunk.UsageOnly);
             }
         }
         return keep;
-    }
-
-    // As reading the text as a string threw before (JsonElement.GetString): the call fails, and is not metered.
-    private static void ThrowIfInvalid(UsageReading reading)
-    {
-        if (reading.TextInvalid)
-        {
-            throw new InvalidOperationException("The response's generated text is not valid UTF-8.");
-        }
     }
 
     private static int NextEvent(ReadOnlySpan<byte> data)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -6,8 +7,7 @@ namespace FrontierGateway.Gateway.Metering;
 /// <summary>What metering reads of one JSON payload: a response body or a stream chunk.</summary>
 /// <param name="Usage">The <c>usage</c> object's tokens, null when there is none (or it is not an object).</param>
 /// <param name="UsageOnly">True for the extra chunk that only carries usage (<c>"choices": []</c>).</param>
-/// <param name="TextInvalid">A generated text is not valid UTF-8 (or UTF-16, escaped): it cannot be read as a string.</param>
-internal readonly record struct UsageReading(TokenUsage? Usage, bool UsageOnly, bool TextInvalid);
+internal readonly record struct UsageReading(TokenUsage? Usage, bool UsageOnly);
 
 /// <summary>
 /// Reads OpenAI's <c>usage</c> object and the generated text out of a response body or stream chunk, in one pass of a
@@ -18,7 +18,10 @@ internal readonly record struct UsageReading(TokenUsage? Usage, bool UsageOnly, 
 /// byte: the payload must be one valid JSON value or nothing is read; of a property named twice the last counts
 /// (the document searched from the end); a choice's texts go in the order <c>text</c>, <c>delta.content</c>,
 /// <c>message.content</c>, whatever their order in the chunk. That reading cost a document and strings a chunk
-/// (110 bytes, ~0.6 µs; this one 0 bytes, ~0.4 µs: docs/PERFORMANCE.md, Streams).
+/// (110 bytes, ~0.6 µs; this one 0 bytes, ~0.4 µs: docs/PERFORMANCE.md, Streams). One difference: a text that is
+/// not text (bytes that are not UTF-8, or a lone surrogate escape, as when a model's stream splits a character's
+/// two halves over two chunks) threw there, failing the call unmetered; here each bad part is read as U+FFFD, as a
+/// decoder reads it, and counted.
 /// </remarks>
 internal static class UsageParser
 {
@@ -50,7 +53,6 @@ internal static class UsageParser
     {
         TokenUsage? usage = null;
         var choices = -1;
-        var invalid = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("usage"u8))
@@ -62,9 +64,8 @@ internal static class UsageParser
             {
                 // Only the last "choices" counts: what an earlier one appended goes.
                 text.Truncate(mark);
-                invalid = false;
                 reader.Read();
-                choices = reader.TokenType == JsonTokenType.StartArray ? ReadChoices(ref reader, json, text, ref invalid) : -1;
+                choices = reader.TokenType == JsonTokenType.StartArray ? ReadChoices(ref reader, json, text) : -1;
             }
             else
             {
@@ -72,7 +73,7 @@ internal static class UsageParser
             }
             reader.Skip();
         }
-        return new UsageReading(usage, usage is not null && choices == 0, invalid);
+        return new UsageReading(usage, usage is not null && choices == 0);
     }
 
     private static TokenUsage ReadUsage(ref Utf8JsonReader reader)
@@ -130,7 +131,7 @@ internal static class UsageParser
         return value;
     }
 
-    private static int ReadChoices(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, PooledBuffer text, ref bool invalid)
+    private static int ReadChoices(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, PooledBuffer text)
     {
         var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -138,7 +139,7 @@ internal static class UsageParser
             count++;
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                ReadChoice(ref reader, json, text, ref invalid);
+                ReadChoice(ref reader, json, text);
             }
             else
             {
@@ -148,7 +149,7 @@ internal static class UsageParser
         return count;
     }
 
-    private static void ReadChoice(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, PooledBuffer text, ref bool invalid)
+    private static void ReadChoice(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, PooledBuffer text)
     {
         TextToken completion = default, delta = default, message = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -174,10 +175,9 @@ internal static class UsageParser
             }
             reader.Skip();
         }
-        var valid = completion.AppendTo(json, text);
-        valid &= delta.AppendTo(json, text);
-        valid &= message.AppendTo(json, text);
-        invalid |= !valid;
+        completion.AppendTo(json, text);
+        delta.AppendTo(json, text);
+        message.AppendTo(json, text);
     }
 
     // The "content" string of a delta or message object; the reader is left on the object's end (or on the value
@@ -209,12 +209,12 @@ internal static class UsageParser
             ? new TextToken((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2, reader.ValueIsEscaped)
             : default;
 
-        /// <summary>Appends the string's UTF-8 bytes, unescaped; false if they are not valid text.</summary>
-        public bool AppendTo(ReadOnlySpan<byte> json, PooledBuffer text)
+        /// <summary>Appends the string's UTF-8 bytes, unescaped; a part that is not text as U+FFFD.</summary>
+        public void AppendTo(ReadOnlySpan<byte> json, PooledBuffer text)
         {
             if (Length == 0)
             {
-                return true;
+                return;
             }
             var token = json.Slice(Start, Length);
             var target = text.GetSpan(Length);
@@ -230,7 +230,8 @@ internal static class UsageParser
                 }
                 catch (InvalidOperationException)
                 {
-                    return false;
+                    AppendReplacing(token, text);
+                    return;
                 }
             }
             else
@@ -240,10 +241,44 @@ internal static class UsageParser
             }
             if (!Utf8.IsValid(target[..written]))
             {
-                return false;
+                AppendReplacing(token, text);
+                return;
             }
             text.Advance(written);
-            return true;
+        }
+
+        /// <summary>
+        /// The rare path: the string's bytes decoded with U+FFFD for what is not UTF-8, its escapes read by hand (the
+        /// reader has checked their grammar) so that a lone surrogate stays one, and the result encoded with U+FFFD
+        /// for each lone surrogate.
+        /// </summary>
+        private static void AppendReplacing(ReadOnlySpan<byte> token, PooledBuffer text)
+        {
+            var raw = Encoding.UTF8.GetString(token[1..^1]);
+            var unescaped = new StringBuilder(raw.Length);
+            for (var i = 0; i < raw.Length; i++)
+            {
+                if (raw[i] != '\\')
+                {
+                    unescaped.Append(raw[i]);
+                    continue;
+                }
+                i++;
+                unescaped.Append(raw[i] switch
+                {
+                    'b' => '\b',
+                    'f' => '\f',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'u' => (char)Convert.ToUInt16(raw.Substring(i + 1, 4), 16),
+                    var c => c,
+                });
+                i += raw[i] == 'u' ? 4 : 0;
+            }
+            var bytes = Encoding.UTF8.GetBytes(unescaped.ToString());
+            bytes.CopyTo(text.GetSpan(bytes.Length));
+            text.Advance(bytes.Length);
         }
     }
 }

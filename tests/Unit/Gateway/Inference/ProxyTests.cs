@@ -116,6 +116,32 @@ public sealed class ProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_CharacterSplitOverTwoChunksAsLoneSurrogates_IsDeliveredWholeAndMetered()
+    {
+        // Each half of 😀 escaped in a chunk of its own: neither chunk's text is valid on its own. This failed the call,
+        // unmetered, after the first half had reached the client.
+        upstream.Chat = async (context, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await FakeUpstream.SendEventAsync(context, FakeUpstream.Chunk("Smile "));
+            await FakeUpstream.SendEventAsync(context, FakeUpstream.Chunk("""\ud83d"""));
+            await FakeUpstream.SendEventAsync(context, FakeUpstream.Chunk("""\ude00 done"""));
+            await FakeUpstream.SendEventAsync(context, "[DONE]");
+        };
+
+        using var response = await client.SendAsync(StreamRequest());
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("""\ude00 done""", text);
+        Assert.EndsWith("data: [DONE]\n\n", text);
+        var usage = Assert.Single(await gateway.EventsAsync(group, 1));
+        Assert.True(usage.Estimated);
+        Assert.False(usage.Interrupted);
+        Assert.True(usage.OutputTokens >= 3, $"output tokens: {usage.OutputTokens}");
+    }
+
+    [Fact]
     public async Task Stream_ClientDisconnectsMidStream_DeliveredTokensAreStillMetered()
     {
         var upstreamDone = new TaskCompletionSource();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using FrontierGateway.Gateway.Metering;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering;
@@ -57,7 +58,7 @@ public sealed class UsageParserTests
         """{"choices":[{"delta":{"content":"a	tab"}}]}""",
         """{"choices":[{"delta":{"content":"a"}}], /* c */ "x":1}""",
         """{"choices":[{"delta":{"content":"\x"}}]}""",
-        // Not text: a lone surrogate (cannot be read as a string).
+        // Not text: a lone surrogate (JsonDocument threw; read as U+FFFD now).
         """{"choices":[{"delta":{"content":"a\ud800b"}}]}""",
         """{"choices":[{"delta":{"content":"a\ud800b","content":"fine"}}]}""",
         """{"choices":[{"delta":{"content":"a\udc00"}}],"usage":{"prompt_tokens":1}}""",
@@ -108,6 +109,33 @@ public sealed class UsageParserTests
         }
     }
 
+    [Theory]
+    [InlineData("""a\ud83d""", "a\uFFFD")]
+    [InlineData("""\ude00b""", "\uFFFDb")]
+    [InlineData("""a\ud800b\n\"\u00e9\ud83d\ude00""", "a\uFFFDb\n\"\u00e9\U0001F600")]
+    [InlineData("""\ud800\ud800""", "\uFFFD\uFFFD")]
+    [InlineData("""\\ud800""", "\\ud800")]
+    public void Read_LoneSurrogateEscape_IsReadAsReplacementCharacter(string content, string expected)
+    {
+        using var text = new PooledBuffer(minimumSize: 16);
+
+        var reading = UsageParser.Read(Encoding.UTF8.GetBytes($$$"""{"choices":[{"delta":{"content":"{{{content}}}"}}]}"""), text);
+
+        Assert.NotNull(reading);
+        Assert.Equal(expected, Encoding.UTF8.GetString(text.Written.Span));
+    }
+
+    [Fact]
+    public void Read_BytesThatAreNotUtf8_AreReadAsReplacementCharacters()
+    {
+        using var text = new PooledBuffer(minimumSize: 16);
+
+        var reading = UsageParser.Read([.. """{"choices":[{"delta":{"content":"a"""u8, 0xFF, 0xE6, 0x97, .. "b\\u00e9\"}}],\"usage\":{\"prompt_tokens\":1}}"u8], text);
+
+        Assert.Equal(1, reading!.Value.Usage!.Value.Input);
+        Assert.Equal("a\uFFFD\uFFFDb\u00e9", Encoding.UTF8.GetString(text.Written.Span));
+    }
+
     [Fact]
     public void Read_AfterEarlierText_AppendsOnlyThisPayloadsText()
     {
@@ -154,12 +182,18 @@ public sealed class UsageParserTests
             Assert.Equal(0, text.Count);
             return;
         }
-        Assert.True(reference.Throws == sut.TextInvalid, $"text invalid: {shown}");
         Assert.True(reference.Usage == sut.Usage, $"usage {reference.Usage} != {sut.Usage}: {shown}");
         Assert.True(reference.UsageOnly == sut.UsageOnly, $"usage only: {shown}");
-        if (!reference.Throws)
+        var read = Encoding.UTF8.GetString(text.Written.Span);
+        if (reference.Throws)
         {
-            Assert.Equal(reference.Text, Encoding.UTF8.GetString(text.Written.Span));
+            // The one difference: a text that is not text, which failed the call before, is read with U+FFFD.
+            Assert.True(Utf8.IsValid(text.Written.Span), $"read text not UTF-8: {shown}");
+            Assert.True(read.Contains('\uFFFD'), $"no U+FFFD in \"{read}\": {shown}");
+        }
+        else
+        {
+            Assert.Equal(reference.Text, read);
         }
     }
 
