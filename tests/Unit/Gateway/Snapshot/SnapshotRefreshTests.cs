@@ -1,6 +1,8 @@
+using FrontierGateway.Data;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Keys;
 using FrontierGateway.Gateway.Snapshot;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
@@ -57,6 +59,30 @@ public sealed class SnapshotRefreshTests
             var actual = SnapshotText.Of(sut.Current, changes.GroupIds);
             Assert.True(expected == actual, $"Round {round} ({what}):\n{Difference(expected, actual)}");
         }
+    }
+
+    [Fact]
+    public async Task PatchAsync_WhileAWholeReadIsHalfway_IsAnsweredBeforeTheReadEnds()
+    {
+        await using var factory = Host();
+        var sut = factory.Services.GetRequiredService<GroupService>();
+        var group = await CreateAsync(sut, "edited", null, "INDEPENDENT");
+        await CreateAsync(sut, "other", null, "INDEPENDENT");
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<FrontierDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        // The whole read's query of the groups, on one of the host's connections, stopped after its first row: at a
+        // million keys the real one streams rows for seconds. SQLite's shared cache locked the tables it reads for
+        // that long, and the PATCH's write waited (bench/million.sh: PATCHes of 10 s and more during a resync).
+        await using var read = GroupTree.Live(db).AsNoTracking().AsSplitQuery().AsAsyncEnumerable().GetAsyncEnumerator();
+        Assert.True(await read.MoveNextAsync());
+
+        var patched = await sut.PatchAsync(group, new GroupPatchInput(null,
+            [new ModelInput("acme/chat", [new LimitInput("REQUEST", "MINUTE", 2000)], [])], null), "test");
+
+        Assert.Equal(2000, patched.Models.Single().RateLimits.Single().Threshold);
+        Assert.Contains(factory.Services.GetRequiredService<SnapshotStore>().Current.Groups[group].Slugs["acme/chat"].Rules,
+            r => r.Threshold == 2000);
+        Assert.True(await read.MoveNextAsync());
     }
 
     [Fact]
