@@ -11,20 +11,39 @@ namespace FrontierGateway.Gateway.Snapshot;
 /// <summary>Reads the parts of a snapshot from the database.</summary>
 internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFactory, EndpointService endpoints)
 {
-    public async Task<SnapshotTable<KeyEntry>> LoadKeysAsync(CancellationToken ct)
+    /// <summary>Every key not revoked; an entry of <paramref name="current"/> that the database still says is kept.</summary>
+    /// <remarks>
+    /// Every resync reads all the keys while the snapshot it will replace is live. At 1,000,000 keys a new entry for
+    /// each (with its prefix) came to some 130 MB beside the current ones, every one of them living long enough to be
+    /// promoted (the host's peak RSS under load: 1.5 GB). Reusing the unchanged ones, the new table's only new memory
+    /// is its dictionary, built at its size (no list of entries first), and the rows die young.
+    /// </remarks>
+    public async Task<SnapshotTable<KeyEntry>> LoadKeysAsync(SnapshotTable<KeyEntry> current, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Each row brings its own copy of its group's id: one instance per group is kept (at 1,000,000 keys over
         // 100,000 groups, some 80 MB fewer).
         var groupIds = new Dictionary<string, string>(StringComparer.Ordinal);
-        var entries = new List<KeyValuePair<string, KeyEntry>>();
+        var entries = new Dictionary<string, KeyEntry>(current.Count, StringComparer.Ordinal);
         await foreach (var k in UnrevokedKeys(db).Select(k => new { k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt })
             .AsAsyncEnumerable().WithCancellation(ct))
         {
-            entries.Add(KeyValuePair.Create(k.Prefix, new KeyEntry(k.Prefix, k.SecretHash, Shared(groupIds, k.GroupId), k.ExpiresAt)));
+            if (current.TryGetValue(k.Prefix, out var known) && known.Matches(k.SecretHash, k.GroupId, k.ExpiresAt))
+            {
+                // Its group id is then the instance a new key of the group takes.
+                entries[known.Prefix] = known;
+                Shared(groupIds, known.GroupId);
+            }
+            else
+            {
+                entries[k.Prefix] = new KeyEntry(k.Prefix, k.SecretHash, Shared(groupIds, k.GroupId), k.ExpiresAt);
+            }
         }
-        return SnapshotTable<KeyEntry>.From(entries);
+        return SnapshotTable<KeyEntry>.Over(entries);
     }
+
+    /// <summary>Every key not revoked, read afresh.</summary>
+    public Task<SnapshotTable<KeyEntry>> LoadKeysAsync(CancellationToken ct) => LoadKeysAsync(SnapshotTable<KeyEntry>.Empty, ct);
 
     /// <summary>The given keys as they are now: live ones to set, the rest to remove.</summary>
     public async Task<SnapshotTable<KeyEntry>> RefreshKeysAsync(
@@ -36,14 +55,20 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
         return keys.With(live, prefixes.Where(p => !live.ContainsKey(p)));
     }
 
-    /// <summary>Every live group's policy and parent.</summary>
-    public async Task<GroupLoad> LoadGroupsAsync(CancellationToken ct)
+    /// <summary>
+    /// Every live group's policy and parent; a policy of <paramref name="current"/> that is the same as the one read is
+    /// kept (as for the keys: the new ones then die young, and a counter store keeps what it prepared for it).
+    /// </summary>
+    public async Task<GroupLoad> LoadGroupsAsync(SnapshotTable<GroupPolicy> current, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var groups = await GroupTree.Live(db).AsNoTracking().AsSplitQuery()
             .ToDictionaryAsync(g => g.Id, StringComparer.Ordinal, ct);
-        return await BuildAsync(groups.Values, groups);
+        return await BuildAsync(groups.Values, groups, current);
     }
+
+    /// <summary>Every live group's policy and parent, read afresh.</summary>
+    public Task<GroupLoad> LoadGroupsAsync(CancellationToken ct) => LoadGroupsAsync(SnapshotTable<GroupPolicy>.Empty, ct);
 
     /// <summary>
     /// The policies and parents of those of <paramref name="ids"/> that are live, reading only them and their
@@ -61,10 +86,11 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
             found.ForEach(g => known[g.Id] = g);
             wanted = [.. found.Select(g => g.ParentGroupId).OfType<string>().Where(asked.Add)];
         }
-        return await BuildAsync(ids.Where(known.ContainsKey).Select(id => known[id]), known);
+        return await BuildAsync(ids.Where(known.ContainsKey).Select(id => known[id]), known, SnapshotTable<GroupPolicy>.Empty);
     }
 
-    private static async Task<GroupLoad> BuildAsync(IEnumerable<Group> groups, Dictionary<string, Group> byId)
+    private static async Task<GroupLoad> BuildAsync(IEnumerable<Group> groups, Dictionary<string, Group> byId,
+        SnapshotTable<GroupPolicy> current)
     {
         var load = new GroupLoad(new Dictionary<string, GroupPolicy>(StringComparer.Ordinal),
             new Dictionary<string, string?>(StringComparer.Ordinal));
@@ -77,7 +103,8 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
         }
         foreach (var group in groups)
         {
-            load.Policies[group.Id] = PolicyBuilder.Build(await GroupChain.WalkAsync(group, g => g.ParentGroupId, byId));
+            var policy = PolicyBuilder.Build(await GroupChain.WalkAsync(group, g => g.ParentGroupId, byId));
+            load.Policies[group.Id] = current.TryGetValue(group.Id, out var known) && known.SameAs(policy) ? known : policy;
             load.Parents[group.Id] = group.ParentGroupId;
         }
         return load;
