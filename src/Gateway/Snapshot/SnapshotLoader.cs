@@ -11,14 +11,54 @@ namespace FrontierGateway.Gateway.Snapshot;
 /// <summary>Reads the parts of a snapshot from the database.</summary>
 internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFactory, EndpointService endpoints)
 {
-    /// <summary>Every key not revoked; an entry of <paramref name="current"/> that the database still says is kept.</summary>
+    /// <summary>Every key not revoked: <paramref name="current"/> with what the database says differently.</summary>
     /// <remarks>
-    /// Every resync reads all the keys while the snapshot it will replace is live. At 1,000,000 keys a new entry for
-    /// each (with its prefix) came to some 130 MB beside the current ones, every one of them living long enough to be
-    /// promoted (the host's peak RSS under load: 1.5 GB). Reusing the unchanged ones, the new table's only new memory
-    /// is its dictionary, built at its size (no list of entries first), and the rows die young.
+    /// Every resync reads all the keys while the snapshot it replaces is live. At 1,000,000 keys, reading them into a
+    /// new table beside it (a new entry per key, and the table's dictionary) made the host's peak RSS 1.5 GB under
+    /// load: the new entries all lived long enough to be promoted, and each resync left hundreds of MB for a full
+    /// collection. Now the rows are compared with the current entries as they stream and die young; only the keys
+    /// that differ are new entries, in the current table's overlay of changes (folded past about 4√n). When keys are
+    /// gone (revoked, or their group deleted, with no notification: a host without a bus), the table is read again
+    /// whole, the unchanged entries kept.
     /// </remarks>
     public async Task<SnapshotTable<KeyEntry>> LoadKeysAsync(SnapshotTable<KeyEntry> current, CancellationToken ct)
+    {
+        if (current.Count > 0)
+        {
+            var (changed, present) = await CompareKeysAsync(current, ct);
+            if (present == current.Count)
+            {
+                return current.With(changed, []);
+            }
+        }
+        return await BuildKeysAsync(current, ct);
+    }
+
+    /// <summary>The keys whose row <paramref name="current"/> lacks or says differently, and how many of its entries are still rows.</summary>
+    private async Task<(Dictionary<string, KeyEntry> Changed, int Present)> CompareKeysAsync(SnapshotTable<KeyEntry> current,
+        CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var changed = new Dictionary<string, KeyEntry>(StringComparer.Ordinal);
+        var present = 0;
+        await foreach (var k in UnrevokedKeys(db).Select(k => new { k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt })
+            .AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (current.TryGetValue(k.Prefix, out var known))
+            {
+                present++;
+                if (known.Matches(k.SecretHash, k.GroupId, k.ExpiresAt))
+                {
+                    continue;
+                }
+            }
+            changed[k.Prefix] = new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt);
+        }
+        return (changed, present);
+    }
+
+    /// <summary>Every key not revoked in a table built at its size; an entry of <paramref name="current"/> still right is kept.</summary>
+    private async Task<SnapshotTable<KeyEntry>> BuildKeysAsync(SnapshotTable<KeyEntry> current, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Each row brings its own copy of its group's id: one instance per group is kept (at 1,000,000 keys over
@@ -56,19 +96,27 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     }
 
     /// <summary>
-    /// Every live group's policy and parent; a policy of <paramref name="current"/> that is the same as the one read is
-    /// kept (as for the keys: the new ones then die young, and a counter store keeps what it prepared for it).
+    /// Every live group's policy and parent: <paramref name="current"/> with the policies that differ set and those of
+    /// groups gone removed. As for the keys, an unchanged group keeps its policy instance (and with it what a counter
+    /// store prepared for it), the one just built dies young, and the table's dictionary is not built again.
     /// </summary>
-    public async Task<GroupLoad> LoadGroupsAsync(SnapshotTable<GroupPolicy> current, CancellationToken ct)
+    public async Task<WholeGroups> LoadGroupsAsync(SnapshotTable<GroupPolicy> current, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var groups = await GroupTree.Live(db).AsNoTracking().AsSplitQuery()
             .ToDictionaryAsync(g => g.Id, StringComparer.Ordinal, ct);
-        return await BuildAsync(groups.Values, groups, current);
+        var load = await BuildAsync(groups.Values, groups, current);
+        if (current.Count == 0)
+        {
+            return new WholeGroups(SnapshotTable<GroupPolicy>.Over(load.Policies), load.Parents);
+        }
+        var changed = load.Policies.Where(p => !(current.TryGetValue(p.Key, out var known) && ReferenceEquals(known, p.Value)));
+        var removed = current.Keys.Where(id => !load.Policies.ContainsKey(id)).ToList();
+        return new WholeGroups(current.With(changed, removed), load.Parents);
     }
 
     /// <summary>Every live group's policy and parent, read afresh.</summary>
-    public Task<GroupLoad> LoadGroupsAsync(CancellationToken ct) => LoadGroupsAsync(SnapshotTable<GroupPolicy>.Empty, ct);
+    public Task<WholeGroups> LoadGroupsAsync(CancellationToken ct) => LoadGroupsAsync(SnapshotTable<GroupPolicy>.Empty, ct);
 
     /// <summary>
     /// The policies and parents of those of <paramref name="ids"/> that are live, reading only them and their
@@ -140,3 +188,6 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
 
 /// <summary>Groups' policies and parents, by id.</summary>
 internal sealed record GroupLoad(Dictionary<string, GroupPolicy> Policies, Dictionary<string, string?> Parents);
+
+/// <summary>Every live group's policy, and each one's parent.</summary>
+internal sealed record WholeGroups(SnapshotTable<GroupPolicy> Policies, Dictionary<string, string?> Parents);

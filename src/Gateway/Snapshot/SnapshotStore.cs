@@ -87,7 +87,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             var endpoints = await loader.LoadEndpointsAsync(ct);
             await Task.WhenAll(keysRead, groupsRead);
             var (keys, groups) = (await keysRead, await groupsRead);
-            var read = new GatewaySnapshot(keys, SnapshotTable<GroupPolicy>.Over(groups.Policies), endpoints);
+            var read = new GatewaySnapshot(keys, groups.Policies, endpoints);
             await writer.WaitAsync(ct);
             try
             {

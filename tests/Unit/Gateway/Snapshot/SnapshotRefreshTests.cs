@@ -72,28 +72,36 @@ public sealed class SnapshotRefreshTests
         var changed = await CreateAsync(groups, "changed", null, "INDEPENDENT");
         var keptKey = (await keys.MintAsync(kept, new KeyCreateInput(null, null), "test")).Prefix;
         var changedKey = (await keys.MintAsync(changed, new KeyCreateInput(null, null), "test")).Prefix;
+        var goneKey = (await keys.MintAsync(changed, new KeyCreateInput(null, null), "test")).Prefix;
         var expiry = new DateTime(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var contexts = factory.Services.GetRequiredService<IDbContextFactory<FrontierDbContext>>();
-        await using (var db = await contexts.CreateDbContextAsync())
-        {
-            // Straight to the database: what another host wrote whose notification never came.
-            await db.CustomerApiKeys.Where(k => k.Prefix == changedKey).ExecuteUpdateAsync(k => k.SetProperty(x => x.ExpiresAt, expiry));
-            await db.ModelLimits.Where(l => db.GroupModels.Any(m => m.Id == l.GroupModelId && m.GroupId == changed))
-                .ExecuteUpdateAsync(l => l.SetProperty(x => x.Threshold, 3000));
-        }
+        await using var db = await contexts.CreateDbContextAsync();
+        // Straight to the database: what another host wrote whose notification never came.
+        await db.CustomerApiKeys.Where(k => k.Prefix == changedKey).ExecuteUpdateAsync(k => k.SetProperty(x => x.ExpiresAt, expiry));
+        await db.ModelLimits.Where(l => db.GroupModels.Any(m => m.Id == l.GroupModelId && m.GroupId == changed))
+            .ExecuteUpdateAsync(l => l.SetProperty(x => x.Threshold, 3000));
         var before = sut.Current;
 
         await sut.ReloadAsync(CancellationToken.None);
+        var changes = sut.Current;
+        // A key gone too: the keys are then read again whole.
+        await db.CustomerApiKeys.Where(k => k.Prefix == goneKey).ExecuteUpdateAsync(k => k.SetProperty(x => x.RevokedAt, expiry));
+        await sut.ReloadAsync(CancellationToken.None);
+        var removal = sut.Current;
 
-        var after = sut.Current;
-        Assert.Equal(expiry, after.Keys[changedKey].ExpiresAt);
-        Assert.Equal(3000, after.Groups[changed].Slugs["acme/chat"].Rules.Single().Threshold);
-        // A resync reads every row while the snapshot it replaces is live: the unchanged entries are that snapshot's
+        Assert.Equal(expiry, changes.Keys[changedKey].ExpiresAt);
+        Assert.Equal(3000, changes.Groups[changed].Slugs["acme/chat"].Rules.Single().Threshold);
+        Assert.Contains(goneKey, changes.Keys.Keys);
+        Assert.DoesNotContain(goneKey, removal.Keys.Keys);
+        Assert.Equal(before.Keys.Count - 1, removal.Keys.Count);
+        // A resync reads every row while the snapshot it replaces is live: the unchanged entries stay that snapshot's
         // own (at a million keys, hundreds of MB not allocated twice).
-        Assert.All(before.Keys.Where(k => k.Key != changedKey), k => Assert.Same(k.Value, after.Keys[k.Key]));
-        Assert.All(before.Groups.Where(g => g.Key != changed), g => Assert.Same(g.Value, after.Groups[g.Key]));
-        Assert.Contains(keptKey, after.Keys.Keys);
-        Assert.Contains(kept, after.Groups.Keys);
+        foreach (var after in new[] { changes, removal })
+        {
+            Assert.Contains(keptKey, after.Keys.Keys);
+            Assert.All(before.Keys.Where(k => k.Key != changedKey && k.Key != goneKey), k => Assert.Same(k.Value, after.Keys[k.Key]));
+            Assert.All(before.Groups.Where(g => g.Key != changed), g => Assert.Same(g.Value, after.Groups[g.Key]));
+        }
     }
 
     [Fact]
