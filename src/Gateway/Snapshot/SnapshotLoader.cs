@@ -103,8 +103,7 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     public async Task<WholeGroups> LoadGroupsAsync(SnapshotTable<GroupPolicy> current, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var groups = await GroupTree.Live(db).AsNoTracking().AsSplitQuery()
-            .ToDictionaryAsync(g => g.Id, StringComparer.Ordinal, ct);
+        var groups = await ReadGroupsAsync(db, current, ct);
         var load = await BuildAsync(groups.Values, groups, current);
         if (current.Count == 0)
         {
@@ -113,6 +112,63 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
         var changed = load.Policies.Where(p => !(current.TryGetValue(p.Key, out var known) && ReferenceEquals(known, p.Value)));
         var removed = current.Keys.Where(id => !load.Policies.ContainsKey(id)).ToList();
         return new WholeGroups(current.With(changed, removed), load.Parents);
+    }
+
+    /// <summary>
+    /// Every live group with its models and limits, for building policies: read as three streams of the columns a
+    /// policy needs and put together here, each string an instance the current snapshot (or this read) already holds.
+    /// </summary>
+    /// <remarks>
+    /// The whole graph lives until every policy is built, seconds at 100,000 groups, so it is promoted and stays as
+    /// garbage until a full collection after each resync. As EF Core materializes it (<see cref="GroupTree.Live"/>,
+    /// split query) it took some 840 bytes a group, most of them in strings (the ids again in each model, the parent's,
+    /// the name); here some 400, the rows' own strings dying young.
+    /// </remarks>
+    private static async Task<Dictionary<string, Group>> ReadGroupsAsync(FrontierDbContext db, SnapshotTable<GroupPolicy> current,
+        CancellationToken ct)
+    {
+        var groups = new Dictionary<string, Group>(current.Count, StringComparer.Ordinal);
+        await foreach (var g in db.Groups.AsNoTracking().Select(g => new { g.Id, g.ExternalEntityId, g.ParentGroupId, g.Enforcement })
+            .AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var known = current.TryGetValue(g.Id, out var policy) ? policy : null;
+            groups[g.Id] = new Group
+            {
+                Id = known?.Id ?? g.Id,
+                ExternalEntityId = known?.ExternalEntityId == g.ExternalEntityId ? known.ExternalEntityId : g.ExternalEntityId,
+                ParentGroupId = g.ParentGroupId,
+                Enforcement = g.Enforcement,
+            };
+        }
+        foreach (var group in groups.Values)
+        {
+            if (group.ParentGroupId is { } parent && groups.TryGetValue(parent, out var parentGroup))
+            {
+                group.ParentGroupId = parentGroup.Id;
+            }
+        }
+        var slugs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var models = new Dictionary<int, GroupModel>();
+        // Ordered as GroupTree.Live orders them: a policy lists a group's slugs in that order. The models and limits
+        // of deleted groups are read and dropped.
+        await foreach (var m in db.GroupModels.AsNoTracking().OrderBy(m => m.Id).Select(m => new { m.Id, m.GroupId, m.Slug })
+            .AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (groups.TryGetValue(m.GroupId, out var group))
+            {
+                var model = new GroupModel { Id = m.Id, GroupId = group.Id, Slug = Shared(slugs, m.Slug) };
+                group.Models.Add(model);
+                models[m.Id] = model;
+            }
+        }
+        await foreach (var limit in db.ModelLimits.AsNoTracking().OrderBy(l => l.Id).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (models.TryGetValue(limit.GroupModelId, out var model))
+            {
+                model.Limits.Add(limit);
+            }
+        }
+        return groups;
     }
 
     /// <summary>Every live group's policy and parent, read afresh.</summary>
