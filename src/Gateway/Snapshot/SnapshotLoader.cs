@@ -79,6 +79,8 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
                 entries[k.Prefix] = new KeyEntry(k.Prefix, k.SecretHash, Shared(groupIds, k.GroupId), k.ExpiresAt);
             }
         }
+        // At start-up the count was unknown and the dictionary grew by doubling: up to twice the slots it needs.
+        entries.TrimExcess();
         return SnapshotTable<KeyEntry>.Over(entries);
     }
 
