@@ -58,7 +58,11 @@ public sealed class DataOptions
         }
         var folder = ResolveFolder(contentRoot);
         Directory.CreateDirectory(folder);
-        return $"Data Source={Path.Combine(folder, "frontier.db")};Cache=Shared;Pooling=True";
+        // A private cache per connection, with the file in WAL mode (DatabaseInitializer): a read never blocks a write.
+        // SQLite's shared cache locks each table a statement reads until it ends, so while the snapshot's whole read
+        // streamed its rows (seconds at a million keys) every write to those tables waited: a PATCH of a group's limits
+        // took 10 s and more, or failed after the 30 s command timeout with "database table is locked" (issue 16).
+        return $"Data Source={Path.Combine(folder, "frontier.db")};Cache=Private;Pooling=True";
     }
 
     /// <summary>The full path of <see cref="Folder"/> (or of <paramref name="path"/>, taken like it).</summary>

@@ -21,11 +21,23 @@ public sealed record SlugPolicy(string Slug, LimitRule[] Rules, string[] DailyGr
 {
     /// <summary>Whether any rule limits tokens: only then does admission count the prompt and reserve tokens.</summary>
     public bool HasTokenLimits { get; } = Array.Exists(Rules, r => r.Type == LimitType.Token);
+
+    /// <summary>Whether <paramref name="other"/> says the same (a record's own equality compares arrays by reference).</summary>
+    public bool SameAs(SlugPolicy other) =>
+        Slug == other.Slug && RootGroupId == other.RootGroupId && Rules.AsSpan().SequenceEqual(other.Rules)
+        && DailyGroups.AsSpan().SequenceEqual(other.DailyGroups);
 }
 
 /// <param name="RootGroupId">The root of the group's tree (the group itself for a root).</param>
 public sealed record GroupPolicy(string Id, string ExternalEntityId, FrozenDictionary<string, SlugPolicy> Slugs,
-    string[] SlugOrder, string RootGroupId);
+    string[] SlugOrder, string RootGroupId)
+{
+    /// <summary>Whether <paramref name="other"/> says the same (a record's own equality compares arrays by reference).</summary>
+    public bool SameAs(GroupPolicy other) =>
+        Id == other.Id && ExternalEntityId == other.ExternalEntityId && RootGroupId == other.RootGroupId
+        && SlugOrder.AsSpan().SequenceEqual(other.SlugOrder) && Slugs.Count == other.Slugs.Count
+        && Slugs.All(s => other.Slugs.TryGetValue(s.Key, out var slug) && s.Value.SameAs(slug));
+}
 
 /// <summary>
 /// One upstream of an endpoint, as a YARP destination. <paramref name="Model"/> is the name the upstream gets

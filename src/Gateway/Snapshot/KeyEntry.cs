@@ -41,6 +41,11 @@ public sealed class KeyEntry
 
     public bool IsExpired(DateTime now) => expiresAt <= now;
 
+    /// <summary>Whether this entry says what a row with these values says (its prefix being this one's).</summary>
+    public bool Matches(ReadOnlySpan<byte> secretHash, string groupId, DateTime? expiresAt) =>
+        this.expiresAt == (expiresAt ?? DateTime.MaxValue) && string.Equals(GroupId, groupId, StringComparison.Ordinal)
+        && secretHash.SequenceEqual(this.secretHash);
+
     /// <summary>A SHA-256 held inline in its entry.</summary>
     [InlineArray(Length)]
     private struct Sha256

@@ -82,12 +82,12 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             var started = Stopwatch.GetTimestamp();
             // The keys and the groups side by side, each on a context of its own: at a million keys over 100,000
             // groups each takes seconds, and SQLite's reads run synchronously on the caller.
-            var keysRead = Task.Run(() => loader.LoadKeysAsync(ct), ct);
-            var groupsRead = Task.Run(() => loader.LoadGroupsAsync(ct), ct);
+            var keysRead = Task.Run(() => loader.LoadKeysAsync(current.Keys, ct), ct);
+            var groupsRead = Task.Run(() => loader.LoadGroupsAsync(current.Groups, ct), ct);
             var endpoints = await loader.LoadEndpointsAsync(ct);
             await Task.WhenAll(keysRead, groupsRead);
             var (keys, groups) = (await keysRead, await groupsRead);
-            var read = new GatewaySnapshot(keys, SnapshotTable<GroupPolicy>.From(groups.Policies), endpoints);
+            var read = new GatewaySnapshot(keys, groups.Policies, endpoints);
             await writer.WaitAsync(ct);
             try
             {

@@ -53,6 +53,12 @@ public sealed class SnapshotTable<TValue> : IReadOnlyDictionary<string, TValue>
     public static SnapshotTable<TValue> From(IEnumerable<KeyValuePair<string, TValue>> entries) =>
         Build(entries, entries.TryGetNonEnumeratedCount(out var count) ? count : 0);
 
+    /// <summary>A table over <paramref name="built"/> itself (no copy): the caller must never write it again.</summary>
+    public static SnapshotTable<TValue> Over(Dictionary<string, TValue> built) =>
+        built.Comparer == StringComparer.Ordinal
+            ? new SnapshotTable<TValue>(built, [], built.Count)
+            : throw new ArgumentException("A snapshot table compares its ids ordinally.", nameof(built));
+
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out TValue value)
     {
         if (pending.Count > 0 && pending.TryGetValue(key, out var changed))
