@@ -69,11 +69,7 @@ cleanup() {
 trap cleanup EXIT
 command -v wrk >/dev/null && command -v nginx >/dev/null || die "needs wrk and nginx (apt-get install wrk nginx-light)"
 
-mkdir -p "$TMP/nginx"
-sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@WORKERS@#1#g" -e "s#@STUB_PORT@#$STUB_PORT#g" \
-    -e "s#@PROXY_PORT@#$((PORT_BASE + 2))#g" "$HERE/nginx.conf.template" >"$TMP/nginx/nginx.conf"
-nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
-NGINX_PID=$!
+start_nginx "$HERE/nginx.conf.template" 1 "$STUB_PORT" "$((PORT_BASE + 2))"
 if [[ $REDIS == 1 ]]; then
     command -v redis-server >/dev/null || die "REDIS=1 needs redis-server (apt-get install redis-server)"
     redis-server --bind 127.0.0.1 --port $((PORT_BASE + 6)) --save '' --appendonly no >"$TMP/redis.log" 2>&1 &

@@ -94,3 +94,21 @@ median() { # numbers...: their median
     printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "?"; else if (NR % 2) print v[(NR + 1) / 2];
         else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
+
+need_free_ports() { # port...: dies naming the first one something already listens on
+    local port
+    for port in "$@"; do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is already in use"; fi
+    done
+}
+
+# Starts nginx (the stub and the plain proxy of bench/nginx.conf.template, or another template with the same
+# placeholders) in $TMP/nginx; sets NGINX_PID.
+start_nginx() { # template workers stub_port proxy_port
+    mkdir -p "$TMP/nginx"
+    sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@WORKERS@#$2#g" -e "s#@STUB_PORT@#$3#g" -e "s#@PROXY_PORT@#$4#g" \
+        "$1" >"$TMP/nginx/nginx.conf"
+    nginx -t -q -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" || die "nginx: bad configuration"
+    nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
+    NGINX_PID=$!
+}

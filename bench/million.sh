@@ -70,9 +70,7 @@ trap 'exit 143' TERM
 need_pkg wrk wrk
 need_pkg nginx nginx-light nginx
 need_pkg curl curl
-for port in $GW_PORT $STUB_PORT $((PORT_BASE + 2)); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is already in use"; fi
-done
+need_free_ports $GW_PORT $STUB_PORT $((PORT_BASE + 2))
 
 meta command "SEED_KEYS=$SEED_KEYS SEED_GROUPS=$SEED_GROUPS DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP bench/million.sh"
 meta date "$(date -u '+%Y-%m-%d %H:%M')"
@@ -95,11 +93,7 @@ if [[ $MEMORY == 1 ]]; then
         || { tail -n 30 "$RESULTS/memory-build.log" >&2; die "building bench/snapshot-memory failed"; }
 fi
 
-mkdir -p "$TMP/nginx"
-sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@WORKERS@#1#g" -e "s#@STUB_PORT@#$STUB_PORT#g" \
-    -e "s#@PROXY_PORT@#$((PORT_BASE + 2))#g" "$HERE/nginx.conf.template" >"$TMP/nginx/nginx.conf"
-nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
-NGINX_PID=$!
+start_nginx "$HERE/nginx.conf.template" 1 "$STUB_PORT" "$((PORT_BASE + 2))"
 wait_http "http://127.0.0.1:$STUB_PORT/v1/chat/completions" 200 10 -X POST -d '{}' || die "the stub did not answer"
 
 start_gateway() { # environment

@@ -106,9 +106,7 @@ command -v python3 >/dev/null || die "python3 is required"
 
 PG=0 # the gateway on PostgreSQL (no gateway, no database)
 [[ $PROVIDER == Postgres && $GATEWAY == 1 ]] && PG=1
-for port in $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT $( ((PG)) && echo "$POSTGRES_PORT"); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is already in use"; fi
-done
+need_free_ports $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT $( ((PG)) && echo "$POSTGRES_PORT")
 
 RESULTS="$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RESULTS"
@@ -134,13 +132,7 @@ meta seed_keys "$SEED_KEYS"
 meta loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- nginx: stub (a) and proxy (b)
-mkdir -p "$TMP/nginx"
-sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@WORKERS@#$NGINX_WORKERS#g" \
-    -e "s#@STUB_PORT@#$STUB_PORT#g" -e "s#@PROXY_PORT@#$PROXY_PORT#g" \
-    "$HERE/nginx.conf.template" >"$TMP/nginx/nginx.conf"
-nginx -t -q -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log"
-nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
-NGINX_PID=$!
+start_nginx "$HERE/nginx.conf.template" "$NGINX_WORKERS" "$STUB_PORT" "$PROXY_PORT"
 
 wait_http() { # url expected-status timeout-seconds [curl args...]
     local url=$1 want=$2 timeout=$3; shift 3

@@ -64,9 +64,7 @@ RESULTS=$HERE/results/streams-$(date -u +%Y%m%dT%H%M%S)
 
 command -v nginx >/dev/null || die "needs nginx (apt-get install nginx-light)"
 command -v dotnet >/dev/null && command -v python3 >/dev/null && command -v curl >/dev/null || die "needs dotnet, python3 and curl"
-for port in $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "127.0.0.1:$port is already in use"; fi
-done
+need_free_ports $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT
 # Two sockets a stream in each proxy, one in the stub and one in the load: raise the open-file limit for all of them.
 ulimit -Hn 1048576 2>/dev/null || true
 ulimit -n "$(ulimit -Hn)"
@@ -115,11 +113,7 @@ dotnet "$STREAMS_DLL" stub --port "$STUB_PORT" --chunks "$CHUNKS" --interval-ms 
 STUB_PID=$!
 wait_http "http://127.0.0.1:$STUB_PORT/v1/chat/completions" 200 30 -X POST -d '{"max_tokens":1}' || die "the stub did not start"
 
-mkdir -p "$TMP/nginx"
-sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@WORKERS@#$NGINX_WORKERS#g" -e "s#@STUB_PORT@#$STUB_PORT#g" \
-    -e "s#@PROXY_PORT@#$PROXY_PORT#g" "$HERE/streams/nginx.conf.template" >"$TMP/nginx/nginx.conf"
-nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
-NGINX_PID=$!
+start_nginx "$HERE/streams/nginx.conf.template" "$NGINX_WORKERS" "$STUB_PORT" "$PROXY_PORT"
 wait_http "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" 200 30 -X POST -d '{"max_tokens":1}' || die "nginx did not start"
 
 start_gateway() { # environment [published folder]
