@@ -23,6 +23,7 @@
 #
 # Knobs (environment): SEED_KEYS=1000000 SEED_GROUPS=100000 DURATION=20s ROUNDS=3 WARMUP=20s PORT_BASE=18480
 #   STARTUP_TIMEOUT=120 KEEP_TMP=0 PUBLISHED=<folder>
+#   GATEWAY_ENV="VAR=value ..." adds settings to the host (its whole reads are logged, with times, in gateway.log).
 #   MEMORY=0 skips step 3 (bench/snapshot-memory is built from this work tree's src/, whatever PUBLISHED is).
 set -euo pipefail
 
@@ -42,6 +43,7 @@ STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-120}
 KEEP_TMP=${KEEP_TMP:-0}
 PUBLISHED=${PUBLISHED:-}
 MEMORY=${MEMORY:-1}
+GATEWAY_ENV=${GATEWAY_ENV:-} # extra VAR=value settings of the host, e.g. Gateway__ResyncSeconds=3600
 GW_PORT=$PORT_BASE
 STUB_PORT=$((PORT_BASE + 1))
 SLUGS=20 # bench/seed.py's default: seed/model-00 .. seed/model-19
@@ -72,7 +74,7 @@ need_pkg nginx nginx-light nginx
 need_pkg curl curl
 need_free_ports $GW_PORT $STUB_PORT $((PORT_BASE + 2))
 
-meta command "SEED_KEYS=$SEED_KEYS SEED_GROUPS=$SEED_GROUPS DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP bench/million.sh"
+meta command "SEED_KEYS=$SEED_KEYS SEED_GROUPS=$SEED_GROUPS DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP${GATEWAY_ENV:+ GATEWAY_ENV=\"$GATEWAY_ENV\"} bench/million.sh"
 meta date "$(date -u '+%Y-%m-%d %H:%M')"
 meta git "$(git -C "$ROOT" rev-parse --short HEAD)$( [[ -n $(git -C "$ROOT" status --porcelain -- src) ]] && echo ' + uncommitted changes in src/')"
 meta machine "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
@@ -101,7 +103,8 @@ start_gateway() { # environment
     [[ $1 != Development ]] || bootstrap=(Management__BootstrapApiKey="$WS_KEY")
     (cd "$TMP/gw" && exec env ASPNETCORE_ENVIRONMENT="$1" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" \
         Data__Folder="$TMP/data" Logging__LogLevel__Default=Warning DataProtection__KeyEncryptionKeys__development="$KEK" \
-        "${bootstrap[@]}" dotnet FrontierGateway.Portal.dll) >>"$RESULTS/gateway.log" 2>&1 &
+        Logging__LogLevel__FrontierGateway.Gateway.Snapshot=Information Logging__Console__TimestampFormat='HH:mm:ss ' \
+        "${bootstrap[@]}" $GATEWAY_ENV dotnet FrontierGateway.Portal.dll) >>"$RESULTS/gateway.log" 2>&1 &
     GW_PID=$!
 }
 mgmt() { # method path [json]: prints the body; dies on an answer other than 2xx
