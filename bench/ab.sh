@@ -63,8 +63,7 @@ cleanup() {
     wait 2>/dev/null || true
     ((PG == 0)) || pg_stop
     for side in A B; do git -C "$ROOT" worktree remove --force "$TMP/src-$side" 2>/dev/null || true; done
-    if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-    exit "$rc"
+    end_cleanup "$rc"
 }
 trap cleanup EXIT
 command -v wrk >/dev/null && command -v nginx >/dev/null || die "needs wrk and nginx (apt-get install wrk nginx-light)"

@@ -112,3 +112,20 @@ start_nginx() { # template workers stub_port proxy_port
     nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
     NGINX_PID=$!
 }
+
+# The caller's cleanup function runs on exit, on Ctrl-C and on TERM; it ends with end_cleanup.
+trap_cleanup() {
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+end_cleanup() { # rc: removes $TMP (unless KEEP_TMP=1) and exits with rc
+    if [[ ${KEEP_TMP:-0} == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+    exit "$1"
+}
+
+need_load_tools() { # wrk, nginx and curl, installed when missing
+    need_pkg wrk wrk
+    need_pkg nginx nginx-light nginx
+    need_pkg curl curl
+}

@@ -62,16 +62,11 @@ cleanup() {
     stop_pid "$EDITS_PID" 5
     stop_pid "$GW_PID" 30
     stop_pid "$NGINX_PID" 5
-    if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-    exit "$rc"
+    end_cleanup "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_cleanup
 
-need_pkg wrk wrk
-need_pkg nginx nginx-light nginx
-need_pkg curl curl
+need_load_tools
 need_free_ports $GW_PORT $STUB_PORT $((PORT_BASE + 2))
 
 meta command "SEED_KEYS=$SEED_KEYS SEED_GROUPS=$SEED_GROUPS DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP${GATEWAY_ENV:+ GATEWAY_ENV=\"$GATEWAY_ENV\"} bench/million.sh"

@@ -90,17 +90,12 @@ cleanup() {
     stop_pid "$YARP_PID"
     stop_pid "$NGINX_PID"
     pg_stop
-    if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-    exit "$rc"
+    end_cleanup "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_cleanup
 
 # ---------------------------------------------------------------- tools
-need_pkg wrk wrk
-need_pkg nginx nginx-light nginx
-need_pkg curl curl
+need_load_tools
 command -v python3 >/dev/null || die "python3 is required"
 [[ $GATEWAY != 1 ]] || command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is required"
 

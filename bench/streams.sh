@@ -78,12 +78,9 @@ cleanup() {
     stop_pid "$YARP_PID"
     stop_pid "$NGINX_PID"
     stop_pid "$STUB_PID"
-    if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-    exit "$rc"
+    end_cleanup "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_cleanup
 
 # ---------------------------------------------------------------- builds
 mkdir -p "$RESULTS"
