@@ -25,6 +25,7 @@ public class FrontierDbContext(DbContextOptions<FrontierDbContext> options)
     public DbSet<WorkspaceApiKey> WorkspaceApiKeys => Set<WorkspaceApiKey>();
     public DbSet<DailyUsage> DailyUsage => Set<DailyUsage>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ChangeEntry> Changes => Set<ChangeEntry>();
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookSecret> WebhookSecrets => Set<WebhookSecret>();

@@ -12,8 +12,9 @@ public sealed record ChangeSet(IReadOnlyList<string> GroupIds, IReadOnlyList<str
 
 /// <summary>
 /// Tells every host of a committed change, so that each refreshes its snapshot. One host: <see cref="DataChanges"/>,
-/// in process. Several hosts (<c>Redis:Configuration</c> set): <c>RedisChangeBus</c>, over Redis pub/sub, with a
-/// periodic resync (<c>Gateway:ResyncSeconds</c>) as a safety net for a lost message.
+/// in process. Several hosts (<c>Redis:Configuration</c> set): <c>RedisChangeBus</c>, over Redis pub/sub. Each change
+/// is also written to the <see cref="ChangeJournal"/> with the write itself, which every host catches up with every
+/// <c>Gateway:ResyncSeconds</c>: the safety net for a lost message.
 /// </summary>
 public interface IChangeBus
 {

@@ -21,10 +21,16 @@ public sealed class GatewayOptions
     public int CounterFlushSeconds { get; set; } = 5;
 
     /// <summary>
-    /// How often each host reads its whole snapshot again, whatever the change bus told it: the bound on how long a
-    /// change whose notification was lost (or a database shared with no bus) can go unapplied.
+    /// How often each host reads the change journal for changes it has not applied, whatever the change bus told it:
+    /// the bound on how long a change whose notification was lost (or a database shared with no bus) can go unapplied.
     /// </summary>
     public int ResyncSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How often each host reads its whole snapshot again: only what was written around the services (a hand-made
+    /// SQL edit, a restored backup) needs it. At a million keys a whole read is seconds of CPU, so it is rare.
+    /// </summary>
+    public int FullResyncMinutes { get; set; } = 60;
 
     /// <summary>
     /// The folder of the usage journal (crash insurance for usage events); relative paths are taken like
@@ -76,6 +82,10 @@ internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (o.ResyncSeconds < 1)
         {
             errors.Add("Gateway:ResyncSeconds must be at least 1.");
+        }
+        if (o.FullResyncMinutes < 1)
+        {
+            errors.Add("Gateway:FullResyncMinutes must be at least 1.");
         }
         if (o.HealthWindowSeconds < 1)
         {

@@ -75,6 +75,7 @@ public static class GatewayServiceExtensions
         // After the database initializer (registered by AddData): the snapshot reads a migrated database.
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
         services.AddHostedService<SnapshotResync>();
+        services.AddHostedService<ChangeJournalPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
         services.AddWebhooks();
         return builder;

@@ -26,6 +26,15 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     }
 }
 
+internal sealed class ChangeEntryConfiguration : IEntityTypeConfiguration<ChangeEntry>
+{
+    public void Configure(EntityTypeBuilder<ChangeEntry> builder)
+    {
+        builder.ToTable("Changes");
+        builder.HasIndex(c => c.At);
+    }
+}
+
 internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalUser>
 {
     public void Configure(EntityTypeBuilder<PortalUser> builder) =>

@@ -92,6 +92,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         var now = time.GetUtcNow().UtcDateTime;
         db.Endpoints.Remove(endpoint);
         AuditLog.Record(db, actor, "endpoint.delete", "endpoint", id, ToView(endpoint), null, now);
+        ChangeJournal.Record(db, ChangeSet.EndpointsChanged, now);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);
         return new DeletedEndpointView(id, endpoint.Slug, now);
@@ -157,6 +158,7 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
 
     private async Task SaveAsync(FrontierDbContext db, string slug, CancellationToken ct)
     {
+        ChangeJournal.Record(db, ChangeSet.EndpointsChanged, time.GetUtcNow().UtcDateTime);
         try
         {
             await db.SaveChangesAsync(ct);

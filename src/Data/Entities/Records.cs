@@ -31,3 +31,23 @@ public sealed class PortalUser : IdentityUser
 {
     public string? GroupId { get; set; }
 }
+
+/// <summary>
+/// A committed change to what a gateway snapshot holds, written in the same unit of work: each host reads the ones
+/// it has not applied yet (<c>SnapshotStore</c>'s catch-up), so that a change whose bus message never reached it is
+/// in force there too without reading the whole database again.
+/// </summary>
+public sealed class ChangeEntry
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+
+    /// <summary>The groups changed (each one's subtree is read again), as a JSON array; null for none.</summary>
+    public string? GroupIds { get; set; }
+
+    /// <summary>The keys changed, by prefix, as a JSON array; null for none.</summary>
+    public string? KeyPrefixes { get; set; }
+
+    /// <summary>Whether the endpoints changed.</summary>
+    public bool Endpoints { get; set; }
+}

@@ -63,8 +63,10 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         db.Groups.Add(group);
         var view = GroupMapper.ToView([group, .. ancestors]);
         AuditLog.Record(db, actor, "group.create", "group", group.Id, null, view, group.CreatedAt);
+        var change = ChangeSet.Groups(group.Id);
+        ChangeJournal.Record(db, change, group.CreatedAt);
         await SaveAsync(db, external, ct);
-        await changes.PublishAsync(ChangeSet.Groups(group.Id), ct);
+        await changes.PublishAsync(change, ct);
         return view;
     }
 
@@ -165,13 +167,19 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
             group.Models = models;
         }
         var after = GroupMapper.ToView(chain);
-        AuditLog.Record(db, actor, "group.update", "group", id, before, after, time.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
-        if (input.Models is not null)
+        var now = time.GetUtcNow().UtcDateTime;
+        AuditLog.Record(db, actor, "group.update", "group", id, before, after, now);
+        // The group's id is enough: the snapshot finds the descendants its limits flow down to. A name alone is in
+        // no policy, and publishing it would only replace the subtree's policies with equal ones.
+        var change = input.Models is null ? null : ChangeSet.Groups(id);
+        if (change is not null)
         {
-            // The group's id is enough: the snapshot finds the descendants its limits flow down to. A name alone
-            // is in no policy, and publishing it would only replace the subtree's policies with equal ones.
-            await changes.PublishAsync(ChangeSet.Groups(id), ct);
+            ChangeJournal.Record(db, change, now);
+        }
+        await db.SaveChangesAsync(ct);
+        if (change is not null)
+        {
+            await changes.PublishAsync(change, ct);
         }
         return after;
     }
@@ -189,9 +197,11 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var view = new DeletedGroupView(group.Id, GroupMapper.Metadata(group), now);
         AuditLog.Record(db, actor, "group.delete", "group", id, GroupMapper.Metadata(group),
             new { deleted_groups = ids, revoked_keys = keys.Count }, now);
+        var change = new ChangeSet(ids, keys.ConvertAll(k => k.Prefix), false);
+        ChangeJournal.Record(db, change, now);
         await db.SaveChangesAsync(ct);
         await revocations.RecordAsync(keys.ConvertAll(k => new RevokedKey(k.Prefix, k.GroupId)), ids, ct);
-        await changes.PublishAsync(new ChangeSet(ids, keys.ConvertAll(k => k.Prefix), false), ct);
+        await changes.PublishAsync(change, ct);
         return view;
     }
 

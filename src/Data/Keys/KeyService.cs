@@ -40,6 +40,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
         };
         db.CustomerApiKeys.Add(key);
         AuditLog.Record(db, actor, "key.create", "api_key", prefix, null, ToView(key), now);
+        ChangeJournal.Record(db, ChangeSet.Keys(prefix), now);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
         return new MintedKeyView($"{prefix}.{secret}", prefix, key.Name, key.ExpiresAt);
@@ -90,6 +91,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
         key.RevokedBy = actor;
         AuditLog.Record(db, actor, "key.revoke", "api_key", prefix, ToView(key) with { RevokedAt = null, RevokedBy = null },
             null, key.RevokedAt.Value);
+        ChangeJournal.Record(db, ChangeSet.Keys(prefix), key.RevokedAt.Value);
         await db.SaveChangesAsync(ct);
         await revocations.RecordAsync([new RevokedKey(prefix, key.GroupId)], [], ct);
         await changes.PublishAsync(ChangeSet.Keys(prefix), ct);

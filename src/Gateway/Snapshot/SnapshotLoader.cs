@@ -233,6 +233,21 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
             targets.ToFrozenDictionary(t => t.DestinationId, StringComparer.Ordinal), EndpointService.PriceOf(endpoint));
     }
 
+    /// <summary>The change journal's first <paramref name="count"/> entries after <paramref name="after"/>, by id.</summary>
+    public async Task<List<(long Id, ChangeSet Change)>> ReadChangesAsync(long after, int count, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entries = await db.Changes.AsNoTracking().Where(c => c.Id > after).OrderBy(c => c.Id).Take(count).ToListAsync(ct);
+        return entries.ConvertAll(e => (e.Id, ChangeJournal.Read(e)));
+    }
+
+    /// <summary>The last id of the change journal written before <paramref name="before"/> (0 for none).</summary>
+    public async Task<long> LastChangeBeforeAsync(DateTime before, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Changes.Where(c => c.At < before).MaxAsync(c => (long?)c.Id, ct) ?? 0;
+    }
+
     /// <summary>The instance of <paramref name="text"/> that <paramref name="seen"/> holds, added when it holds none.</summary>
     private static string Shared(Dictionary<string, string> seen, string text)
     {

@@ -20,6 +20,9 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     /// <summary>Held through a whole read, so that one runs at a time.</summary>
     private readonly SemaphoreSlim reloading = new(1, 1);
 
+    /// <summary>How far the change journal has been applied; read and moved under <see cref="reloading"/>.</summary>
+    private ChangeCursor cursor = new(0);
+
     /// <summary>While a whole read runs, the changes applied meanwhile (under <see cref="writer"/>); else null.</summary>
     private List<ChangeSet>? missed;
     private readonly SnapshotLoader loader;
@@ -30,20 +33,22 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     private volatile bool loaded;
     private readonly GatewayMetrics metrics;
     private readonly ILogger<SnapshotStore> logger;
-    /// <summary>When the database was last read whole (a Stopwatch timestamp): the snapshot's age.</summary>
+    private readonly TimeProvider time;
+    /// <summary>When the snapshot was last brought up to date, by a whole read or a catch-up (a Stopwatch timestamp): its age.</summary>
     private long loadedAt;
 
     public SnapshotStore(SnapshotLoader loader, IEndpointListener listener, IChangeBus changes, GatewayMetrics metrics,
-        ILogger<SnapshotStore> logger)
+        TimeProvider time, ILogger<SnapshotStore> logger)
     {
         this.logger = logger;
+        this.time = time;
         this.loader = loader;
         this.listener = listener;
         this.changes = changes;
         this.metrics = metrics;
         changes.Subscribe(ApplyAsync);
         metrics.Meter.CreateObservableGauge("frontier.snapshot.age", ObserveAge, "s",
-            "Time since this host last read its snapshot whole from the database (at most Gateway:ResyncSeconds when well).");
+            "Time since this host last brought its snapshot up to date with the database, by a whole read or a catch-up with the change journal (at most Gateway:ResyncSeconds when well).");
         metrics.Meter.CreateObservableGauge("frontier.keys.cached", () => current.Keys.Count, "{key}",
             "Live customer keys in this host's snapshot.");
     }
@@ -80,6 +85,9 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             missed = [];
             writer.Release();
             var started = Stopwatch.GetTimestamp();
+            // The journal's entries from a little before the read are applied again after it: on PostgreSQL, one
+            // drawn just before may commit only after the read has passed its rows.
+            var floor = await loader.LastChangeBeforeAsync(time.GetUtcNow().UtcDateTime - ChangeCursor.Patience, ct);
             // The keys and the groups side by side, each on a context of its own: at a million keys over 100,000
             // groups each takes seconds, and SQLite's reads run synchronously on the caller.
             var keysRead = Task.Run(() => loader.LoadKeysAsync(current.Keys, ct), ct);
@@ -101,6 +109,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
                     read = await RefreshAsync(read, change, ct);
                 }
                 current = read;
+                cursor = new ChangeCursor(floor);
                 // YARP keeps a cluster whose configuration is unchanged as it is, with its targets' health.
                 listener.Update(read.Endpoints.Values);
                 loaded = true;
@@ -121,6 +130,51 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         }
     }
 
+    /// <summary>
+    /// Applies the change journal's entries this host has not applied yet: the changes whose bus message never came
+    /// (a lost message, a host cut off from the bus, or no bus at all), each subtree, key and endpoint list read again
+    /// as a bus message would have it. A few rows read, where a whole read is seconds of both cores at a million keys.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken ct)
+    {
+        await reloading.WaitAsync(ct);
+        try
+        {
+            List<(long Id, ChangeSet Change)> entries;
+            var started = Stopwatch.GetTimestamp();
+            var after = cursor.Floor;
+            do
+            {
+                entries = await loader.ReadChangesAsync(after, CatchUpBatch, ct);
+                var fresh = entries.Where(e => cursor.Take(e.Id)).Select(e => e.Change).ToList();
+                if (fresh.Count > 0)
+                {
+                    await ApplyAsync(Merge(fresh), ct);
+                    LogCaughtUp(logger, fresh.Count);
+                }
+                after = entries.Count > 0 ? entries[^1].Id : after;
+            }
+            while (entries.Count == CatchUpBatch);
+            cursor.Settle(time.GetUtcNow().UtcDateTime);
+            if (loaded)
+            {
+                Volatile.Write(ref loadedAt, started);
+            }
+        }
+        finally
+        {
+            reloading.Release();
+        }
+    }
+
+    /// <summary>At most this many journal entries are read and applied at once.</summary>
+    private const int CatchUpBatch = 1000;
+
+    private static ChangeSet Merge(List<ChangeSet> changes) => new(
+        [.. changes.SelectMany(c => c.GroupIds).Distinct(StringComparer.Ordinal)],
+        [.. changes.SelectMany(c => c.KeyPrefixes).Distinct(StringComparer.Ordinal)],
+        changes.Exists(c => c.Endpoints));
+
     private IEnumerable<Measurement<double>> ObserveAge() => loaded
         ? [new(Stopwatch.GetElapsedTime(Volatile.Read(ref loadedAt)).TotalSeconds)]
         : [];
@@ -129,7 +183,8 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     {
         if (change.All)
         {
-            await ReloadAsync(ct);
+            // What this host may have missed is in the journal.
+            await CatchUpAsync(ct);
             return;
         }
         await writer.WaitAsync(ct);
@@ -180,6 +235,9 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         }
         return groups.With(load.Policies, removed);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot caught up with {Changes} changes from the journal.")]
+    private static partial void LogCaughtUp(ILogger logger, int changes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot read whole: {Keys} keys, {Groups} groups, {Endpoints} endpoints in {Milliseconds} ms.")]
     private static partial void LogLoaded(ILogger logger, int keys, int groups, int endpoints, long milliseconds);

@@ -72,6 +72,35 @@ namespace FrontierGateway.Data.Migrations.Postgres
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("FrontierGateway.Data.Entities.ChangeEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Endpoints")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("GroupIds")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("KeyPrefixes")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("Changes", (string)null);
+                });
+
             modelBuilder.Entity("FrontierGateway.Data.Entities.CustomerApiKey", b =>
                 {
                     b.Property<string>("Prefix")

@@ -59,6 +59,31 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("FrontierGateway.Data.Entities.ChangeEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Endpoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GroupIds")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyPrefixes")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("Changes", (string)null);
+                });
+
             modelBuilder.Entity("FrontierGateway.Data.Entities.CustomerApiKey", b =>
                 {
                     b.Property<string>("Prefix")

@@ -28,10 +28,10 @@ public sealed class SnapshotRefreshTests
         for (var step = 0; step < 200; step++)
         {
             var what = await changes.StepAsync();
-            var whole = await LoadWholeAsync(loader);
+            var whole = await SnapshotText.LoadWholeAsync(loader);
             var expected = SnapshotText.Of(whole, changes.GroupIds);
             var actual = SnapshotText.Of(sut.Current, changes.GroupIds);
-            Assert.True(expected == actual, $"Seed {seed}, step {step} ({what}):\n{Difference(expected, actual)}");
+            Assert.True(expected == actual, $"Seed {seed}, step {step} ({what}):\n{SnapshotText.Difference(expected, actual)}");
         }
 
         // The run did write every kind of change, so the comparisons above saw each one's refresh.
@@ -55,9 +55,9 @@ public sealed class SnapshotRefreshTests
             var what = $"{await changes.StepAsync()}, {await changes.StepAsync()}";
             await reload;
 
-            var expected = SnapshotText.Of(await LoadWholeAsync(loader), changes.GroupIds);
+            var expected = SnapshotText.Of(await SnapshotText.LoadWholeAsync(loader), changes.GroupIds);
             var actual = SnapshotText.Of(sut.Current, changes.GroupIds);
-            Assert.True(expected == actual, $"Round {round} ({what}):\n{Difference(expected, actual)}");
+            Assert.True(expected == actual, $"Round {round} ({what}):\n{SnapshotText.Difference(expected, actual)}");
         }
     }
 
@@ -190,19 +190,4 @@ public sealed class SnapshotRefreshTests
     private static async Task<string> CreateAsync(GroupService groups, string external, string? parent, string? mode) =>
         (await groups.CreateAsync(new GroupCreateInput(new MetadataInput(null, external),
             [new ModelInput("acme/chat", [new LimitInput("REQUEST", "MINUTE", 1000)], [])], new HierarchyInput(mode, parent)), "test")).Id;
-
-    private static async Task<GatewaySnapshot> LoadWholeAsync(SnapshotLoader loader)
-    {
-        var groups = await loader.LoadGroupsAsync(CancellationToken.None);
-        return new GatewaySnapshot(await loader.LoadKeysAsync(CancellationToken.None), SnapshotTable<GroupPolicy>.From(groups.Policies),
-            await loader.LoadEndpointsAsync(CancellationToken.None));
-    }
-
-    private static string Difference(string expected, string actual)
-    {
-        var whole = expected.Split('\n');
-        var refreshed = actual.Split('\n');
-        return string.Join('\n', whole.Except(refreshed).Select(l => "- loaded whole:  " + l)
-            .Concat(refreshed.Except(whole).Select(l => "+ refreshed:     " + l)));
-    }
 }

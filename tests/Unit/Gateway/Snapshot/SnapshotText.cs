@@ -10,6 +10,23 @@ namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
 /// </summary>
 internal static class SnapshotText
 {
+    /// <summary>The snapshot as reading everything from the database gives it.</summary>
+    public static async Task<GatewaySnapshot> LoadWholeAsync(SnapshotLoader loader)
+    {
+        var groups = await loader.LoadGroupsAsync(CancellationToken.None);
+        return new GatewaySnapshot(await loader.LoadKeysAsync(CancellationToken.None), SnapshotTable<GroupPolicy>.From(groups.Policies),
+            await loader.LoadEndpointsAsync(CancellationToken.None));
+    }
+
+    /// <summary>The lines of two texts that differ, for a failed comparison's message.</summary>
+    public static string Difference(string expected, string actual)
+    {
+        var whole = expected.Split('\n');
+        var refreshed = actual.Split('\n');
+        return string.Join('\n', whole.Except(refreshed).Select(l => "- loaded whole:  " + l)
+            .Concat(refreshed.Except(whole).Select(l => "+ refreshed:     " + l)));
+    }
+
     /// <param name="groupIds">Ids to look up besides those the table lists (deleted ones: they must be absent).</param>
     public static string Of(GatewaySnapshot snapshot, IEnumerable<string> groupIds)
     {
