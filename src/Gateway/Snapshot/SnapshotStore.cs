@@ -150,7 +150,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
                 if (fresh.Count > 0)
                 {
                     await ApplyAsync(Merge(fresh), ct);
-                    LogCaughtUp(logger, fresh.Count);
+                    LogCaughtUp(logger, fresh.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 after = entries.Count > 0 ? entries[^1].Id : after;
             }
@@ -236,8 +236,8 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         return groups.With(load.Policies, removed);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot caught up with {Changes} changes from the journal.")]
-    private static partial void LogCaughtUp(ILogger logger, int changes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot caught up with {Changes} changes from the journal in {Milliseconds} ms.")]
+    private static partial void LogCaughtUp(ILogger logger, int changes, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot read whole: {Keys} keys, {Groups} groups, {Endpoints} endpoints in {Milliseconds} ms.")]
     private static partial void LogLoaded(ILogger logger, int keys, int groups, int endpoints, long milliseconds);
