@@ -11,8 +11,9 @@ namespace FrontierGateway.Gateway.Limits;
 /// </summary>
 /// <remarks>
 /// A reservation is counted where the call's tokens will be: on a SECOND or MINUTE window at admission time, and on a
-/// DAY counter in a window of its own, <see cref="SlidingWindow.Reservations"/>, kept apart from the day's total so that
-/// it stops counting after <c>Limits:ReservationTtlSeconds</c> if the call never settles. The revocation check of
+/// DAY counter in a window of its own, <see cref="SlidingWindow.Reservations"/>, kept apart from the day's total: if the
+/// call never settles, the reservation moves into the day's total after <c>Limits:ReservationTtlSeconds</c> (the next
+/// admission of the rule counts it as used), as the Redis store does for a host that died. The revocation check of
 /// <see cref="ICounterStore.TryAdmitAsync"/> has nothing to do here: this host's snapshot is the only one.
 /// </remarks>
 internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOptions> options) : ICounterStore
@@ -35,6 +36,11 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
         {
             foreach (var rule in policy.Rules)
             {
+                if (rule.Unit == LimitUnit.Day && rule.Type == LimitType.Token && Window(rule).TakeLapsed(now, today) is > 0 and var lapsed)
+                {
+                    // Never settled: counted as used, as the Redis store counts a reservation whose host died.
+                    daily.Add([rule.Counter.GroupId], policy.Slug, LimitType.Token, lapsed, today);
+                }
                 var used = rule.Unit != LimitUnit.Day ? Window(rule).Sum(now)
                     : (daily.Read(rule.Counter.GroupId, policy.Slug, rule.Type, today) ?? 0)
                         + (rule.Type == LimitType.Token ? Window(rule).Sum(now) : 0);
