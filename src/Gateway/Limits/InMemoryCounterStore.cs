@@ -36,10 +36,9 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
         {
             foreach (var rule in policy.Rules)
             {
-                if (rule.Unit == LimitUnit.Day && rule.Type == LimitType.Token && Window(rule).TakeLapsed(now, today) is > 0 and var lapsed)
+                if (rule.Unit == LimitUnit.Day && rule.Type == LimitType.Token)
                 {
-                    // Never settled: counted as used, as the Redis store counts a reservation whose host died.
-                    daily.Add([rule.Counter.GroupId], policy.Slug, LimitType.Token, lapsed, today);
+                    TakeLapsed(policy, rule, now);
                 }
                 var used = rule.Unit != LimitUnit.Day ? Window(rule).Sum(now)
                     : (daily.Read(rule.Counter.GroupId, policy.Slug, rule.Type, today) ?? 0)
@@ -99,7 +98,9 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
                 var window = Window(rule);
                 if (rule.Unit == LimitUnit.Day)
                 {
-                    // The day's total takes the real tokens below; the reservation leaves its own window.
+                    // The day's total takes the real tokens below; the reservation leaves its own window, unless it
+                    // lapsed already (a call longer than the reservations' lifetime): then it counted as used.
+                    TakeLapsed(policy, rule, now);
                     window.Remove(reservation.At, reservation.Tokens);
                 }
                 else if (tokens < reservation.Tokens)
@@ -125,6 +126,16 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
 
     public ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default) =>
         ValueTask.FromResult(daily.Read(groupId, slug, type, day));
+
+    /// <summary>Moves the rule's reservations never settled into its day total, as the Redis store does for a dead host.</summary>
+    private void TakeLapsed(SlugPolicy policy, LimitRule rule, DateTime now)
+    {
+        var today = DateOnly.FromDateTime(now);
+        if (Window(rule).TakeLapsed(now, today) is > 0 and var lapsed)
+        {
+            daily.Add([rule.Counter.GroupId], policy.Slug, LimitType.Token, lapsed, today);
+        }
+    }
 
     private SlidingWindow Window(LimitRule rule)
     {

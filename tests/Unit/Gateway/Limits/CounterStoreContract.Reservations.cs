@@ -152,4 +152,18 @@ public abstract partial class CounterStoreContract
         Assert.True(fits.Admitted);
         Assert.Equal(800, await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Token, Today));
     }
+
+    [Fact]
+    public async Task Settle_AfterItsDailyReservationLapsed_CountsTheReservationAndTheTokens()
+    {
+        // A call longer than the reservations' lifetime: its reservation counted as used when it lapsed, as a dead
+        // host's does, and its tokens count when it ends. Against the caller, never for it.
+        var policy = Policy([Rule("g", LimitType.Token, LimitUnit.Day, 1000)], "g");
+        var call = await Sut.TryAdmitAsync(policy, KeyPrefix, 300, Now);
+        await AdvanceAsync(TimeSpan.FromMinutes(16));
+
+        await Sut.SettleAsync(policy, call.Reservation, 100, Now);
+
+        Assert.Equal(400, await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Token, Today));
+    }
 }
