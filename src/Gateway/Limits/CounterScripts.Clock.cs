@@ -20,6 +20,40 @@ internal static partial class CounterScripts
         -- A script reads each window once (windows, by key) and writes its own fields once, at the end (finish).
         local windows, touched = {}, {}
 
+        -- Marks a window to be written by finish: its counts changed, or a load found segments to delete.
+        local function touch(w)
+          if not w.touched then
+            w.touched = true
+            table.insert(touched, w)
+          end
+        end
+
+        -- A day's first write keeps yesterday (the usage writer may still read it) and drops older days.
+        local function add_to_day(key, amount)
+          if redis.call('HINCRBY', key, today, amount) == amount then
+            for _, field in ipairs(redis.call('HKEYS', key)) do
+              if tonumber(field) < day - 1 then redis.call('HDEL', key, field) end
+            end
+            redis.call('EXPIRE', key, {{DaySeconds}})
+          end
+        end
+
+        -- A reservation still held on a DAY TOKEN counter when its segment leaves the reservations window was never
+        -- settled: its host died holding the call's settlement (RedisSettlements) or during the call. It counts from then
+        -- on as used, on the day total of the day it was made (w.day, the counter's own key), so that a lost settlement
+        -- counts against the caller (the reservation less what the call used), never for it. Yesterday's total keeps its
+        -- key's expiry; an older day's is gone.
+        local function lapse(w, number, count)
+          if count <= 0 then return end
+          local made = math.floor(number * w.size / DAY)
+          if made == day then
+            add_to_day(w.day, count)
+          elseif made == day - 1 then
+            redis.call('HINCRBY', w.day, string.format('%d', made), count)
+            if redis.call('TTL', w.day) < 0 then redis.call('EXPIRE', w.day, {{DaySeconds}}) end
+          end
+        end
+
         local function load(w)
           w.counts, w.stale, w.synced = {}, {}, false
           local sum = 0
@@ -34,6 +68,11 @@ internal static partial class CounterScripts
               sum = sum + count
             else
               table.insert(w.stale, flat[i])
+              if w.day then
+                lapse(w, number, tonumber(flat[i + 1]))
+                -- Deleted by finish in this script, so that no later script counts it again.
+                touch(w)
+              end
             end
           end
           w.sum = sum
@@ -45,7 +84,10 @@ internal static partial class CounterScripts
           w = { key = key, change = 0 }
           if unit == 'S' then w.size, w.segments = 100000, 10
           elseif unit == 'M' then w.size, w.segments = 1000000, 60
-          else w.size, w.segments = RESERVATION_SEGMENT, 60 end
+          else
+            -- A DAY TOKEN counter's reservations: the key is its day total's (KEYS too) with ':reserved' added.
+            w.size, w.segments, w.day = RESERVATION_SEGMENT, 60, string.sub(key, 1, -10)
+          end
           w.current = math.floor(now / w.size)
           local meta = redis.call('HMGET', key, 'at', 'sum')
           if meta[1] and tonumber(meta[1]) == w.current then
@@ -55,14 +97,6 @@ internal static partial class CounterScripts
           end
           windows[key] = w
           return w
-        end
-
-        -- Marks a window to be written by finish: its counts changed, or a load found segments to delete.
-        local function touch(w)
-          if not w.touched then
-            w.touched = true
-            table.insert(touched, w)
-          end
         end
 
         -- Writes what changed of each touched window's own fields, then answers `reply`: the change of its sum, or
@@ -78,8 +112,13 @@ internal static partial class CounterScripts
               if #w.stale > 0 then redis.call('HDEL', w.key, unpack(w.stale)) end
               redis.call('HSET', w.key, 'at', string.format('%d', w.current), 'sum', string.format('%d', w.sum))
               -- Set when 'at' moves to the current segment: a window and a segment more from then, so the key outlives
-              -- every segment it holds; the segment's later writes need not move it.
-              redis.call('PEXPIRE', w.key, math.ceil(w.size * (w.segments + 1) / 1000))
+              -- every segment it holds; the segment's later writes need not move it. Reservations as long as a day
+              -- total, so that one never settled is still there to count as used when the next script comes (lapse).
+              if w.day then
+                redis.call('EXPIRE', w.key, {{DaySeconds}})
+              else
+                redis.call('PEXPIRE', w.key, math.ceil(w.size * (w.segments + 1) / 1000))
+              end
             end
           end
           return reply
@@ -92,16 +131,6 @@ internal static partial class CounterScripts
           w.change = w.change + amount
           if amount > 0 then w.added = true end
           touch(w)
-        end
-
-        -- A day's first write keeps yesterday (the usage writer may still read it) and drops older days.
-        local function add_to_day(key, amount)
-          if redis.call('HINCRBY', key, today, amount) == amount then
-            for _, field in ipairs(redis.call('HKEYS', key)) do
-              if tonumber(field) < day - 1 then redis.call('HDEL', key, field) end
-            end
-            redis.call('EXPIRE', key, {{DaySeconds}})
-          end
         end
 
         -- Microseconds until the counter holds at most `allowed` (SlidingWindow.TimeUntil); a day ends at midnight UTC.

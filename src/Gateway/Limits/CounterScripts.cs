@@ -12,8 +12,9 @@ namespace FrontierGateway.Gateway.Limits;
 /// UTC day number (days since 1970-01-01) to total: the key does not name the day, because only the script knows
 /// the day (from Redis's clock) and every key must be named before the script runs. The reservations held on a DAY
 /// TOKEN counter are a window of their own (<c>...:TOKEN:DAY:reserved</c>), 60 segments of a sixtieth of the
-/// reservations' lifetime (<see cref="SlidingWindow.Reservations"/>), kept apart from the day's total so that a
-/// reservation never settled stops counting when its segment leaves that window.
+/// reservations' lifetime (<see cref="SlidingWindow.Reservations"/>), kept apart from the day's total so that the total
+/// holds what calls used; a reservation never settled (its host died) moves into the total as used when its segment
+/// leaves that window (<c>lapse</c>), so a lost settlement never lets a caller past a daily limit.
 /// Times are in microseconds: exact in Lua's doubles for the next 280 years.
 /// </remarks>
 internal static partial class CounterScripts
@@ -52,12 +53,13 @@ internal static partial class CounterScripts
           local threshold = tonumber(ARGV[at + 2])
           local used
           if rule.unit == 'D' then
-            used = tonumber(redis.call('HGET', KEYS[k + i - 1], today) or '0')
             if rule.kind == 'T' then
+              -- Read before the day total: a reservation that lapses now moves into it (lapse).
               reservations = reservations + 1
               rule.window = window(KEYS[k + reservations - 1], 'R')
-              used = used + rule.window.sum
             end
+            used = tonumber(redis.call('HGET', KEYS[k + i - 1], today) or '0')
+            if rule.window then used = used + rule.window.sum end
           else
             rule.window = window(KEYS[k + i - 1], rule.unit)
             used = rule.window.sum

@@ -44,7 +44,9 @@ public sealed record Admission(LimitRule? RefusedBy, TimeSpan RetryAfter, Headro
 /// <remarks>
 /// TOKEN limits are checked against an upper bound of the call, reserved at admission and settled to the real usage
 /// when the call ends, so concurrent calls cannot overshoot a limit by more than their real usage exceeded what they
-/// reserved. A reservation that is never settled (its host died) stops counting after <c>Limits:ReservationTtlSeconds</c>.
+/// reserved. A reservation that is never settled (its host died) leaves its SECOND or MINUTE windows with them; on a DAY
+/// limit it counts as used after <c>Limits:ReservationTtlSeconds</c>, so that a lost settlement never lets a caller past
+/// a daily limit (it counts the reservation, not what the call used: against the caller, never for it).
 /// </remarks>
 public interface ICounterStore
 {

@@ -11,8 +11,9 @@ namespace FrontierGateway.Gateway.Limits;
 /// </summary>
 /// <remarks>
 /// A reservation is counted where the call's tokens will be: on a SECOND or MINUTE window at admission time, and on a
-/// DAY counter in a window of its own, <see cref="SlidingWindow.Reservations"/>, kept apart from the day's total so that
-/// it stops counting after <c>Limits:ReservationTtlSeconds</c> if the call never settles. The revocation check of
+/// DAY counter in a window of its own, <see cref="SlidingWindow.Reservations"/>, kept apart from the day's total: if the
+/// call never settles, the reservation moves into the day's total after <c>Limits:ReservationTtlSeconds</c> (the next
+/// admission of the rule counts it as used), as the Redis store does for a host that died. The revocation check of
 /// <see cref="ICounterStore.TryAdmitAsync"/> has nothing to do here: this host's snapshot is the only one.
 /// </remarks>
 internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOptions> options) : ICounterStore
@@ -35,6 +36,10 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
         {
             foreach (var rule in policy.Rules)
             {
+                if (rule.Unit == LimitUnit.Day && rule.Type == LimitType.Token)
+                {
+                    TakeLapsed(policy, rule, now);
+                }
                 var used = rule.Unit != LimitUnit.Day ? Window(rule).Sum(now)
                     : (daily.Read(rule.Counter.GroupId, policy.Slug, rule.Type, today) ?? 0)
                         + (rule.Type == LimitType.Token ? Window(rule).Sum(now) : 0);
@@ -93,7 +98,9 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
                 var window = Window(rule);
                 if (rule.Unit == LimitUnit.Day)
                 {
-                    // The day's total takes the real tokens below; the reservation leaves its own window.
+                    // The day's total takes the real tokens below; the reservation leaves its own window, unless it
+                    // lapsed already (a call longer than the reservations' lifetime): then it counted as used.
+                    TakeLapsed(policy, rule, now);
                     window.Remove(reservation.At, reservation.Tokens);
                 }
                 else if (tokens < reservation.Tokens)
@@ -119,6 +126,16 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
 
     public ValueTask<long?> ReadDailyAsync(string groupId, string slug, LimitType type, DateOnly day, CancellationToken ct = default) =>
         ValueTask.FromResult(daily.Read(groupId, slug, type, day));
+
+    /// <summary>Moves the rule's reservations never settled into its day total, as the Redis store does for a dead host.</summary>
+    private void TakeLapsed(SlugPolicy policy, LimitRule rule, DateTime now)
+    {
+        var today = DateOnly.FromDateTime(now);
+        if (Window(rule).TakeLapsed(now, today) is > 0 and var lapsed)
+        {
+            daily.Add([rule.Counter.GroupId], policy.Slug, LimitType.Token, lapsed, today);
+        }
+    }
 
     private SlidingWindow Window(LimitRule rule)
     {

@@ -38,8 +38,10 @@ public sealed class LimitsOptions
     public long DefaultReservedOutputTokens { get; set; } = 1024;
 
     /// <summary>
-    /// Seconds after which a reservation that was never settled (its host died mid-call) stops counting against the
-    /// limits. Longer than any call should last. Default 900 (15 minutes).
+    /// Seconds after which a reservation that was never settled (its host died mid-call, or before it wrote the call's
+    /// settlement) stops being a reservation: on a DAY limit it then counts as used, on a SECOND or MINUTE window it has
+    /// left anyway. Longer than any call should last (a call still running then counts its reservation and its tokens).
+    /// Default 900 (15 minutes).
     /// </summary>
     public int ReservationTtlSeconds { get; set; } = 900;
 

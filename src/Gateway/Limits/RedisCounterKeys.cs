@@ -16,9 +16,12 @@ internal static class RedisCounterKeys
     public static RedisKey Of(string root, string group, string slug, LimitType type, LimitUnit unit) =>
         $"frontier-gateway:{{{root}}}:{group}:{slug}:{Name(type)}:{Name(unit)}";
 
-    /// <summary>The reservations held on a DAY TOKEN counter, apart from its totals.</summary>
+    /// <summary>
+    /// The reservations held on a DAY TOKEN counter, apart from its totals: the totals' key and <c>:reserved</c>, which
+    /// is how the scripts find the totals a reservation never settled moves into (<see cref="CounterScripts"/>).
+    /// </summary>
     public static RedisKey Reservations(string root, string group, string slug) =>
-        $"frontier-gateway:{{{root}}}:{group}:{slug}:TOKEN:DAY:reserved";
+        Of(root, group, slug, LimitType.Token, LimitUnit.Day).Append(":reserved");
 
     /// <summary>Set when the key was revoked, for the hosts whose snapshot still has it.</summary>
     public static RedisKey RevokedKey(string root, string prefix) => $"frontier-gateway:{{{root}}}:revoked:key:{prefix}";

@@ -202,8 +202,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         }
         catch (Exception e)
         {
-            // Redis down (or a bug): the reservations lapse with their windows, and the day counters are rebuilt from
-            // the database's usage when the outage ends.
+            // Redis down (or a bug): the reservations leave their windows, and on a DAY counter count as used when they
+            // lapse (CounterScripts), as a dead host's do.
             LogWriteFailed(logger, e, calls.Count, calls[0].Policy.Root);
         }
     }

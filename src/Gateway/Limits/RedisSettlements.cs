@@ -25,8 +25,9 @@ internal readonly record struct PendingSettlement(RedisPolicy Policy, long Token
 /// are written (so such a settle is written at once: <see cref="RedisPolicy.HasTokenWindows"/>), and the tokens count
 /// on Redis's day as they are written (a call ended in the last milliseconds before midnight UTC may count on the next
 /// day). A host that stops gracefully writes what it holds; one that dies loses it, as it loses its calls under way:
-/// their reservations lapse with their windows, and the day counters are rebuilt from the database's usage after an
-/// outage.
+/// their reservations leave their SECOND and MINUTE windows with them, and on a DAY counter count as reserved until
+/// <c>Limits:ReservationTtlSeconds</c>, then as used (<see cref="CounterScripts"/>, <c>lapse</c>). So a day counter never
+/// counts less than the calls of a dead host used, only more: what they reserved and did not use.
 /// </remarks>
 internal sealed class RedisSettlements : IAsyncDisposable
 {

@@ -14,7 +14,10 @@ internal sealed class SlidingWindow(TimeSpan window, int segments)
 
     public static SlidingWindow PerMinute() => new(TimeSpan.FromMinutes(1), 60);
 
-    /// <summary>The reservations held on a DAY counter: each stops counting <paramref name="ttl"/> after it was made.</summary>
+    /// <summary>
+    /// The reservations held on a DAY counter: each leaves <paramref name="ttl"/> after it was made, and one never settled
+    /// then counts as used (<see cref="TakeLapsed"/>).
+    /// </summary>
     public static SlidingWindow Reservations(TimeSpan ttl) => new(ttl, 60);
 
     public long Sum(DateTime now)
@@ -55,6 +58,28 @@ internal sealed class SlidingWindow(TimeSpan window, int segments)
         {
             counts[slot] -= amount;
         }
+    }
+
+    /// <summary>
+    /// Empties the segments that have left the window still holding a count, and answers the count of those that began
+    /// on <paramref name="day"/>: of a DAY counter's reservations, the ones never settled.
+    /// </summary>
+    public long TakeLapsed(DateTime now, DateOnly day)
+    {
+        var current = now.Ticks / segmentTicks;
+        long lapsed = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] != 0 && numbers[i] <= current - counts.Length)
+            {
+                if (counts[i] > 0 && DateOnly.FromDateTime(new DateTime(numbers[i] * segmentTicks)) == day)
+                {
+                    lapsed += counts[i];
+                }
+                counts[i] = 0;
+            }
+        }
+        return lapsed;
     }
 
     /// <summary>How long until the window's count drops to at most <paramref name="allowed"/>.</summary>

@@ -16,7 +16,7 @@ namespace FrontierGateway.Gateway.Redis;
 /// (<see cref="DailyRebuild"/>) before the circuit closes.
 /// </summary>
 internal sealed partial class LimitsOutage(IConnectionMultiplexer redis, DailyRebuild rebuild, LiveHosts hosts,
-    IOptions<LimitsOptions> options, TimeProvider time, ILogger<LimitsOutage> logger)
+    RedisCounterStore store, IOptions<LimitsOptions> options, TimeProvider time, ILogger<LimitsOutage> logger)
     : BackgroundService
 {
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
@@ -146,6 +146,12 @@ internal sealed partial class LimitsOutage(IConnectionMultiplexer redis, DailyRe
             Volatile.Write(ref current, null);
         }
         var last = outage.Close();
+        // The reservations of calls settled meanwhile go back, held like any settlement (written with the tree's next
+        // script): left, they would count as used when they lapse, on top of the tokens the outage counted.
+        foreach (var (policy, reservation) in outage.TakeReservations())
+        {
+            await store.SettleAsync(policy, reservation, 0, time.GetUtcNow().UtcDateTime, ct);
+        }
         left = await rebuild.AddAsync(last);
         if (left.Count > 0)
         {

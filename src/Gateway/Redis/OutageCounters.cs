@@ -24,6 +24,9 @@ internal sealed class OutageCounters(int hosts, Task<IReadOnlyDictionary<DailyKe
     // Nothing is reserved on these counters (TOKEN use is debited as calls settle), so the reservations' settings do not matter.
     private readonly InMemoryCounterStore local = new(new DailyTotals(), Options.Create(new LimitsOptions()));
     private readonly ConditionalWeakTable<SlugPolicy, SlugPolicy> shares = [];
+
+    /// <summary>Reservations made in Redis before the outage by calls settled during it: given back when it ends.</summary>
+    private readonly List<(SlugPolicy Policy, Reservation Reservation)> reserved = [];
     private bool closed;
 
     /// <summary>The hosts alive as last seen before the outage: what each limit is divided by.</summary>
@@ -41,12 +44,50 @@ internal sealed class OutageCounters(int hosts, Task<IReadOnlyDictionary<DailyKe
             {
                 return false;
             }
-            foreach (var group in policy.DailyGroups)
+            Count(policy, type, amount, day);
+            return true;
+        }
+    }
+
+    private void Count(SlugPolicy policy, LimitType type, long amount, DateOnly day)
+    {
+        foreach (var group in policy.DailyGroups)
+        {
+            var key = new DailyKey(group, policy.Slug, type, day);
+            counted[key] = new Counted(policy.RootGroupId, counted.GetValueOrDefault(key).Amount + amount);
+        }
+    }
+
+    /// <summary>
+    /// Counts a settled call's <paramref name="tokens"/> as <see cref="TryCount"/> does, and keeps the reservation it made
+    /// in Redis before the outage (if any) to be given back when Redis is back (<see cref="TakeReservations"/>): left
+    /// there, it would count as used once it lapsed, on top of the tokens counted here.
+    /// </summary>
+    public bool TrySettle(SlugPolicy policy, Reservation reservation, long tokens, DateOnly day)
+    {
+        lock (gate)
+        {
+            if (closed)
             {
-                var key = new DailyKey(group, policy.Slug, type, day);
-                counted[key] = new Counted(policy.RootGroupId, counted.GetValueOrDefault(key).Amount + amount);
+                return false;
+            }
+            Count(policy, LimitType.Token, tokens, day);
+            if (reservation.Tokens > 0)
+            {
+                reserved.Add((policy, reservation));
             }
             return true;
+        }
+    }
+
+    /// <summary>The reservations kept by <see cref="TrySettle"/>, once: to be settled to nothing in Redis.</summary>
+    public List<(SlugPolicy Policy, Reservation Reservation)> TakeReservations()
+    {
+        lock (gate)
+        {
+            List<(SlugPolicy Policy, Reservation Reservation)> taken = [.. reserved];
+            reserved.Clear();
+            return taken;
         }
     }
 

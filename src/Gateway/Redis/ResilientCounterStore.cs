@@ -64,7 +64,7 @@ internal sealed class ResilientCounterStore(RedisCounterStore redis, LimitsOutag
 
     /// <remarks>
     /// Settled during an outage, a call's real tokens go to the outage's counts; a reservation it took in Redis before
-    /// the outage is not returned there, and lapses with its window (or after <c>Limits:ReservationTtlSeconds</c>).
+    /// the outage is given back there when the outage ends (<see cref="OutageCounters.TrySettle"/>).
     /// </remarks>
     public async ValueTask SettleAsync(SlugPolicy policy, Reservation reservation, long tokens, DateTime now,
         CancellationToken ct = default)
@@ -74,7 +74,7 @@ internal sealed class ResilientCounterStore(RedisCounterStore redis, LimitsOutag
         {
             if (outage.Current is { } down)
             {
-                if (down.TryCount(policy, LimitType.Token, tokens, DateOnly.FromDateTime(now)))
+                if (down.TrySettle(policy, reservation, tokens, DateOnly.FromDateTime(now)))
                 {
                     await down.AddTokensAsync(policy, tokens, now);
                     return;

@@ -134,8 +134,9 @@ public abstract partial class CounterStoreContract
     }
 
     [Fact]
-    public async Task TryAdmit_DailyReservationNeverSettled_StopsCountingAfterItsLifetime()
+    public async Task TryAdmit_DailyReservationNeverSettled_CountsAsUsedAfterItsLifetime()
     {
+        // A call whose host died holding its settlement: its tokens are in the database, never in the counters.
         var rule = Rule("g", LimitType.Token, LimitUnit.Day, 1000);
         var policy = Policy([rule], "g");
         Assert.True((await Sut.TryAdmitAsync(policy, KeyPrefix, 800, Now)).Admitted);
@@ -143,10 +144,26 @@ public abstract partial class CounterStoreContract
         await AdvanceAsync(TimeSpan.FromMinutes(14));
         var held = await Sut.TryAdmitAsync(policy, KeyPrefix, 300, Now);
         await AdvanceAsync(TimeSpan.FromMinutes(1.5));
-        var expired = await Sut.TryAdmitAsync(policy, KeyPrefix, 300, Now);
+        var lapsed = await Sut.TryAdmitAsync(policy, KeyPrefix, 300, Now);
+        var fits = await Sut.TryAdmitAsync(policy, KeyPrefix, 200, Now);
 
         Assert.Equal(rule, held.RefusedBy);
-        Assert.True(expired.Admitted);
-        Assert.Null(await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Token, Today));
+        Assert.Equal(rule, lapsed.RefusedBy);
+        Assert.True(fits.Admitted);
+        Assert.Equal(800, await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Token, Today));
+    }
+
+    [Fact]
+    public async Task Settle_AfterItsDailyReservationLapsed_CountsTheReservationAndTheTokens()
+    {
+        // A call longer than the reservations' lifetime: its reservation counted as used when it lapsed, as a dead
+        // host's does, and its tokens count when it ends. Against the caller, never for it.
+        var policy = Policy([Rule("g", LimitType.Token, LimitUnit.Day, 1000)], "g");
+        var call = await Sut.TryAdmitAsync(policy, KeyPrefix, 300, Now);
+        await AdvanceAsync(TimeSpan.FromMinutes(16));
+
+        await Sut.SettleAsync(policy, call.Reservation, 100, Now);
+
+        Assert.Equal(400, await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Token, Today));
     }
 }

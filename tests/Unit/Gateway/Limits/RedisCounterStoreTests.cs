@@ -163,7 +163,9 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
         // One reservation window for each DAY TOKEN rule (the child's and the pool's), no day total yet.
         Assert.Equal(2, reservations.Count);
         Assert.Empty(dayTotals);
-        Assert.All(lifetimes, t => Assert.InRange(t ?? TimeSpan.Zero, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15.5)));
+        // As long as a day total's: a reservation never settled is still there to count as used when it lapses.
+        Assert.All(lifetimes, t => Assert.InRange(t ?? TimeSpan.Zero, TimeSpan.FromSeconds(CounterScripts.DaySeconds - 60),
+            TimeSpan.FromSeconds(CounterScripts.DaySeconds)));
         // Settled to nothing: the reservations are gone, and no day total was made.
         Assert.All(reservations, k => Assert.False(db.KeyExists(k)));
         Assert.Empty(await Server.KeysAsync(pattern: $"*{root}*:TOKEN:DAY").ToListAsync());
@@ -223,6 +225,32 @@ public sealed class RedisCounterStoreTests(RedisServer redis) : CounterStoreCont
             RedisCounterKeys.Of(root, policy.DailyGroups[1], "acme/model", LimitType.Token, LimitUnit.Day),
             RedisCounterKeys.Field(DateOnly.FromDateTime(Now))));
         Assert.Empty(await Server.KeysAsync(pattern: $"*{root}*:reserved").ToListAsync());
+    }
+
+    [Fact]
+    public async Task TryAdmit_HostKilledHoldingASettlement_ItsReservationCountsAsUsedOnceItLapses()
+    {
+        // Host A settles a call of 6 tokens (8 reserved) and is killed before its held settlement is written: the store
+        // is left as a kill -9 leaves it, never flushed. The child's DAY limit is 10; this store is host B.
+        var killed = new RedisCounterStore(connection, totals, this, Options.Create(new LimitsOptions()),
+            NullLogger<RedisCounterStore>.Instance) { ClockOffset = sut.ClockOffset, SettleDelay = TimeSpan.FromHours(1) };
+        var policy = Chain(out var root, LimitType.Token, LimitUnit.Day, 1000);
+        var call = await killed.TryAdmitAsync(policy, KeyPrefix, 8, Now);
+        await killed.SettleAsync(policy, call.Reservation, 6, Now);
+
+        var whileHeld = await sut.TryAdmitAsync(policy, KeyPrefix, 3, Now);
+        await AdvanceAsync(new LimitsOptions().ReservationTtl + TimeSpan.FromMinutes(1));
+        var over = await sut.TryAdmitAsync(policy, KeyPrefix, 5, Now);
+        var fits = await sut.TryAdmitAsync(policy, KeyPrefix, 2, Now);
+
+        // The 6 used never reach Redis: without the reservation moving into the day's total, 5 more would pass the limit.
+        Assert.Equal(policy.Rules[0], whileHeld.RefusedBy);
+        Assert.Equal(policy.Rules[0], over.RefusedBy);
+        Assert.True(fits.Admitted);
+        // The reservation counts, not the 6 used: the 2 more count against the caller, never for it.
+        var today = RedisCounterKeys.Field(DateOnly.FromDateTime(Now));
+        Assert.All(await Task.WhenAll(policy.DailyGroups.Select(g => connection.GetDatabase().HashGetAsync(
+            RedisCounterKeys.Of(root, g, "acme/model", LimitType.Token, LimitUnit.Day), today))), total => Assert.Equal(8, (long)total));
     }
 
     /// <summary>The scripts Redis has run by their SHA so far.</summary>
