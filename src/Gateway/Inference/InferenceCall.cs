@@ -57,11 +57,16 @@ internal sealed class InferenceCall
     public long PromptTokensSoFar => promptTokens ?? (Request.Raw.Length + 3) / 4;
 
     /// <summary>
-    /// The tokenizer's count; the four-bytes estimate when the body does not parse as a tree (a repeated property name
-    /// passes the gateway's reader, which only reads its own fields, but not JsonNode).
+    /// The tokenizer's count, read from the body's bytes; for a body that is not a plain case there, from its tree, and
+    /// the four-bytes estimate when the body does not parse as a tree (a repeated property name passes the gateway's
+    /// reader, which only reads its own fields, but not JsonNode).
     /// </summary>
     private long Count(TokenCounter tokens)
     {
+        if (tokens.TryCountPrompt(Request.Operation, Request.Raw.Span) is { } counted)
+        {
+            return counted;
+        }
         try
         {
             return tokens.CountPrompt(Request.Operation, Request.Body);

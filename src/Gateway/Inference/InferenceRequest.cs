@@ -136,7 +136,8 @@ internal sealed class InferenceRequest : IDisposable
 
     private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(HttpRequest request)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } known and > 0 ? (int)known : 4096);
+        var declared = request.ContentLength;
+        var buffer = ArrayPool<byte>.Shared.Rent(declared is { } known and > 0 ? (int)known : 4096);
         var length = 0;
         try
         {
@@ -159,6 +160,11 @@ internal sealed class InferenceRequest : IDisposable
                     return (buffer, length);
                 }
                 length += read;
+                if (length == declared)
+                {
+                    // The whole declared body is in (the server reads no further than Content-Length): no read for the end.
+                    return (buffer, length);
+                }
             }
         }
         catch

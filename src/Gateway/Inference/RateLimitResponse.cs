@@ -80,28 +80,56 @@ internal static class RateLimitResponse
             return;
         }
         var headers = response.Headers;
-        headers[names.Limit] = h.Rule.Threshold.ToString(CultureInfo.InvariantCulture);
+        headers[names.Limit] = names.LimitText(h.Rule.Threshold);
         headers[names.Remaining] = Math.Max(0, h.Remaining).ToString(CultureInfo.InvariantCulture);
         headers[names.Reset] = Duration(h.Reset);
     }
+
+    // Every answer carries two resets, nearly always under a second or under an hour: their spellings are made once.
+    private static readonly string?[] Milliseconds = new string?[1000];
+    private static readonly string?[] Seconds = new string?[3600];
 
     /// <summary>OpenAI's duration spelling: <c>20ms</c>, <c>1s</c>, <c>6m0s</c>, <c>2h3m0s</c>.</summary>
     public static string Duration(TimeSpan span)
     {
         if (span < TimeSpan.FromSeconds(1))
         {
-            return $"{Math.Max(0, (long)Math.Ceiling(span.TotalMilliseconds))}ms";
+            var ms = Math.Max(0, (long)Math.Ceiling(span.TotalMilliseconds));
+            return ms < Milliseconds.Length ? Milliseconds[ms] ??= $"{ms}ms" : $"{ms}ms";
         }
         var seconds = (long)Math.Ceiling(span.TotalSeconds);
+        return seconds < Seconds.Length ? Seconds[seconds] ??= Spell(seconds) : Spell(seconds);
+    }
+
+    private static string Spell(long seconds)
+    {
         var (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
         return h > 0 ? $"{h}h{m}m{s}s" : m > 0 ? $"{m}m{s}s" : $"{s}s";
     }
 
-    /// <summary>The three header names of one limit type, made once.</summary>
+    /// <summary>The three header names of one limit type, made once, and the last threshold written as text.</summary>
     private sealed record HeaderNames(string Suffix)
     {
         public string Limit { get; } = "x-ratelimit-limit-" + Suffix;
         public string Remaining { get; } = "x-ratelimit-remaining-" + Suffix;
         public string Reset { get; } = "x-ratelimit-reset-" + Suffix;
+
+        // Replaced whole, so a reader sees a value and its text together.
+        private Spelled last = new(0, "0");
+
+        /// <summary>A threshold as text: the same limit on call after call, so the last one is kept.</summary>
+        public string LimitText(long threshold)
+        {
+            var known = Volatile.Read(ref last);
+            if (known.Value == threshold)
+            {
+                return known.Text;
+            }
+            var text = threshold.ToString(CultureInfo.InvariantCulture);
+            Volatile.Write(ref last, new Spelled(threshold, text));
+            return text;
+        }
+
+        private sealed record Spelled(long Value, string Text);
     }
 }

@@ -35,9 +35,10 @@ internal static class RequestLogRows
         {
             (row.InputTokens, row.OutputTokens) = (usage.InputTokens, usage.OutputTokens);
         }
-        if (status >= 400 || ForwardMiddleware.Failure(context) is not null)
+        var failure = ForwardMiddleware.Failure(context);
+        if (status >= 400 || failure is not null)
         {
-            row.Error = ForwardMiddleware.Failure(context) is { } failure ? $"upstream_{failure}" : $"http_{status}";
+            row.Error = failure is { } error ? $"upstream_{error}" : $"http_{status}";
         }
         return row;
     }

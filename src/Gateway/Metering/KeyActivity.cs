@@ -8,9 +8,13 @@ namespace FrontierGateway.Gateway.Metering;
 /// </summary>
 internal sealed class KeyActivity
 {
-    private ConcurrentDictionary<string, DateTime> pending = new(StringComparer.Ordinal);
+    // The time as DateTime.ToBinary: a long is replaced in its node, where a DateTime (not written atomically) costs the
+    // dictionary a new node on every call.
+    private ConcurrentDictionary<string, long> pending = new(StringComparer.Ordinal);
 
-    public void Touch(string prefix, DateTime now) => pending[prefix] = now;
+    public void Touch(string prefix, DateTime now) => pending[prefix] = now.ToBinary();
 
-    public IReadOnlyDictionary<string, DateTime> Take() => Interlocked.Exchange(ref pending, new(StringComparer.Ordinal));
+    public IReadOnlyDictionary<string, DateTime> Take() =>
+        Interlocked.Exchange(ref pending, new(StringComparer.Ordinal))
+            .ToDictionary(p => p.Key, p => DateTime.FromBinary(p.Value), StringComparer.Ordinal);
 }

@@ -10,7 +10,7 @@ namespace FrontierGateway.Gateway.Metering;
 /// Counts tokens with the o200k_base encoding (GPT-4o family): the gateway's own count when an
 /// upstream reports no usage, and the simulated model's exact usage.
 /// </summary>
-public sealed class TokenCounter
+public sealed partial class TokenCounter
 {
     // OpenAI's documented estimate for chat prompts: each message is wrapped in
     // <|start|>{role}<|message|>...<|end|>, about 3 tokens, and the reply is primed with

@@ -31,36 +31,14 @@ internal sealed partial class RequestLogWriter(RequestLog log, IDbContextFactory
         // Ends when the queue is completed (shutdown) and empty.
         while (await log.WaitToReadAsync(CancellationToken.None))
         {
-            var deadline = time.GetUtcNow().AddMilliseconds(options.Value.FlushMilliseconds);
-            while (batch.Count < batchSize)
+            // The first row is in: the batch gets the flush interval to fill, unless it fills (or the log closes) before.
+            await log.WaitForBatchAsync(TimeSpan.FromMilliseconds(options.Value.FlushMilliseconds), time);
+            while (batch.Count < batchSize && log.TryRead(out var entry))
             {
-                if (log.TryRead(out var entry))
-                {
-                    batch.Add(entry);
-                    continue;
-                }
-                var left = deadline - time.GetUtcNow();
-                if (left <= TimeSpan.Zero || log.IsCompleted || !await WaitAsync(left))
-                {
-                    break;
-                }
+                batch.Add(entry);
             }
             await WriteAsync(batch);
             batch.Clear();
-        }
-    }
-
-    /// <summary>Whether a row came within <paramref name="limit"/>.</summary>
-    private async Task<bool> WaitAsync(TimeSpan limit)
-    {
-        using var timeout = new CancellationTokenSource(limit, time);
-        try
-        {
-            return await log.WaitToReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

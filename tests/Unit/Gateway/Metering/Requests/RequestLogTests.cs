@@ -67,6 +67,55 @@ public sealed class RequestLogTests
         Assert.Equal(0, sut.Dropped);
     }
 
+    [Fact]
+    public async Task WaitForBatchAsync_BatchFills_ReturnsBeforeTheFlushInterval()
+    {
+        var time = new ManualTime();
+        var sut = new RequestLog(Options.Create(new RequestLogOptions { BatchSize = 3 }));
+        sut.Record(Row(0));
+
+        var waiting = sut.WaitForBatchAsync(TimeSpan.FromSeconds(1), time);
+        await time.TimerStartedAsync(TimeSpan.FromSeconds(1));
+        sut.Record(Row(1));
+        Assert.False(waiting.IsCompleted);
+        sut.Record(Row(2));
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, sut.Queued);
+    }
+
+    [Fact]
+    public async Task WaitForBatchAsync_BatchNotFull_ReturnsWhenTheFlushIntervalEnds()
+    {
+        var time = new ManualTime();
+        var sut = new RequestLog(Options.Create(new RequestLogOptions { BatchSize = 3 }));
+        sut.Record(Row(0));
+
+        var waiting = sut.WaitForBatchAsync(TimeSpan.FromSeconds(1), time);
+        await time.TimerStartedAsync(TimeSpan.FromSeconds(1));
+        Assert.False(waiting.IsCompleted);
+        time.AdvanceSeconds(1);
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(sut.TryRead(out var row));
+        Assert.Equal("req_0", row.RequestId);
+    }
+
+    [Fact]
+    public async Task WaitForBatchAsync_LogCompleted_ReturnsAtOnce()
+    {
+        var time = new ManualTime();
+        var sut = new RequestLog(Options.Create(new RequestLogOptions { BatchSize = 3 }));
+        sut.Record(Row(0));
+
+        var waiting = sut.WaitForBatchAsync(TimeSpan.FromSeconds(1), time);
+        await time.TimerStartedAsync(TimeSpan.FromSeconds(1));
+        sut.Complete();
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(sut.TryRead(out _));
+    }
+
     [Theory]
     [InlineData(0, 500, 1000, 1, "RequestLog:Capacity")]
     [InlineData(10, 0, 1000, 1, "RequestLog:BatchSize")]
