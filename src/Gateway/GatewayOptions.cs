@@ -33,6 +33,14 @@ public sealed class GatewayOptions
     public int FullResyncMinutes { get; set; } = 60;
 
     /// <summary>
+    /// How long a starting host waits for its first whole read of the snapshot before it listens all the same (0: it
+    /// listens at once). Until that read ends, a call whose key the host has not read yet reads the key, and its
+    /// group's policy, from the database first. At a million keys the whole read takes seconds; a small database is
+    /// read long before this, and the host then listens with its whole snapshot, as it always did.
+    /// </summary>
+    public int StartupWaitSeconds { get; set; } = 1;
+
+    /// <summary>
     /// The folder of the usage journal (crash insurance for usage events); relative paths are taken like
     /// <c>Data:Folder</c>. Default: <c>journal</c> inside the data folder. One host per folder.
     /// </summary>
@@ -78,6 +86,10 @@ internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (o.CounterFlushSeconds < 1)
         {
             errors.Add("Gateway:CounterFlushSeconds must be at least 1.");
+        }
+        if (o.StartupWaitSeconds is < 0 or > 600)
+        {
+            errors.Add("Gateway:StartupWaitSeconds must be from 0 to 600.");
         }
         if (o.ResyncSeconds < 1)
         {

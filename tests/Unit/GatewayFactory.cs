@@ -68,6 +68,9 @@ public class GatewayFactory : WebApplicationFactory<Program>
             ["Management:BootstrapApiKey"] = ManageKey,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Gateway:CounterFlushSeconds"] = "1",
+            // The whole snapshot before the host listens, however slow the machine: a test that reads the store right
+            // after the start expects it. SnapshotWarmingTests set 0 to test listening before the read ends.
+            ["Gateway:StartupWaitSeconds"] = "60",
         };
         foreach (var (key, value) in Settings)
         {

@@ -25,4 +25,36 @@ internal static class InferenceAuth
         }
         return snapshot.Groups.TryGetValue(key.GroupId, out group);
     }
+
+    /// <summary>
+    /// <see cref="TryAuthenticate"/>, and while the host's first whole read still runs (<see cref="SnapshotStore.IsWarming"/>),
+    /// again after reading a presented key the snapshot lacks from the database. The snapshot checked, for the call.
+    /// </summary>
+    public static async ValueTask<Authenticated> AuthenticateAsync(HttpRequest request, SnapshotStore snapshots, DateTime now,
+        CancellationToken ct)
+    {
+        var snapshot = snapshots.Current;
+        if (TryAuthenticate(request, snapshot, now, out var key, out var group))
+        {
+            return new(snapshot, key, group);
+        }
+        if (snapshots.IsWarming && ApiKeyHeader.Read(request) is { } presented && KeySecrets.TrySplit(presented, out var prefix, out _))
+        {
+            if (await snapshots.WarmAsync(prefix, ct) is not { } warmed)
+            {
+                return new(snapshot, null, null, Unavailable: true);
+            }
+            if (TryAuthenticate(request, warmed, now, out key, out group))
+            {
+                return new(warmed, key, group);
+            }
+        }
+        return new(snapshot, null, null);
+    }
 }
+
+/// <summary>
+/// The snapshot a call was checked against, and its key and group when it presented a live key; unavailable when the
+/// key had to be read from the database (the host is starting) and could not be.
+/// </summary>
+internal readonly record struct Authenticated(GatewaySnapshot Snapshot, KeyEntry? Key, GroupPolicy? Group, bool Unavailable = false);

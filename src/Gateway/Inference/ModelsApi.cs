@@ -15,9 +15,14 @@ internal static class ModelsApi
 {
     public static async Task ListModels(HttpContext context, SnapshotStore snapshots, ICounterStore counters, TimeProvider time)
     {
-        var snapshot = snapshots.Current;
-        if (!InferenceAuth.TryAuthenticate(context.Request, snapshot, time.GetUtcNow().UtcDateTime, out var key, out var group)
-            || await counters.IsRevokedAsync(group, key.Prefix, context.RequestAborted))
+        var (_, key, group, unavailable) = await InferenceAuth.AuthenticateAsync(context.Request, snapshots,
+            time.GetUtcNow().UtcDateTime, context.RequestAborted);
+        if (unavailable)
+        {
+            await OpenAIError.StartingAsync(context);
+            return;
+        }
+        if (key is null || group is null || await counters.IsRevokedAsync(group, key.Prefix, context.RequestAborted))
         {
             await OpenAIError.InvalidKeyAsync(context);
             return;

@@ -177,8 +177,8 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     public Task<WholeGroups> LoadGroupsAsync(CancellationToken ct) => LoadGroupsAsync(SnapshotTable<GroupPolicy>.Empty, ct);
 
     /// <summary>
-    /// The policies and parents of those of <paramref name="ids"/> that are live, reading only them and their
-    /// ancestors (a chain is at most <see cref="HierarchyRules.MaxDepth"/> long, so at most that many queries).
+    /// The policies of those of <paramref name="ids"/> that are live, reading only them and their ancestors (a chain
+    /// is at most <see cref="HierarchyRules.MaxDepth"/> long, so at most that many queries); the parents of all those read.
     /// </summary>
     public async Task<GroupLoad> LoadGroupsAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
     {
@@ -192,7 +192,12 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
             found.ForEach(g => known[g.Id] = g);
             wanted = [.. found.Select(g => g.ParentGroupId).OfType<string>().Where(asked.Add)];
         }
-        return await BuildAsync(ids.Where(known.ContainsKey).Select(id => known[id]), known, SnapshotTable<GroupPolicy>.Empty);
+        var load = await BuildAsync(ids.Where(known.ContainsKey).Select(id => known[id]), known, SnapshotTable<GroupPolicy>.Empty);
+        foreach (var group in known.Values)
+        {
+            load.Parents.TryAdd(group.Id, group.ParentGroupId);
+        }
+        return load;
     }
 
     private static async Task<GroupLoad> BuildAsync(IEnumerable<Group> groups, Dictionary<string, Group> byId,
@@ -259,7 +264,7 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
     private static IQueryable<CustomerApiKey> UnrevokedKeys(FrontierDbContext db) => db.CustomerApiKeys.AsNoTracking();
 }
 
-/// <summary>Groups' policies and parents, by id.</summary>
+/// <summary>Groups' policies, and parents (of those groups and of any read with them), by id.</summary>
 internal sealed record GroupLoad(Dictionary<string, GroupPolicy> Policies, Dictionary<string, string?> Parents);
 
 /// <summary>Every live group's policy, and each one's parent.</summary>

@@ -4,13 +4,15 @@ using FrontierGateway.Data;
 using FrontierGateway.Gateway.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Gateway.Snapshot;
 
 /// <summary>
-/// Holds the current <see cref="GatewaySnapshot"/>. Loads it before the server listens, refreshes the part a
-/// committed change touched (before that change's caller is answered, when it was made on this host), and reads
-/// it again whole when asked to resync.
+/// Holds the current <see cref="GatewaySnapshot"/>. Loads it before the server listens (or, when the first whole read
+/// outlasts <c>Gateway:StartupWaitSeconds</c>, reads a called key and its group on their first call until the read
+/// ends), refreshes the part a committed change touched (before that change's caller is answered, when it was made on
+/// this host), and reads it again whole when asked to resync.
 /// </summary>
 internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
 {
@@ -37,9 +39,22 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     /// <summary>When the snapshot was last brought up to date, by a whole read or a catch-up (a Stopwatch timestamp): its age.</summary>
     private long loadedAt;
 
+    private readonly TimeSpan startupWait;
+
+    /// <summary>Cancels the first whole read when the host stops before it ends.</summary>
+    private readonly CancellationTokenSource stopping = new();
+    private Task firstRead = Task.CompletedTask;
+
+    /// <summary>The first whole read's state: <see cref="Starting"/>, <see cref="Warming"/> or <see cref="StartFailed"/>.</summary>
+    private int firstReadState;
+    private const int Starting = 0;
+    private const int Warming = 1;
+    private const int StartFailed = 2;
+
     public SnapshotStore(SnapshotLoader loader, IEndpointListener listener, IChangeBus changes, GatewayMetrics metrics,
-        TimeProvider time, ILogger<SnapshotStore> logger)
+        TimeProvider time, IOptions<GatewayOptions> options, ILogger<SnapshotStore> logger)
     {
+        startupWait = TimeSpan.FromSeconds(options.Value.StartupWaitSeconds);
         this.logger = logger;
         this.time = time;
         this.loader = loader;
@@ -58,16 +73,115 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     /// <summary>Whether the whole snapshot has been loaded (a change applied before that refreshes only a part).</summary>
     public bool IsLoaded => loaded;
 
+    /// <summary>
+    /// Whether the host listens while its first whole read still runs: a key not in the snapshot may then be one not
+    /// read yet (<see cref="WarmAsync"/>).
+    /// </summary>
+    public bool IsWarming => !loaded && Volatile.Read(ref firstReadState) == Warming;
+
     public string? RootOf(string groupId) => current.Groups.TryGetValue(groupId, out var group) ? group.RootGroupId : null;
 
+    /// <summary>
+    /// Reads the whole snapshot; when that outlasts <see cref="GatewayOptions.StartupWaitSeconds"/>, reads the endpoints
+    /// alone and returns, the read going on (and, should it fail from then on, tried again) while the host listens. A
+    /// read that fails within the wait fails the start, as it always did.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Listening first: a change another host commits while this one loads is then applied after the load.
         await changes.ListenAsync(cancellationToken);
-        await ReloadAsync(cancellationToken);
+        firstRead = ReadFirstAsync(stopping.Token);
+        var waited = Task.Delay(startupWait, time, cancellationToken);
+        if (await Task.WhenAny(firstRead, waited) == waited)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await stopping.CancelAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            if (Interlocked.CompareExchange(ref firstReadState, Warming, Starting) == Starting)
+            {
+                await ApplyAsync(ChangeSet.EndpointsChanged, cancellationToken);
+                LogWarming(logger, (long)startupWait.TotalMilliseconds);
+                return;
+            }
+        }
+        await firstRead;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        try
+        {
+            await firstRead.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>The first whole read: tried again, a few seconds apart, while the host already listens.</summary>
+    private async Task ReadFirstAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ReloadAsync(ct);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException
+                && Interlocked.CompareExchange(ref firstReadState, StartFailed, Starting) == Warming)
+            {
+                LogFirstReadFailed(logger, e, attempt);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * attempt)), time, ct);
+        }
+    }
+
+    /// <summary>
+    /// While the host listens before its first whole read has ended (<see cref="IsWarming"/>): the key of
+    /// <paramref name="prefix"/> read from the database into the snapshot, with its group's policy, when it is a live
+    /// key not read yet. The snapshot to check the call against; null when the database could not be read (logged).
+    /// </summary>
+    /// <remarks>
+    /// Not a change: the whole read brings the same rows, and a change made meanwhile is applied again after it. The
+    /// group's ancestors go into the hierarchy, so that a change to one of them reaches its policy before then.
+    /// </remarks>
+    public async Task<GatewaySnapshot?> WarmAsync(string prefix, CancellationToken ct)
+    {
+        await writer.WaitAsync(ct);
+        try
+        {
+            var next = current;
+            if (!IsWarming || next.Keys.ContainsKey(prefix))
+            {
+                return next;
+            }
+            var keys = await loader.RefreshKeysAsync(next.Keys, [prefix], ct);
+            if (!keys.TryGetValue(prefix, out var key))
+            {
+                return next;
+            }
+            next = next with { Keys = keys };
+            if (!next.Groups.ContainsKey(key.GroupId))
+            {
+                next = next with { Groups = await RefreshGroupsAsync(next.Groups, [key.GroupId], ct) };
+            }
+            current = next;
+            return next;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogWarmFailed(logger, e);
+            return null;
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
 
     /// <summary>Reads the whole snapshot again: what a change this host never heard of would have changed.</summary>
     /// <remarks>
@@ -235,6 +349,16 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         }
         return groups.With(load.Policies, removed);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The snapshot's first whole read outlasted Gateway:StartupWaitSeconds ({Milliseconds} ms): the host listens, reading each key not read yet on its first call, until the read ends.")]
+    private static partial void LogWarming(ILogger logger, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading a called key the snapshot lacks while its first whole read runs failed; the call is answered 503.")]
+    private static partial void LogWarmFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The snapshot's first whole read failed (attempt {Attempt}); it is tried again.")]
+    private static partial void LogFirstReadFailed(ILogger logger, Exception e, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot caught up with {Changes} changes from the journal in {Milliseconds} ms.")]
     private static partial void LogCaughtUp(ILogger logger, int changes, long milliseconds);

@@ -33,6 +33,11 @@ internal static class OpenAIError
         "Incorrect or revoked API key provided. Send it as Authorization: Bearer <key>.", "invalid_request_error",
         "invalid_api_key");
 
+    /// <summary>The host is starting and could not read the presented key from its database (a 503 to retry).</summary>
+    public static Task StartingAsync(HttpContext context) => WriteAsync(context, 503,
+        "The gateway is starting and could not read this API key from its database; retry shortly.", "server_error",
+        "gateway_starting");
+
     public static Task BadRequestAsync(HttpContext context, BodyError error) =>
         WriteAsync(context, 400, error.Message, "invalid_request_error", error.Code, error.Param);
 

@@ -6,6 +6,8 @@ using FrontierGateway.Gateway.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using FrontierGateway.Gateway;
+using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
 
@@ -172,7 +174,8 @@ public sealed class ChangeJournalTests
     {
         var services = factory.Services;
         var store = new SnapshotStore(services.GetRequiredService<SnapshotLoader>(), new NoListener(), new DeafBus(),
-            services.GetRequiredService<GatewayMetrics>(), TimeProvider.System, NullLogger<SnapshotStore>.Instance);
+            services.GetRequiredService<GatewayMetrics>(), TimeProvider.System, Options.Create(new GatewayOptions()),
+            NullLogger<SnapshotStore>.Instance);
         await store.StartAsync(CancellationToken.None);
         return store;
     }

@@ -1,0 +1,222 @@
+using System.Data.Common;
+using System.Net;
+using System.Text.Json.Nodes;
+using FrontierGateway.Data;
+using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Tests.Unit.Gateway.Inference;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
+
+/// <summary>
+/// A host whose first whole read outlasts <c>Gateway:StartupWaitSeconds</c> (here 0, the read held by a gate on its
+/// keys' query) listens all the same: a key not read yet is read with its group on its first call, and enforced.
+/// </summary>
+public sealed class SnapshotWarmingTests
+{
+    private const string Slug = InferenceHelpers.SimulatedSlug;
+
+    [Fact]
+    public async Task Start_ReadStillRunning_ServesAKeyNotReadYetWithItsLimitsAndKeepsTheCountOnceLoaded()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var (group, key) = await SeedAsync(folder, async first =>
+            await first.CustomerAsync("warm", $$"""[{"slug":"{{Slug}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":3}],"usage_limits":[]}]"""));
+        var gate = new KeysReadGate();
+        await using var second = new GatewayFactory { Folder = folder };
+        await using var host = Warming(second, gate);
+        var store = host.Services.GetRequiredService<SnapshotStore>();
+        var caller = Caller(host, key);
+
+        var (readyWhileReading, readiness) = await host.CreateClient().GetJsonAsync("/readyz");
+        var warming = (store.IsWarming, store.IsLoaded, store.Current.Keys.Count);
+        var before = new[] { await caller.ChatAsync().StatusAsync(), await caller.ChatAsync().StatusAsync() };
+        var unknown = await Caller(host, "nosuchkey0000000.nosuchsecret0000000000000000000000").ChatAsync().StatusAsync();
+        var wrongSecret = await Caller(host, key[..17] + new string('x', key.Length - 17)).ChatAsync().StatusAsync();
+        var (modelsStatus, models) = await caller.GetJsonAsync("/v1/models");
+        var readKeys = store.Current.Keys.Count;
+        gate.Open();
+        await WaitAsync(() => store.IsLoaded);
+        var after = new[] { await caller.ChatAsync().StatusAsync(), await caller.ChatAsync().StatusAsync() };
+        var (readyAfter, loaded) = await host.CreateClient().GetJsonAsync("/readyz");
+
+        Assert.Equal((true, false, 0), warming);
+        Assert.Equal(1, readKeys);
+        Assert.Equal(HttpStatusCode.OK, readyWhileReading);
+        Assert.Equal("Degraded", readiness!["checks"]!["snapshot"]!["status"]!.GetValue<string>());
+        Assert.Equal([200, 200], before);
+        Assert.Equal((401, 401), (unknown, wrongSecret));
+        Assert.Equal(HttpStatusCode.OK, modelsStatus);
+        Assert.Equal(Slug, models!["data"]![0]!["id"]!.GetValue<string>());
+        // The third call of the minute is admitted and the fourth refused, across the swap to the whole read.
+        Assert.Equal([200, 429], after);
+        Assert.Equal(HttpStatusCode.OK, readyAfter);
+        Assert.Equal("Healthy", loaded!["checks"]!["snapshot"]!["status"]!.GetValue<string>());
+        Assert.True(store.Current.Groups.ContainsKey(group));
+        Assert.True(gate.Held >= 1, "the keys' whole read was not the one held");
+    }
+
+    [Fact]
+    public async Task Warming_AnAncestorOfAKeysGroupChanges_ItsPolicyIsReadAgainBeforeTheWholeReadEnds()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var (parent, child, key) = await SeedAsync(folder, async first =>
+        {
+            var parent = await first.Client().CreateGroupAsync("warm-parent", "CASCADING",
+                models: $$"""[{"slug":"{{Slug}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":100}],"usage_limits":[]}]""");
+            var middle = await first.Client().CreateGroupAsync("warm-middle", "CASCADING", parent, $$"""[{"slug":"{{Slug}}"}]""");
+            var (child, key) = await first.CustomerAsync("warm-child", $$"""[{"slug":"{{Slug}}"}]""", "CASCADING", middle);
+            return (parent, child, key);
+        });
+        var gate = new KeysReadGate();
+        await using var second = new GatewayFactory { Folder = folder };
+        await using var host = Warming(second, gate);
+        var store = host.Services.GetRequiredService<SnapshotStore>();
+        Assert.Equal(200, await Caller(host, key).ChatAsync().StatusAsync());
+
+        var manager = host.CreateClient();
+        manager.DefaultRequestHeaders.Authorization = new("Api-Key", GatewayFactory.ManageKey);
+        var (patched, _) = await manager.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{parent}",
+            $$"""{"models":[{"slug":"{{Slug}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":1}],"usage_limits":[]}]}""");
+        var rules = store.Current.Groups[child].Slugs[Slug].Rules;
+        var warming = store.IsWarming;
+        var refused = await Caller(host, key).ChatAsync().StatusAsync();
+        gate.Open();
+
+        Assert.Equal(HttpStatusCode.OK, patched);
+        Assert.True(warming);
+        Assert.Contains(rules, r => r.SourceGroupId == parent && r.Threshold == 1);
+        Assert.Equal(429, refused);
+    }
+
+    [Fact]
+    public async Task Warming_TheKeysQueryFails_Answers503NotAnError500AndThenServes()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var (_, key) = await SeedAsync(folder, first => first.CustomerAsync("warm-fail"));
+        var gate = new KeysReadGate { FailOneKeyRead = true };
+        await using var second = new GatewayFactory { Folder = folder };
+        await using var host = Warming(second, gate);
+        var caller = Caller(host, key);
+
+        using var failed = await caller.ChatAsync();
+        var body = JsonNode.Parse(await failed.Content.ReadAsStringAsync());
+        var retried = await caller.ChatAsync().StatusAsync();
+        gate.Open();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal("gateway_starting", body!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(200, retried);
+        Assert.Contains(second.Logged.Messages, m => m.Contains("first whole read runs failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Warming_TheWholeReadFails_IsTriedAgainUntilLoaded()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var (_, key) = await SeedAsync(folder, first => first.CustomerAsync("warm-retry"));
+        var gate = new KeysReadGate { FailHeldReads = 1 };
+        await using var second = new GatewayFactory { Folder = folder };
+        await using var host = Warming(second, gate);
+        var store = host.Services.GetRequiredService<SnapshotStore>();
+
+        gate.Open();
+        await WaitAsync(() => store.IsLoaded);
+
+        Assert.Equal(2, gate.Held);
+        Assert.Contains(second.Logged.Messages, m => m.Contains("first whole read failed (attempt 1)", StringComparison.Ordinal));
+        Assert.True(store.Current.Keys.ContainsKey(key[..16]));
+    }
+
+    [Fact]
+    public async Task Start_ReadEndsWithinTheWait_ListensWithTheWholeSnapshot()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var (_, key) = await SeedAsync(folder, first => first.CustomerAsync("warm-none"));
+        await using var second = new GatewayFactory { Folder = folder };
+
+        var store = second.Services.GetRequiredService<SnapshotStore>();
+
+        Assert.True(store.IsLoaded);
+        Assert.False(store.IsWarming);
+        Assert.True(store.Current.Keys.ContainsKey(key[..16]));
+    }
+
+    /// <summary>Runs <paramref name="seed"/> on a first host over <paramref name="folder"/>, then stops it.</summary>
+    private static async Task<T> SeedAsync<T>(string folder, Func<GatewayFactory, Task<T>> seed)
+    {
+        await using var first = new GatewayFactory { Folder = folder, KeepFolder = true };
+        return await seed(first);
+    }
+
+    /// <summary>The host of <paramref name="factory"/>, listening at once, its keys' whole read held by <paramref name="gate"/>.</summary>
+    private static WebApplicationFactory<Program> Warming(GatewayFactory factory, KeysReadGate gate)
+    {
+        factory.Settings["Gateway:StartupWaitSeconds"] = "0";
+        factory.Settings["Logging:LogLevel:FrontierGateway.Gateway.Snapshot"] = "Information";
+        var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.ConfigureDbContext<FrontierDbContext>(options => options.AddInterceptors(gate))));
+        _ = host.Services;
+        return host;
+    }
+
+    private static HttpClient Caller(WebApplicationFactory<Program> host, string key)
+    {
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return client;
+    }
+
+    private static async Task WaitAsync(Func<bool> done)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!done() && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(done(), "timed out");
+    }
+
+    /// <summary>
+    /// Holds every read of all the keys (the query on the keys' table with no parameter) until <see cref="Open"/>;
+    /// can fail the first held reads, or the first read of one key.
+    /// </summary>
+    private sealed class KeysReadGate : DbCommandInterceptor
+    {
+        private readonly TaskCompletionSource opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int held;
+        private int failedKeyReads;
+
+        public int FailHeldReads { get; init; }
+
+        public bool FailOneKeyRead { get; init; }
+
+        public int Held => Volatile.Read(ref held);
+
+        public void Open() => opened.TrySetResult();
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
+            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (!command.CommandText.Contains("FROM \"CustomerApiKeys\"", StringComparison.Ordinal))
+            {
+                return result;
+            }
+            if (command.Parameters.Count > 0)
+            {
+                if (FailOneKeyRead && Interlocked.Increment(ref failedKeyReads) == 1)
+                {
+                    throw new InvalidOperationException("the test's database refused the key's read");
+                }
+                return result;
+            }
+            var attempt = Interlocked.Increment(ref held);
+            await opened.Task.WaitAsync(cancellationToken);
+            return attempt <= FailHeldReads ? throw new InvalidOperationException("the test's database refused the whole read") : result;
+        }
+    }
+}
