@@ -90,8 +90,9 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     {
         // Listening first: a change another host commits while this one loads is then applied after the load.
         await changes.ListenAsync(cancellationToken);
-        firstRead = ReadFirstAsync(stopping.Token);
+        // The wait counts from the read's start: SQLite's reads run synchronously on the caller, up to its first await.
         var waited = Task.Delay(startupWait, time, cancellationToken);
+        firstRead = ReadFirstAsync(stopping.Token);
         if (await Task.WhenAny(firstRead, waited) == waited)
         {
             if (cancellationToken.IsCancellationRequested)
