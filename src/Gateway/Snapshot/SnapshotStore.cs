@@ -120,6 +120,10 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         catch (OperationCanceledException)
         {
         }
+        catch (Exception) when (firstRead.IsFaulted)
+        {
+            // It failed the start, which reported it.
+        }
     }
 
     /// <summary>The first whole read: tried again, a few seconds apart, while the host already listens.</summary>
@@ -156,16 +160,20 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         try
         {
             var next = current;
-            if (!IsWarming || next.Keys.ContainsKey(prefix))
+            if (!IsWarming)
             {
                 return next;
             }
-            var keys = await loader.RefreshKeysAsync(next.Keys, [prefix], ct);
-            if (!keys.TryGetValue(prefix, out var key))
+            // A key minted meanwhile is in the snapshot (its change was applied) without its group.
+            if (!next.Keys.TryGetValue(prefix, out var key))
             {
-                return next;
+                var keys = await loader.RefreshKeysAsync(next.Keys, [prefix], ct);
+                if (!keys.TryGetValue(prefix, out key))
+                {
+                    return next;
+                }
+                next = next with { Keys = keys };
             }
-            next = next with { Keys = keys };
             if (!next.Groups.ContainsKey(key.GroupId))
             {
                 next = next with { Groups = await RefreshGroupsAsync(next.Groups, [key.GroupId], ct) };

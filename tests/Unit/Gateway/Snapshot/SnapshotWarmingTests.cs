@@ -94,6 +94,28 @@ public sealed class SnapshotWarmingTests
     }
 
     [Fact]
+    public async Task Warming_AKeyMintedMeanwhileOfAGroupNotReadYet_IsServed()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var (group, _) = await SeedAsync(folder, first => first.CustomerAsync("warm-mint"));
+        var gate = new KeysReadGate();
+        await using var second = new GatewayFactory { Folder = folder };
+        await using var host = Warming(second, gate);
+        var manager = host.CreateClient();
+        manager.DefaultRequestHeaders.Authorization = new("Api-Key", GatewayFactory.ManageKey);
+
+        var (_, minted) = await manager.PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}");
+        var key = minted!["api_key"]!.GetValue<string>();
+        var store = host.Services.GetRequiredService<SnapshotStore>();
+        var before = (store.IsWarming, store.Current.Keys.ContainsKey(key[..16]), store.Current.Groups.ContainsKey(group));
+        var status = await Caller(host, key).ChatAsync().StatusAsync();
+        gate.Open();
+
+        Assert.Equal((true, true, false), before);
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
     public async Task Warming_TheKeysQueryFails_Answers503NotAnError500AndThenServes()
     {
         var folder = GatewayFactory.NewFolder();
