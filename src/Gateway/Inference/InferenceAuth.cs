@@ -33,12 +33,14 @@ internal static class InferenceAuth
     public static async ValueTask<Authenticated> AuthenticateAsync(HttpRequest request, SnapshotStore snapshots, DateTime now,
         CancellationToken ct)
     {
+        // Warming first, then the snapshot (see KeyAuthenticationMiddleware).
+        var warming = snapshots.IsWarming;
         var snapshot = snapshots.Current;
         if (TryAuthenticate(request, snapshot, now, out var key, out var group))
         {
             return new(snapshot, key, group);
         }
-        if (snapshots.IsWarming && ApiKeyHeader.Read(request) is { } presented && KeySecrets.TrySplit(presented, out var prefix, out _))
+        if (warming && ApiKeyHeader.Read(request) is { } presented && KeySecrets.TrySplit(presented, out var prefix, out _))
         {
             if (await snapshots.WarmAsync(prefix, ct) is not { } warmed)
             {

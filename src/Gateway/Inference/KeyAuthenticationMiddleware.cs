@@ -16,11 +16,14 @@ internal sealed class KeyAuthenticationMiddleware(RequestDelegate next, Snapshot
 {
     public Task InvokeAsync(HttpContext context)
     {
+        // Warming is read before the snapshot: the whole read is swapped in before warming ends, so a host that is no
+        // longer warming has it.
+        var warming = snapshots.IsWarming;
         var snapshot = snapshots.Current;
         var now = time.GetUtcNow().UtcDateTime;
         if (!InferenceAuth.TryAuthenticate(context.Request, snapshot, now, out var key, out var group))
         {
-            return snapshots.IsWarming ? WarmAsync(context, now) : OpenAIError.InvalidKeyAsync(context);
+            return warming ? WarmAsync(context, now) : OpenAIError.InvalidKeyAsync(context);
         }
         return Continue(context, new(snapshot, key, group), now);
     }

@@ -221,6 +221,29 @@ internal sealed class SnapshotLoader(IDbContextFactory<FrontierDbContext> dbFact
         return load;
     }
 
+    /// <summary>
+    /// Every live group's root, from the groups' parent links alone: a light read for a host that listens before its
+    /// whole read has ended, whose counters are named by tree (<see cref="IGroupRoots"/>) for groups not read yet.
+    /// </summary>
+    public async Task<Dictionary<string, string>> LoadRootsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var parents = await db.Groups.AsNoTracking().Select(g => new { g.Id, g.ParentGroupId })
+            .ToDictionaryAsync(g => g.Id, g => g.ParentGroupId, StringComparer.Ordinal, ct);
+        var roots = new Dictionary<string, string>(parents.Count, StringComparer.Ordinal);
+        foreach (var id in parents.Keys)
+        {
+            // As GroupChain walks it: at most MaxDepth groups, ending at a root or at a parent that is not live.
+            var root = id;
+            for (var depth = 1; depth < HierarchyRules.MaxDepth && parents[root] is { } parent && parents.ContainsKey(parent); depth++)
+            {
+                root = parent;
+            }
+            roots[id] = root;
+        }
+        return roots;
+    }
+
     public async Task<FrozenDictionary<string, EndpointRoute>> LoadEndpointsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

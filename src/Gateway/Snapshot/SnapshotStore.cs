@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using FrontierGateway.Data;
@@ -45,8 +46,24 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     private readonly CancellationTokenSource stopping = new();
     private Task firstRead = Task.CompletedTask;
 
+    /// <summary>
+    /// While warming, every live group's root as of the start: the Redis counters' names, and the daily totals raised at
+    /// start, need the root of groups no call has read yet. Never written once published; null once loaded.
+    /// </summary>
+    private volatile Dictionary<string, string>? warmingRoots;
+
+    /// <summary>How many times the first whole read has failed while the host listened.</summary>
+    private int firstReadFailures;
+
     /// <summary>The first whole read's state: <see cref="Starting"/>, <see cref="Warming"/> or <see cref="StartFailed"/>.</summary>
     private int firstReadState;
+
+    /// <summary>
+    /// While warming, the prefixes found to be no live key: a caller repeating an unknown key reads the database once,
+    /// not once a call (a key minted meanwhile is applied to the snapshot as a change, so it is not missed).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, byte> absent = new(StringComparer.Ordinal);
+    private const int MaxAbsent = 100_000;
     private const int Starting = 0;
     private const int Warming = 1;
     private const int StartFailed = 2;
@@ -79,7 +96,13 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     /// </summary>
     public bool IsWarming => !loaded && Volatile.Read(ref firstReadState) == Warming;
 
-    public string? RootOf(string groupId) => current.Groups.TryGetValue(groupId, out var group) ? group.RootGroupId : null;
+    /// <summary>How many times the first whole read has failed while the host listened (0 once it has not).</summary>
+    public int FirstReadFailures => Volatile.Read(ref firstReadFailures);
+
+    /// <summary>The root of a live group; while warming, of one not read yet too (from <see cref="warmingRoots"/>).</summary>
+    public string? RootOf(string groupId) => current.Groups.TryGetValue(groupId, out var group) ? group.RootGroupId
+        : !loaded && warmingRoots is { } roots && roots.TryGetValue(groupId, out var root) ? root
+        : null;
 
     /// <summary>
     /// Reads the whole snapshot; when that outlasts <see cref="GatewayOptions.StartupWaitSeconds"/>, reads the endpoints
@@ -100,9 +123,19 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
                 await stopping.CancelAsync();
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            if (Interlocked.CompareExchange(ref firstReadState, Warming, Starting) == Starting)
+            if (!firstRead.IsCompleted && Interlocked.CompareExchange(ref firstReadState, Warming, Starting) == Starting)
             {
-                await ApplyAsync(ChangeSet.EndpointsChanged, cancellationToken);
+                try
+                {
+                    warmingRoots = await loader.LoadRootsAsync(cancellationToken);
+                    await ApplyAsync(ChangeSet.EndpointsChanged, cancellationToken);
+                }
+                catch
+                {
+                    // The start fails: no read goes on behind a host that never listened.
+                    await stopping.CancelAsync();
+                    throw;
+                }
                 LogWarming(logger, (long)startupWait.TotalMilliseconds);
                 return;
             }
@@ -134,11 +167,14 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             try
             {
                 await ReloadAsync(ct);
+                warmingRoots = null;
+                absent.Clear();
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException
+            catch (Exception e) when (!ct.IsCancellationRequested
                 && Interlocked.CompareExchange(ref firstReadState, StartFailed, Starting) == Warming)
             {
+                Interlocked.Increment(ref firstReadFailures);
                 LogFirstReadFailed(logger, e, attempt);
             }
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * attempt)), time, ct);
@@ -156,6 +192,16 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     /// </remarks>
     public async Task<GatewaySnapshot?> WarmAsync(string prefix, CancellationToken ct)
     {
+        var seen = current;
+        if (seen.Keys.TryGetValue(prefix, out var known) && seen.Groups.ContainsKey(known.GroupId))
+        {
+            // Read already: a wrong secret or an expired key, not one to read again.
+            return seen;
+        }
+        if (absent.ContainsKey(prefix))
+        {
+            return seen;
+        }
         await writer.WaitAsync(ct);
         try
         {
@@ -170,6 +216,10 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
                 var keys = await loader.RefreshKeysAsync(next.Keys, [prefix], ct);
                 if (!keys.TryGetValue(prefix, out key))
                 {
+                    if (absent.Count < MaxAbsent)
+                    {
+                        absent.TryAdd(prefix, 0);
+                    }
                     return next;
                 }
                 next = next with { Keys = keys };
@@ -263,6 +313,11 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         await reloading.WaitAsync(ct);
         try
         {
+            if (!loaded)
+            {
+                // Between a failed first read and its next try: that read brings what the journal would.
+                return;
+            }
             List<(long Id, ChangeSet Change)> entries;
             var started = Stopwatch.GetTimestamp();
             var after = cursor.Floor;

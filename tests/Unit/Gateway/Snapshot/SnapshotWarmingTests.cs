@@ -35,8 +35,11 @@ public sealed class SnapshotWarmingTests
         var (readyWhileReading, readiness) = await host.CreateClient().GetJsonAsync("/readyz");
         var warming = (store.IsWarming, store.IsLoaded, store.Current.Keys.Count);
         var before = new[] { await caller.ChatAsync().StatusAsync(), await caller.ChatAsync().StatusAsync() };
+        var readsForTheKey = gate.KeyReads;
         var unknown = await Caller(host, "nosuchkey0000000.nosuchsecret0000000000000000000000").ChatAsync().StatusAsync();
+        var unknownAgain = await Caller(host, "nosuchkey0000000.nosuchsecret0000000000000000000000").ChatAsync().StatusAsync();
         var wrongSecret = await Caller(host, key[..17] + new string('x', key.Length - 17)).ChatAsync().StatusAsync();
+        var readsForTheRest = gate.KeyReads - readsForTheKey;
         var (modelsStatus, models) = await caller.GetJsonAsync("/v1/models");
         var readKeys = store.Current.Keys.Count;
         gate.Open();
@@ -49,7 +52,9 @@ public sealed class SnapshotWarmingTests
         Assert.Equal(HttpStatusCode.OK, readyWhileReading);
         Assert.Equal("Degraded", readiness!["checks"]!["snapshot"]!["status"]!.GetValue<string>());
         Assert.Equal([200, 200], before);
-        Assert.Equal((401, 401), (unknown, wrongSecret));
+        Assert.Equal((401, 401, 401), (unknown, unknownAgain, wrongSecret));
+        // The unknown key is read once, then remembered as absent; the known key with a wrong secret is not read again.
+        Assert.Equal((1, 1), (readsForTheKey, readsForTheRest));
         Assert.Equal(HttpStatusCode.OK, modelsStatus);
         Assert.Equal(Slug, models!["data"]![0]!["id"]!.GetValue<string>());
         // The third call of the minute is admitted and the fourth refused, across the swap to the whole read.
@@ -76,6 +81,8 @@ public sealed class SnapshotWarmingTests
         await using var second = new GatewayFactory { Folder = folder };
         await using var host = Warming(second, gate);
         var store = host.Services.GetRequiredService<SnapshotStore>();
+        // The Redis counters' names and the daily totals raised at start need the root of groups no call has read.
+        var roots = (store.Current.Groups.ContainsKey(child), store.RootOf(child), store.RootOf("grp_nosuchgroup"));
         Assert.Equal(200, await Caller(host, key).ChatAsync().StatusAsync());
 
         var manager = host.CreateClient();
@@ -87,6 +94,7 @@ public sealed class SnapshotWarmingTests
         var refused = await Caller(host, key).ChatAsync().StatusAsync();
         gate.Open();
 
+        Assert.Equal((false, parent, (string?)null), roots);
         Assert.Equal(HttpStatusCode.OK, patched);
         Assert.True(warming);
         Assert.Contains(rules, r => r.SourceGroupId == parent && r.Threshold == 1);
@@ -141,16 +149,23 @@ public sealed class SnapshotWarmingTests
     {
         var folder = GatewayFactory.NewFolder();
         var (_, key) = await SeedAsync(folder, first => first.CustomerAsync("warm-retry"));
-        var gate = new KeysReadGate { FailHeldReads = 1 };
+        var gate = new KeysReadGate { FailHeldReads = 3 };
         await using var second = new GatewayFactory { Folder = folder };
         await using var host = Warming(second, gate);
         var store = host.Services.GetRequiredService<SnapshotStore>();
+        var (readyAtFirst, _) = await host.CreateClient().GetJsonAsync("/readyz");
 
         gate.Open();
+        // Tried again 2 s, then 4 s after each failure; after the third the host leaves the rotation, and then loads.
+        await WaitAsync(() => store.FirstReadFailures == 3);
+        var (readyAfterThree, body) = await host.CreateClient().GetJsonAsync("/readyz");
         await WaitAsync(() => store.IsLoaded);
+        var (readyLoaded, _) = await host.CreateClient().GetJsonAsync("/readyz");
 
-        Assert.Equal(2, gate.Held);
-        Assert.Contains(second.Logged.Messages, m => m.Contains("first whole read failed (attempt 1)", StringComparison.Ordinal));
+        Assert.Equal(4, gate.Held);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK), (readyAtFirst, readyAfterThree, readyLoaded));
+        Assert.Equal("Unhealthy", body!["checks"]!["snapshot"]!["status"]!.GetValue<string>());
+        Assert.Contains(second.Logged.Messages, m => m.Contains("first whole read failed (attempt 3)", StringComparison.Ordinal));
         Assert.True(store.Current.Keys.ContainsKey(key[..16]));
     }
 
@@ -160,6 +175,8 @@ public sealed class SnapshotWarmingTests
         var folder = GatewayFactory.NewFolder();
         var (_, key) = await SeedAsync(folder, first => first.CustomerAsync("warm-none"));
         await using var second = new GatewayFactory { Folder = folder };
+        // Not the factory's 60 s: a wait well past a small database's read, short of a test's patience.
+        second.Settings["Gateway:StartupWaitSeconds"] = "10";
 
         var store = second.Services.GetRequiredService<SnapshotStore>();
 
@@ -212,12 +229,16 @@ public sealed class SnapshotWarmingTests
         private readonly TaskCompletionSource opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int held;
         private int failedKeyReads;
+        private int keyReads;
 
         public int FailHeldReads { get; init; }
 
         public bool FailOneKeyRead { get; init; }
 
         public int Held => Volatile.Read(ref held);
+
+        /// <summary>Reads of given keys (the warm-ups').</summary>
+        public int KeyReads => Volatile.Read(ref keyReads);
 
         public void Open() => opened.TrySetResult();
 
@@ -230,6 +251,7 @@ public sealed class SnapshotWarmingTests
             }
             if (command.Parameters.Count > 0)
             {
+                Interlocked.Increment(ref keyReads);
                 if (FailOneKeyRead && Interlocked.Increment(ref failedKeyReads) == 1)
                 {
                     throw new InvalidOperationException("the test's database refused the key's read");
