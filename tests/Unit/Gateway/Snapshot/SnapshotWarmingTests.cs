@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FrontierGateway.Data;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
+using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -20,14 +21,16 @@ public sealed class SnapshotWarmingTests
 {
     private const string Slug = InferenceHelpers.SimulatedSlug;
 
-    [Fact]
-    public async Task Start_ReadStillRunning_ServesAKeyNotReadYetWithItsLimitsAndKeepsTheCountOnceLoaded()
+    [Theory]
+    [InlineData(DataProvider.Sqlite)]
+    [InlineData(DataProvider.Postgres)]
+    public async Task Start_ReadStillRunning_ServesAKeyNotReadYetWithItsLimitsAndKeepsTheCountOnceLoaded(DataProvider provider)
     {
-        var folder = GatewayFactory.NewFolder();
-        var (group, key) = await SeedAsync(folder, async first =>
+        await using var data = new SharedData(provider);
+        var (group, key) = await data.SeedAsync(async first =>
             await first.CustomerAsync("warm", $$"""[{"slug":"{{Slug}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":3}],"usage_limits":[]}]"""));
         var gate = new KeysReadGate();
-        await using var second = new GatewayFactory { Folder = folder };
+        await using var second = data.Second();
         await using var host = Warming(second, gate);
         var store = host.Services.GetRequiredService<SnapshotStore>();
         var caller = Caller(host, key);
@@ -65,11 +68,13 @@ public sealed class SnapshotWarmingTests
         Assert.True(gate.Held >= 1, "the keys' whole read was not the one held");
     }
 
-    [Fact]
-    public async Task Warming_AnAncestorOfAKeysGroupChanges_ItsPolicyIsReadAgainBeforeTheWholeReadEnds()
+    [Theory]
+    [InlineData(DataProvider.Sqlite)]
+    [InlineData(DataProvider.Postgres)]
+    public async Task Warming_AnAncestorOfAKeysGroupChanges_ItsPolicyIsReadAgainBeforeTheWholeReadEnds(DataProvider provider)
     {
-        var folder = GatewayFactory.NewFolder();
-        var (parent, child, key) = await SeedAsync(folder, async first =>
+        await using var data = new SharedData(provider);
+        var (parent, child, key) = await data.SeedAsync(async first =>
         {
             var parent = await first.Client().CreateGroupAsync("warm-parent", "CASCADING",
                 models: $$"""[{"slug":"{{Slug}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":100}],"usage_limits":[]}]""");
@@ -78,7 +83,7 @@ public sealed class SnapshotWarmingTests
             return (parent, child, key);
         });
         var gate = new KeysReadGate();
-        await using var second = new GatewayFactory { Folder = folder };
+        await using var second = data.Second();
         await using var host = Warming(second, gate);
         var store = host.Services.GetRequiredService<SnapshotStore>();
         // The Redis counters' names and the daily totals raised at start need the root of groups no call has read.
@@ -104,10 +109,10 @@ public sealed class SnapshotWarmingTests
     [Fact]
     public async Task Warming_AKeyMintedMeanwhileOfAGroupNotReadYet_IsServed()
     {
-        var folder = GatewayFactory.NewFolder();
-        var (group, _) = await SeedAsync(folder, first => first.CustomerAsync("warm-mint"));
+        await using var data = new SharedData(DataProvider.Sqlite);
+        var (group, _) = await data.SeedAsync(first => first.CustomerAsync("warm-mint"));
         var gate = new KeysReadGate();
-        await using var second = new GatewayFactory { Folder = folder };
+        await using var second = data.Second();
         await using var host = Warming(second, gate);
         var manager = host.CreateClient();
         manager.DefaultRequestHeaders.Authorization = new("Api-Key", GatewayFactory.ManageKey);
@@ -126,10 +131,10 @@ public sealed class SnapshotWarmingTests
     [Fact]
     public async Task Warming_TheKeysQueryFails_Answers503NotAnError500AndThenServes()
     {
-        var folder = GatewayFactory.NewFolder();
-        var (_, key) = await SeedAsync(folder, first => first.CustomerAsync("warm-fail"));
+        await using var data = new SharedData(DataProvider.Sqlite);
+        var (_, key) = await data.SeedAsync(first => first.CustomerAsync("warm-fail"));
         var gate = new KeysReadGate { FailOneKeyRead = true };
-        await using var second = new GatewayFactory { Folder = folder };
+        await using var second = data.Second();
         await using var host = Warming(second, gate);
         var caller = Caller(host, key);
 
@@ -147,10 +152,10 @@ public sealed class SnapshotWarmingTests
     [Fact]
     public async Task Warming_TheWholeReadFails_IsTriedAgainUntilLoaded()
     {
-        var folder = GatewayFactory.NewFolder();
-        var (_, key) = await SeedAsync(folder, first => first.CustomerAsync("warm-retry"));
+        await using var data = new SharedData(DataProvider.Sqlite);
+        var (_, key) = await data.SeedAsync(first => first.CustomerAsync("warm-retry"));
         var gate = new KeysReadGate { FailHeldReads = 3 };
-        await using var second = new GatewayFactory { Folder = folder };
+        await using var second = data.Second();
         await using var host = Warming(second, gate);
         var store = host.Services.GetRequiredService<SnapshotStore>();
         var (readyAtFirst, _) = await host.CreateClient().GetJsonAsync("/readyz");
@@ -172,9 +177,9 @@ public sealed class SnapshotWarmingTests
     [Fact]
     public async Task Start_ReadEndsWithinTheWait_ListensWithTheWholeSnapshot()
     {
-        var folder = GatewayFactory.NewFolder();
-        var (_, key) = await SeedAsync(folder, first => first.CustomerAsync("warm-none"));
-        await using var second = new GatewayFactory { Folder = folder };
+        await using var data = new SharedData(DataProvider.Sqlite);
+        var (_, key) = await data.SeedAsync(first => first.CustomerAsync("warm-none"));
+        await using var second = data.Second();
         // Not the factory's 60 s: a wait well past a small database's read, short of a test's patience.
         second.Settings["Gateway:StartupWaitSeconds"] = "10";
 
@@ -185,11 +190,33 @@ public sealed class SnapshotWarmingTests
         Assert.True(store.Current.Keys.ContainsKey(key[..16]));
     }
 
-    /// <summary>Runs <paramref name="seed"/> on a first host over <paramref name="folder"/>, then stops it.</summary>
-    private static async Task<T> SeedAsync<T>(string folder, Func<GatewayFactory, Task<T>> seed)
+    /// <summary>A database (SQLite or PostgreSQL) and data folder that a first host seeds and a second starts on.</summary>
+    private sealed class SharedData : IAsyncDisposable
     {
-        await using var first = new GatewayFactory { Folder = folder, KeepFolder = true };
-        return await seed(first);
+        private readonly string folder = GatewayFactory.NewFolder();
+        private readonly TestDatabase database;
+
+        public SharedData(DataProvider provider) => database = new TestDatabase(provider, folder);
+
+        /// <summary>Runs <paramref name="seed"/> on a first host, then stops it.</summary>
+        public async Task<T> SeedAsync<T>(Func<GatewayFactory, Task<T>> seed)
+        {
+            await using var first = Host();
+            return await seed(first);
+        }
+
+        public GatewayFactory Second() => Host();
+
+        public async ValueTask DisposeAsync()
+        {
+            await database.DisposeAsync();
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        private GatewayFactory Host() => new() { Folder = folder, KeepFolder = true, SharedDatabase = database };
     }
 
     /// <summary>The host of <paramref name="factory"/>, listening at once, its keys' whole read held by <paramref name="gate"/>.</summary>
