@@ -14,8 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
 
 /// <summary>
-/// A host whose first whole read outlasts <c>Gateway:StartupWaitSeconds</c> (here 0, the read held by a gate on its
-/// keys' query) listens all the same: a key not read yet is read with its group on its first call, and enforced.
+/// A host whose first whole read outlasts <c>Gateway:StartupWaitSeconds</c> (here 0, the read held by a gate on one of
+/// its queries) listens all the same: a key not read yet is read with its group on its first call, and enforced.
 /// </summary>
 public sealed class SnapshotWarmingTests
 {
@@ -29,7 +29,7 @@ public sealed class SnapshotWarmingTests
         await using var data = new SharedData(provider);
         var (group, key) = await data.SeedAsync(async first =>
             await first.CustomerAsync("warm", $$"""[{"slug":"{{Slug}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":3}],"usage_limits":[]}]"""));
-        var gate = new KeysReadGate();
+        var gate = new WholeReadGate();
         await using var second = data.Second();
         await using var host = Warming(second, gate);
         var store = host.Services.GetRequiredService<SnapshotStore>();
@@ -65,7 +65,7 @@ public sealed class SnapshotWarmingTests
         Assert.Equal(HttpStatusCode.OK, readyAfter);
         Assert.Equal("Healthy", loaded!["checks"]!["snapshot"]!["status"]!.GetValue<string>());
         Assert.True(store.Current.Groups.ContainsKey(group));
-        Assert.True(gate.Held >= 1, "the keys' whole read was not the one held");
+        Assert.True(gate.Held >= 1, "the whole read was not the one held");
     }
 
     [Theory]
@@ -82,7 +82,7 @@ public sealed class SnapshotWarmingTests
             var (child, key) = await first.CustomerAsync("warm-child", $$"""[{"slug":"{{Slug}}"}]""", "CASCADING", middle);
             return (parent, child, key);
         });
-        var gate = new KeysReadGate();
+        var gate = new WholeReadGate();
         await using var second = data.Second();
         await using var host = Warming(second, gate);
         var store = host.Services.GetRequiredService<SnapshotStore>();
@@ -111,7 +111,7 @@ public sealed class SnapshotWarmingTests
     {
         await using var data = new SharedData(DataProvider.Sqlite);
         var (group, _) = await data.SeedAsync(first => first.CustomerAsync("warm-mint"));
-        var gate = new KeysReadGate();
+        var gate = new WholeReadGate();
         await using var second = data.Second();
         await using var host = Warming(second, gate);
         var manager = host.CreateClient();
@@ -133,7 +133,7 @@ public sealed class SnapshotWarmingTests
     {
         await using var data = new SharedData(DataProvider.Sqlite);
         var (_, key) = await data.SeedAsync(first => first.CustomerAsync("warm-fail"));
-        var gate = new KeysReadGate { FailOneKeyRead = true };
+        var gate = new WholeReadGate { FailOneKeyRead = true };
         await using var second = data.Second();
         await using var host = Warming(second, gate);
         var caller = Caller(host, key);
@@ -154,7 +154,7 @@ public sealed class SnapshotWarmingTests
     {
         await using var data = new SharedData(DataProvider.Sqlite);
         var (_, key) = await data.SeedAsync(first => first.CustomerAsync("warm-retry"));
-        var gate = new KeysReadGate { FailHeldReads = 3 };
+        var gate = new WholeReadGate { FailHeldReads = 3 };
         await using var second = data.Second();
         await using var host = Warming(second, gate);
         var store = host.Services.GetRequiredService<SnapshotStore>();
@@ -220,7 +220,7 @@ public sealed class SnapshotWarmingTests
     }
 
     /// <summary>The host of <paramref name="factory"/>, listening at once, its keys' whole read held by <paramref name="gate"/>.</summary>
-    private static WebApplicationFactory<Program> Warming(GatewayFactory factory, KeysReadGate gate)
+    private static WebApplicationFactory<Program> Warming(GatewayFactory factory, WholeReadGate gate)
     {
         factory.Settings["Gateway:StartupWaitSeconds"] = "0";
         factory.Settings["Logging:LogLevel:FrontierGateway.Gateway.Snapshot"] = "Information";
@@ -248,10 +248,11 @@ public sealed class SnapshotWarmingTests
     }
 
     /// <summary>
-    /// Holds every read of all the keys (the query on the keys' table with no parameter) until <see cref="Open"/>;
-    /// can fail the first held reads, or the first read of one key.
+    /// Holds every whole read until <see cref="Open"/>: its query of all the groups' limits (the one on that table with
+    /// no parameter; the whole read swaps nothing in before it ends). Can fail the first held reads, or the first read
+    /// of one key (the keys' table queried with a parameter: a warm-up's).
     /// </summary>
-    private sealed class KeysReadGate : DbCommandInterceptor
+    private sealed class WholeReadGate : DbCommandInterceptor
     {
         private readonly TaskCompletionSource opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int held;
@@ -272,22 +273,21 @@ public sealed class SnapshotWarmingTests
         public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
             CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (!command.CommandText.Contains("FROM \"CustomerApiKeys\"", StringComparison.Ordinal))
+            if (command.CommandText.Contains("FROM \"ModelLimits\"", StringComparison.Ordinal) && command.Parameters.Count == 0)
             {
-                return result;
+                var attempt = Interlocked.Increment(ref held);
+                await opened.Task.WaitAsync(cancellationToken);
+                return attempt <= FailHeldReads ? throw new InvalidOperationException("the test's database refused the whole read") : result;
             }
-            if (command.Parameters.Count > 0)
+            if (command.CommandText.Contains("FROM \"CustomerApiKeys\"", StringComparison.Ordinal) && command.Parameters.Count > 0)
             {
                 Interlocked.Increment(ref keyReads);
                 if (FailOneKeyRead && Interlocked.Increment(ref failedKeyReads) == 1)
                 {
                     throw new InvalidOperationException("the test's database refused the key's read");
                 }
-                return result;
             }
-            var attempt = Interlocked.Increment(ref held);
-            await opened.Task.WaitAsync(cancellationToken);
-            return attempt <= FailHeldReads ? throw new InvalidOperationException("the test's database refused the whole read") : result;
+            return result;
         }
     }
 }
