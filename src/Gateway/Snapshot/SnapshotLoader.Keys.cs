@@ -107,6 +107,8 @@ internal sealed partial class SnapshotLoader
         {
             await using var command = connection.CreateCommand();
             command.CommandText = query.ToQueryString();
+            // The context's timeout, as its own queries have it.
+            command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
             await using var reader = await command.ExecuteReaderAsync(ct);
             var (prefix, hash, group, expires) = (reader.GetOrdinal(nameof(CustomerApiKey.Prefix)),
                 reader.GetOrdinal(nameof(CustomerApiKey.SecretHash)), reader.GetOrdinal(nameof(CustomerApiKey.GroupId)),

@@ -29,8 +29,8 @@ internal sealed partial class SnapshotStore
     private int firstReadState;
 
     /// <summary>
-    /// While warming, the prefixes found to be no live key: a caller repeating an unknown key reads the database once,
-    /// not once a call (a key minted meanwhile is applied to the snapshot as a change, so it is not missed).
+    /// While warming, the prefixes found to be no live key (or a key whose group is deleted): a caller repeating one
+    /// reads the database once, not once a call (a key minted meanwhile is applied to the snapshot as a change, so it is not missed).
     /// </summary>
     private readonly ConcurrentDictionary<string, byte> absent = new(StringComparer.Ordinal);
     private const int MaxAbsent = 100_000;
@@ -159,10 +159,7 @@ internal sealed partial class SnapshotStore
                 var keys = await loader.RefreshKeysAsync(next.Keys, [prefix], ct);
                 if (!keys.TryGetValue(prefix, out key))
                 {
-                    if (absent.Count < MaxAbsent)
-                    {
-                        absent.TryAdd(prefix, 0);
-                    }
+                    Remember(prefix);
                     return next;
                 }
                 next = next with { Keys = keys };
@@ -170,6 +167,11 @@ internal sealed partial class SnapshotStore
             if (!next.Groups.ContainsKey(key.GroupId))
             {
                 next = next with { Groups = await RefreshGroupsAsync(next.Groups, [key.GroupId], ct) };
+                if (!next.Groups.ContainsKey(key.GroupId))
+                {
+                    // A key whose group is deleted (its rows left behind): not read again on each of its calls.
+                    Remember(prefix);
+                }
             }
             current = next;
             return next;
@@ -182,6 +184,15 @@ internal sealed partial class SnapshotStore
         finally
         {
             writer.Release();
+        }
+    }
+
+    /// <summary>Notes a prefix that is no key a call can use, until the first whole read ends (up to <see cref="MaxAbsent"/>).</summary>
+    private void Remember(string prefix)
+    {
+        if (absent.Count < MaxAbsent)
+        {
+            absent.TryAdd(prefix, 0);
         }
     }
 

@@ -129,6 +129,30 @@ public sealed class SnapshotWarmingTests
     }
 
     [Fact]
+    public async Task Warming_AKeyWhoseGroupIsDeleted_Is401AndItsGroupReadOnce()
+    {
+        await using var data = new SharedData(DataProvider.Sqlite);
+        var (_, key) = await data.SeedAsync(async first =>
+        {
+            var customer = await first.CustomerAsync("warm-orphan");
+            // The key's row left live under a deleted group, as a hand-made edit could leave it.
+            await first.QueryAsync(db => db.Groups.IgnoreQueryFilters().Where(g => g.Id == customer.Group)
+                .ExecuteUpdateAsync(g => g.SetProperty(x => x.DeletedAt, DateTime.UtcNow)));
+            return customer;
+        });
+        var gate = new WholeReadGate();
+        await using var second = data.Second();
+        await using var host = Warming(second, gate);
+
+        var statuses = new[] { await Caller(host, key).ChatAsync().StatusAsync(), await Caller(host, key).ChatAsync().StatusAsync() };
+        var groupReads = gate.GroupReads;
+        gate.Open();
+
+        Assert.Equal([401, 401], statuses);
+        Assert.Equal(1, groupReads);
+    }
+
+    [Fact]
     public async Task Warming_TheKeysQueryFails_Answers503NotAnError500AndThenServes()
     {
         await using var data = new SharedData(DataProvider.Sqlite);
@@ -258,6 +282,7 @@ public sealed class SnapshotWarmingTests
         private int held;
         private int failedKeyReads;
         private int keyReads;
+        private int groupReads;
 
         public int FailHeldReads { get; init; }
 
@@ -267,6 +292,9 @@ public sealed class SnapshotWarmingTests
 
         /// <summary>Reads of given keys (the warm-ups').</summary>
         public int KeyReads => Volatile.Read(ref keyReads);
+
+        /// <summary>Reads of given groups (the warm-ups' first query of a group chain).</summary>
+        public int GroupReads => Volatile.Read(ref groupReads);
 
         public void Open() => opened.TrySetResult();
 
@@ -278,6 +306,10 @@ public sealed class SnapshotWarmingTests
                 var attempt = Interlocked.Increment(ref held);
                 await opened.Task.WaitAsync(cancellationToken);
                 return attempt <= FailHeldReads ? throw new InvalidOperationException("the test's database refused the whole read") : result;
+            }
+            if (command.CommandText.Contains("FROM \"Groups\"", StringComparison.Ordinal) && command.Parameters.Count > 0)
+            {
+                Interlocked.Increment(ref groupReads);
             }
             if (command.CommandText.Contains("FROM \"CustomerApiKeys\"", StringComparison.Ordinal) && command.Parameters.Count > 0)
             {
