@@ -31,6 +31,11 @@
 #   NGINX_WORKERS=auto GATEWAY=1 REPORT=docs/PERFORMANCE.md KEEP_TMP=0 STARTUP_TIMEOUT=60
 #   QUIET_WAIT=120 QUIET_BUSY=15 QUIET_BUDGET=120 GATEWAY_ENV="DOTNET_gcServer=0 ..." PUBLISHED=<publish dir>
 #   PORT_BASE=18080 (gateway on PORT_BASE, stub +1, nginx proxy +2, YARP +3, PostgreSQL +4) PROVIDER=Sqlite
+# PERF=1: both .NET hosts write perf maps and jit every method (as bench/ab.sh PERF=1), and after the rounds each is
+#   sampled with `perf record` during one more c=64 run: CPU per call by assembly and the top methods
+#   (bench/perf_summary.py) in profile-yarp.txt and profile-gateway.txt beside the raw outputs. Jitting everything
+#   changes the figures, so the report then goes to the results folder, not docs/PERFORMANCE.md. E.g.
+#   PERF=1 ROUNDS=1 SEED_KEYS=1000 SEED_GROUPS=100 bench/run.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -52,6 +57,8 @@ QUIET_BUSY=${QUIET_BUSY:-15}        # "idle" = at most this % of all CPUs busy o
 QUIET_BUDGET=${QUIET_BUDGET:-120}   # seconds the load phase may spend waiting, in all, for an idle machine between runs
 PUBLISHED=${PUBLISHED:-}            # an existing `dotnet publish` folder of src/Portal to use instead of publishing
 GATEWAY_ENV=${GATEWAY_ENV:-}        # extra VAR=value pairs for the gateway (and the YARP baseline), e.g. "DOTNET_gcServer=0"
+PERF=${PERF:-0}
+[[ $PERF == 0 ]] || GATEWAY_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 $GATEWAY_ENV"
 PORT_BASE=${PORT_BASE:-18080}       # the loopback ports: PORT_BASE .. PORT_BASE+3 (+4 for PostgreSQL)
 [[ $PROVIDER == Sqlite || $PROVIDER == Postgres ]] || { echo "PROVIDER must be Sqlite or Postgres, not '$PROVIDER'" >&2; exit 2; }
 
@@ -96,6 +103,7 @@ trap_cleanup
 
 # ---------------------------------------------------------------- tools
 need_load_tools
+[[ $PERF == 0 ]] || command -v perf >/dev/null || die "PERF=1 needs perf (apt-get install linux-perf)"
 command -v python3 >/dev/null || die "python3 is required"
 [[ $GATEWAY != 1 ]] || command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is required"
 
@@ -106,6 +114,7 @@ need_free_ports $GW_PORT $STUB_PORT $PROXY_PORT $YARP_PORT $( ((PG)) && echo "$P
 RESULTS="$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RESULTS"
 META="$RESULTS/meta.env"
+[[ -n $REPORT || $PERF == 0 ]] || REPORT=$RESULTS/PERFORMANCE.md
 [[ -n $REPORT ]] || { if ((PG)); then REPORT=$RESULTS/PERFORMANCE.md; else REPORT=$ROOT/docs/PERFORMANCE.md; fi; }
 meta() { printf '%s=%s\n' "$1" "$2" >>"$META"; }
 
@@ -410,6 +419,27 @@ for ((round = 1; round <= ROUNDS; round++)); do
         done
     done
 done
+
+if [[ $GATEWAY == 1 && $PERF == 1 ]]; then
+    for target in yarp gateway; do
+        target_pid "$target"
+        perf record -F 999 -o "$TMP/perf-$target.data" -p "$TARGET_PID" -- sleep "${DURATION%s}" 2>"$TMP/perf-$target.log" &
+        perf_pid=$!
+        perf stat -e context-switches,cpu-migrations,page-faults,raw_syscalls:sys_enter -x, -o "$TMP/stat-$target.csv" \
+            -p "$TARGET_PID" -- sleep "${DURATION%s}" 2>/dev/null &
+        stat_pid=$!
+        run_wrk "$RESULTS/perf-$target-c64.txt" "$target" 64 "$DURATION"
+        wait "$perf_pid" "$stat_pid" || true
+        calls=$(awk '/requests in/ {print $1}' "$RESULTS/perf-$target-c64.txt")
+        # Events per call: context switches, migrations, page faults, system calls (perf stat over the same run).
+        awk -F, -v n="$calls" '$1 ~ /^[0-9]+$/ {printf "%.2f %s per call\n", $1 / n, $3}' "$TMP/stat-$target.csv" \
+            >"$RESULTS/events-$target.txt"
+        log "$target: $(paste -sd ';' "$RESULTS/events-$target.txt")"
+        perf report -i "$TMP/perf-$target.data" --no-children --sort dso,symbol -n --stdio 2>/dev/null >"$TMP/perf-$target.txt" || true
+        python3 "$HERE/perf_summary.py" "$TMP/perf-$target.txt" "$calls" 999 >"$RESULTS/profile-$target.txt"
+        log "$target profile: $(head -1 "$RESULTS/profile-$target.txt") ($RESULTS/profile-$target.txt)"
+    done
+fi
 
 # ---------------------------------------------------------------- memory, metering, report
 if [[ $GATEWAY == 1 ]]; then

@@ -6,7 +6,7 @@
 #
 # Builds bench/writer-bench (Release), starts a throw-away PostgreSQL 15 (bench/postgres.sh: Debian's package, the
 # postgres user, a folder under the temp folder, 127.0.0.1:PORT_BASE+4, default durability), and runs the bench:
-# UsageEventWriter.InsertAsync in batches of Gateway:UsageBatchSize, one transaction each, as UsageRecorder writes,
+# PreparedInsert.InsertAsync in batches of Gateway:UsageBatchSize, one transaction each, as UsageRecorder writes,
 # on a fresh migrated database per run (a SQLite file in a temp folder; a PostgreSQL database), rounds alternating
 # the providers' order. Prints every run, the medians and PostgreSQL ÷ SQLite; keeps them in
 # bench/results/<UTC time>-writer/writer.env for `bench/report.py compare docs/PERFORMANCE.md`.

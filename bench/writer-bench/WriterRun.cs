@@ -64,7 +64,7 @@ internal static class WriterRun
             var batch = events.GetRange(first, Math.Min(batchSize, events.Count - first));
             await using var db = await factory.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await UsageEventWriter.InsertAsync(db, batch);
+            await PreparedInsert.InsertAsync(db, batch);
             await transaction.CommitAsync();
         }
     }
