@@ -28,6 +28,13 @@ public sealed class UsageEvent
     /// </summary>
     public decimal? Cost { get; set; }
     public string? CostCurrency { get; set; }
+    /// <summary>
+    /// The call's answer status, for the request log (<see cref="LoggedCall"/>): a metered call's log row is its event,
+    /// not a row of its own. Null when the request log is off, and for an event replayed from the journal.
+    /// </summary>
+    public int? Status { get; set; }
+    /// <summary>From the call's start to its last byte, for the request log; null when <see cref="Status"/> is.</summary>
+    public long? LatencyMicroseconds { get; set; }
     /// <summary>The webhook delivery that carries this event; null until it is batched.</summary>
     public string? DeliveryId { get; set; }
 }

@@ -25,29 +25,41 @@ public sealed class EndpointHealthService(IDbContextFactory<FrontierDbContext> d
         var since = time.GetUtcNow().UtcDateTime - window;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var admitted = db.RequestLog.AsNoTracking().Where(r => r.Timestamp >= since && r.Status != 429 && r.Error != "limits_unavailable");
+        // A metered call's row is its usage event (LoggedCalls): admitted, answered, never an error.
+        var metered = db.UsageEvents.AsNoTracking().Where(e => e.Status != null && e.Timestamp >= since);
         var counts = await admitted.GroupBy(r => r.Slug)
             .Select(g => new { Slug = g.Key, Calls = g.LongCount(), Errors = g.LongCount(r => r.Status >= 500) })
             .ToListAsync(ct);
-        var samples = (await admitted.OrderByDescending(r => r.Timestamp).Take(MaxSamples)
-                .Select(r => new { r.Slug, r.LatencyMicroseconds }).ToListAsync(ct))
+        var meteredCounts = await metered.GroupBy(e => e.ModelSlug)
+            .Select(g => new { Slug = g.Key, Calls = g.LongCount() })
+            .ToDictionaryAsync(g => g.Slug, g => g.Calls, StringComparer.Ordinal, ct);
+        var latest = (await admitted.OrderByDescending(r => r.Timestamp).Take(MaxSamples)
+                .Select(r => new Sample(r.Slug, r.Timestamp, r.LatencyMicroseconds)).ToListAsync(ct))
+            .Concat(await metered.OrderByDescending(e => e.Timestamp).Take(MaxSamples)
+                .Select(e => new Sample(e.ModelSlug, e.Timestamp, e.LatencyMicroseconds ?? 0)).ToListAsync(ct));
+        var samples = latest.OrderByDescending(r => r.At).Take(MaxSamples)
             .GroupBy(r => r.Slug)
-            .ToDictionary(g => g.Key, g => g.Select(r => r.LatencyMicroseconds).Order().ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Micros).Order().ToList(), StringComparer.Ordinal);
+        // A failed call is never metered: its row is in the log's own table.
         var lastErrors = await db.RequestLog.AsNoTracking().Where(r => r.Status >= 500 && r.Error != "limits_unavailable")
             .GroupBy(r => r.Slug)
             .Select(g => g.OrderByDescending(r => r.Timestamp).Select(r => new { r.Slug, r.Timestamp, r.Status, r.Error }).First())
             .ToListAsync(ct);
         var result = new Dictionary<string, EndpointHealth>(StringComparer.Ordinal);
-        foreach (var slug in counts.Select(c => c.Slug).Union(lastErrors.Select(e => e.Slug)))
+        foreach (var slug in counts.Select(c => c.Slug).Union(meteredCounts.Keys).Union(lastErrors.Select(e => e.Slug)))
         {
             var count = counts.Find(c => c.Slug == slug);
+            var calls = (count?.Calls ?? 0) + meteredCounts.GetValueOrDefault(slug);
             var sorted = samples.GetValueOrDefault(slug);
             var last = lastErrors.Find(e => e.Slug == slug);
-            result[slug] = new EndpointHealth(slug, count?.Calls ?? 0, count?.Errors ?? 0,
+            result[slug] = new EndpointHealth(slug, calls, count?.Errors ?? 0,
                 Percentile(sorted, 0.50), Percentile(sorted, 0.99),
                 last is null ? null : new LastError(last.Timestamp, last.Status, last.Error));
         }
         return result;
     }
+
+    private sealed record Sample(string Slug, DateTime At, long Micros);
 
     /// <summary>The nearest-rank percentile of ascending microseconds, in milliseconds; null with no samples.</summary>
     public static double? Percentile(IReadOnlyList<long>? ascending, double p)

@@ -11,15 +11,21 @@ public enum RequestOutcome { All, Succeeded, Refused, Failed }
 public sealed record RequestLogFilter(string? GroupId = null, string? Slug = null, string? KeyPrefix = null,
     RequestOutcome Outcome = RequestOutcome.All, RequestLogCursor? Before = null, int Limit = 50);
 
-public sealed record RequestLogCursor(DateTime Timestamp, long Id);
+/// <param name="Key">The row's <see cref="RequestLogRow.Key"/>: orders rows of the same time.</param>
+public sealed record RequestLogCursor(DateTime Timestamp, string Key);
 
-public sealed record RequestLogRow(long Id, DateTime Timestamp, string RequestId, string KeyPrefix, string GroupId,
+/// <param name="Key">Unique in the log: "r" and a log row's id, or "e" and a metered call's event (<see cref="LoggedCalls"/>).</param>
+public sealed record RequestLogRow(string Key, DateTime Timestamp, string RequestId, string KeyPrefix, string GroupId,
     string GroupName, string Slug, int Status, double LatencyMs, long InputTokens, long OutputTokens, string? RefusedLimit,
     string? RefusedSourceGroupId, string? Error);
 
 public sealed record RequestLogPage(IReadOnlyList<RequestLogRow> Rows, RequestLogCursor? Next);
 
-/// <summary>Reads the request log, newest first (the rows are written behind the request path, within a second or so).</summary>
+/// <summary>
+/// Reads the request log, newest first (the rows are written behind the request path, within a second or so): refused
+/// and failed calls' log rows and metered calls' usage events (<see cref="LoggedCalls"/>). A metered call is listed at
+/// its end (its event's time), the others at their start.
+/// </summary>
 public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFactory)
 {
     public const int MaxLimit = 500;
@@ -31,20 +37,18 @@ public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFac
             throw DomainException.Invalid("limit", $"limit must be from 1 to {MaxLimit}.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = Filtered(db.RequestLog.AsNoTracking(), filter);
-        if (filter.Before is { } before)
-        {
-            rows = rows.Where(r => r.Timestamp < before.Timestamp || (r.Timestamp == before.Timestamp && r.Id < before.Id));
-        }
-        var page = await rows.OrderByDescending(r => r.Timestamp).ThenByDescending(r => r.Id).Take(filter.Limit + 1).ToListAsync(ct);
+        // Each table's newest rows past the cursor, one more than a page: the merge's first Limit + 1 are among them.
+        var take = filter.Limit + 1;
+        var rows = await LoggedCalls.Rows(db, filter).Take(take).ToListAsync(ct);
+        var events = await LoggedCalls.Events(db, filter).Take(take).ToListAsync(ct);
+        var names = await GroupNamesAsync(db, rows.Select(r => r.GroupId).Concat(events.Select(e => e.GroupId)), ct);
+        var page = rows.Select(r => LoggedCalls.Row(r, names.GetValueOrDefault(r.GroupId, r.GroupId)))
+            .Concat(events.Select(e => LoggedCalls.Row(e, names.GetValueOrDefault(e.GroupId, e.GroupId))))
+            .ToList();
+        page.Sort(LoggedCalls.Newest);
         var more = page.Count > filter.Limit;
-        if (more)
-        {
-            page.RemoveAt(page.Count - 1);
-        }
-        var names = await GroupNamesAsync(db, page.Select(r => r.GroupId), ct);
-        return new RequestLogPage(page.ConvertAll(r => ToRow(r, names)),
-            more ? new RequestLogCursor(page[^1].Timestamp, page[^1].Id) : null);
+        page = page[..Math.Min(page.Count, filter.Limit)];
+        return new RequestLogPage(page, more ? new RequestLogCursor(page[^1].Timestamp, page[^1].Key) : null);
     }
 
     /// <summary>The groups with the most refused calls (429) since <paramref name="since"/>, most first.</summary>
@@ -58,31 +62,16 @@ public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFac
             .OrderByDescending(g => g.Refused).ThenBy(g => g.GroupId)
             .Take(top)
             .ToListAsync(ct);
-        var names = await GroupNamesAsync(db, counts.Select(c => c.GroupId), ct);
-        return counts.ConvertAll(c => new Usage.GroupRefusals(c.GroupId, names.GetValueOrDefault(c.GroupId, c.GroupId), c.Refused, c.Calls));
-    }
-
-    private static IQueryable<RequestLogEntry> Filtered(IQueryable<RequestLogEntry> rows, RequestLogFilter filter)
-    {
-        if (filter.GroupId is { } group)
-        {
-            rows = rows.Where(r => r.GroupId == group);
-        }
-        if (!string.IsNullOrEmpty(filter.Slug))
-        {
-            rows = rows.Where(r => r.Slug == filter.Slug);
-        }
-        if (!string.IsNullOrEmpty(filter.KeyPrefix))
-        {
-            rows = rows.Where(r => r.KeyPrefix == filter.KeyPrefix);
-        }
-        return filter.Outcome switch
-        {
-            RequestOutcome.Succeeded => rows.Where(r => r.Status < 400),
-            RequestOutcome.Refused => rows.Where(r => r.Status == 429),
-            RequestOutcome.Failed => rows.Where(r => r.Status >= 400 && r.Status != 429),
-            _ => rows,
-        };
+        // Their metered calls are events (LoggedCalls), and count among their calls.
+        var groups = counts.ConvertAll(c => c.GroupId);
+        var metered = await db.UsageEvents.AsNoTracking()
+            .Where(e => e.Status != null && e.Timestamp >= since && groups.Contains(e.GroupId))
+            .GroupBy(e => e.GroupId)
+            .Select(g => new { GroupId = g.Key, Calls = g.LongCount() })
+            .ToDictionaryAsync(g => g.GroupId, g => g.Calls, StringComparer.Ordinal, ct);
+        var names = await GroupNamesAsync(db, groups, ct);
+        return counts.ConvertAll(c => new Usage.GroupRefusals(c.GroupId, names.GetValueOrDefault(c.GroupId, c.GroupId), c.Refused,
+            c.Calls + metered.GetValueOrDefault(c.GroupId)));
     }
 
     /// <summary>Names of groups, deleted ones included (their calls stay in the log until pruned).</summary>
@@ -93,8 +82,4 @@ public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFac
         return await db.Groups.IgnoreQueryFilters().AsNoTracking().Where(g => wanted.Contains(g.Id))
             .ToDictionaryAsync(g => g.Id, g => g.Name ?? g.ExternalEntityId, StringComparer.Ordinal, ct);
     }
-
-    private static RequestLogRow ToRow(RequestLogEntry r, Dictionary<string, string> names) => new(r.Id, r.Timestamp,
-        r.RequestId, r.KeyPrefix, r.GroupId, names.GetValueOrDefault(r.GroupId, r.GroupId), r.Slug, r.Status,
-        r.LatencyMicroseconds / 1000.0, r.InputTokens, r.OutputTokens, r.RefusedLimit, r.RefusedSourceGroupId, r.Error);
 }

@@ -69,6 +69,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             context.Response.Body = original;
         }
         var metered = 0L;
+        var eventIsLogRow = false;
         if (ForwardMiddleware.Failure(context) is not null || context.Response.StatusCode is < 200 or >= 300
             || meter.BytesWritten == 0)
         {
@@ -84,6 +85,12 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             EventCost.Apply(usage, call.Route.Price);
             journal.Complete(usage);
             await ReleaseAsync(meter, context);
+            if (requestLog.Enabled)
+            {
+                // The event is the call's row in the request log (the view RequestLogView): no log row of its own.
+                RequestLogRows.Fill(usage, call, context, time.GetUtcNow().UtcDateTime);
+                eventIsLogRow = true;
+            }
             recorder.Record(usage, admittedIn);
             metered = counted.Total;
             call.Usage = counted;
@@ -91,9 +98,9 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
         call.FirstEvent = meter.FirstEventAt;
         CallTelemetry.Record(metrics, context, call, context.Response.StatusCode);
         live.RecordCall(call.Group.Id, call.Request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
-        if (requestLog.Enabled)
+        if (requestLog.Enabled && !eventIsLogRow)
         {
-            requestLog.Record(RequestLogRows.Answered(call, context, usage, metered > 0, time.GetUtcNow().UtcDateTime));
+            requestLog.Record(RequestLogRows.Answered(call, context, time.GetUtcNow().UtcDateTime));
         }
         return metered;
     }

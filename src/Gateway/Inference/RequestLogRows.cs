@@ -1,4 +1,5 @@
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Requests;
 using FrontierGateway.Gateway.Limits;
 using Microsoft.AspNetCore.Http;
 
@@ -6,8 +7,10 @@ namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
 /// The request log's row of a call that reached admission: a refused one (<see cref="AdmissionMiddleware"/>) or an
-/// admitted one once answered (<see cref="MeteringMiddleware"/>). Calls refused before admission (401, 400, 404) are
-/// not logged: they have no group, or no model, to file them under.
+/// admitted one that was not metered, once answered (<see cref="MeteringMiddleware"/>). A metered call has no row of its
+/// own: its usage event carries its status and latency, and the log reads it there (<see cref="LoggedCalls"/>), so the
+/// request path writes one row a call. Calls refused before admission (401, 400, 404) are not logged: they have no
+/// group, or no model, to file them under.
 /// </summary>
 internal static class RequestLogRows
 {
@@ -27,20 +30,24 @@ internal static class RequestLogRows
         return row;
     }
 
-    public static RequestLogEntry Answered(InferenceCall call, HttpContext context, UsageEvent usage, bool metered, DateTime now)
+    /// <summary>The row of an admitted call that was not metered: failed, void, or answered with no bytes.</summary>
+    public static RequestLogEntry Answered(InferenceCall call, HttpContext context, DateTime now)
     {
         var status = context.Response.StatusCode;
         var row = Row(call, context, now, status);
-        if (metered)
-        {
-            (row.InputTokens, row.OutputTokens) = (usage.InputTokens, usage.OutputTokens);
-        }
         var failure = ForwardMiddleware.Failure(context);
         if (status >= 400 || failure is not null)
         {
             row.Error = failure is { } error ? $"upstream_{error}" : $"http_{status}";
         }
         return row;
+    }
+
+    /// <summary>A metered call's log row is its usage event: its status and latency, which the log shows.</summary>
+    public static void Fill(UsageEvent usage, InferenceCall call, HttpContext context, DateTime now)
+    {
+        usage.Status = context.Response.StatusCode;
+        usage.LatencyMicroseconds = Latency(call, now);
     }
 
     private static RequestLogEntry Row(InferenceCall call, HttpContext context, DateTime now, int status) => new()
@@ -51,6 +58,8 @@ internal static class RequestLogRows
         GroupId = call.Group.Id,
         Slug = call.Request.Slug,
         Status = status,
-        LatencyMicroseconds = Math.Max(0, (now - call.Now).Ticks / TimeSpan.TicksPerMicrosecond),
+        LatencyMicroseconds = Latency(call, now),
     };
+
+    private static long Latency(InferenceCall call, DateTime now) => Math.Max(0, (now - call.Now).Ticks / TimeSpan.TicksPerMicrosecond);
 }

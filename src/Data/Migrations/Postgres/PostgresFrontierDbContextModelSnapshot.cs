@@ -606,6 +606,9 @@ namespace FrontierGateway.Data.Migrations.Postgres
                     b.Property<bool>("Interrupted")
                         .HasColumnType("boolean");
 
+                    b.Property<long?>("LatencyMicroseconds")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ModelSlug")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -624,6 +627,9 @@ namespace FrontierGateway.Data.Migrations.Postgres
                     b.Property<string>("RequestMetadata")
                         .HasColumnType("text")
                         .UseCollation("C");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("Timestamp")
                         .HasColumnType("timestamp with time zone");

@@ -535,6 +535,9 @@ namespace FrontierGateway.Data.Migrations.Sqlite
                     b.Property<bool>("Interrupted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LatencyMicroseconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ModelSlug")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -550,6 +553,9 @@ namespace FrontierGateway.Data.Migrations.Sqlite
 
                     b.Property<string>("RequestMetadata")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("Timestamp")
                         .HasColumnType("TEXT");

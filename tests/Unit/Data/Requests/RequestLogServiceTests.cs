@@ -70,10 +70,74 @@ public abstract class RequestLogServiceTests(DataProvider provider) : DatabaseTe
     }
 
     [Fact]
+    public async Task ListAsync_MeteredCallsEvents_ListedWithTheLogsRows_PagedWithoutGapsOrRepeats()
+    {
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            // Two events at the time of a log row (the key orders them), and one the log does not show: no status
+            // (written with the request log off, or replayed from the journal).
+            db.UsageEvents.AddRange(Event("01JEVENT0000000000000000A1", 6, 200), Event("01JEVENT0000000000000000A2", 4, 200),
+                Event("01JEVENT0000000000000000A3", 4, 201), Event("01JEVENT0000000000000000A4", 7, null));
+            await db.SaveChangesAsync();
+        }
+
+        var seen = new List<string>();
+        RequestLogCursor? next = null;
+        do
+        {
+            var page = await sut.ListAsync(new RequestLogFilter(GroupId: "grp_a", Limit: 2, Before: next));
+            seen.AddRange(page.Rows.Select(r => r.RequestId));
+            next = page.Next;
+        }
+        while (next is not null);
+
+        // At equal times a log row's key (its id as text) sorts above an event's (a ULID, from "0").
+        Assert.Equal(["req_ev_A1", "req_5", "req_4", "req_ev_A3", "req_ev_A2", "req_3", "req_1", "req_0"], seen);
+        var succeeded = await sut.ListAsync(new RequestLogFilter(GroupId: "grp_a", Outcome: RequestOutcome.Succeeded));
+        Assert.Equal(6, succeeded.Rows.Count);
+        var metered = Assert.Single(succeeded.Rows, r => r.RequestId == "req_ev_A3");
+        Assert.Equal((201, 2.5, 30L, "Acme"), (metered.Status, metered.LatencyMs, metered.OutputTokens, metered.GroupName));
+    }
+
+    private static UsageEvent Event(string key, int second, int? status) => new()
+    {
+        IdempotencyKey = key, Timestamp = Start.AddSeconds(second), RequestId = "req_ev_" + key[^2..], ModelSlug = "org/m",
+        GroupId = "grp_a", ExternalEntityId = "acme", ApiKeyPrefix = "prefix0000000000", InputTokens = 20, OutputTokens = 30,
+        Status = status, LatencyMicroseconds = status is null ? null : 2500,
+    };
+
+    [Fact]
     public async Task ListAsync_LimitOutOfRange_RefusedNamingTheField()
     {
         var e = await Assert.ThrowsAsync<DomainException>(() => sut.ListAsync(new RequestLogFilter(Limit: 0)));
 
         Assert.Equal("limit", e.Param);
+    }
+}
+
+/// <summary>SQLite's plans for a page of the log: each table read newest first through an index, never sorted whole.</summary>
+public sealed class RequestLogPlanTests() : DatabaseTest(DataProvider.Sqlite)
+{
+    public static TheoryData<RequestLogFilter> Filters => new()
+    {
+        new RequestLogFilter(),
+        new RequestLogFilter(GroupId: "grp_a"),
+        new RequestLogFilter(Before: new RequestLogCursor(DateTime.UtcNow, "r12")),
+        new RequestLogFilter(GroupId: "grp_a", Before: new RequestLogCursor(DateTime.UtcNow, "e01JEVENT0000000000000000A1")),
+    };
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task Page_ReadsEachTableByIndex_WithoutSortingIt(RequestLogFilter filter)
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+
+        var rows = await QueryPlan.ExplainAsync(db, LoggedCalls.Rows(db, filter).Take(51));
+        var events = await QueryPlan.ExplainAsync(db, LoggedCalls.Events(db, filter).Take(51));
+
+        Assert.Contains(rows, l => l.StartsWith("SEARCH r USING", StringComparison.Ordinal) || l.StartsWith("SCAN r USING", StringComparison.Ordinal));
+        Assert.Contains(events, l => l.StartsWith("SEARCH u USING", StringComparison.Ordinal) || l.StartsWith("SCAN u USING", StringComparison.Ordinal));
+        // At most the tie-break of equal times is sorted ("RIGHT PART OF ORDER BY"), not the table.
+        Assert.DoesNotContain(rows.Concat(events), l => l == "USE TEMP B-TREE FOR ORDER BY");
     }
 }

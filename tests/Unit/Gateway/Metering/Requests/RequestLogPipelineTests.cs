@@ -1,4 +1,5 @@
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Requests;
 using FrontierGateway.Gateway.Metering.Requests;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,21 @@ public abstract class RequestLogPipelineTests(GatewayFactory factory)
         throw new TimeoutException($"fewer than {atLeast} request log rows for {group}");
     }
 
+    private async Task<IReadOnlyList<RequestLogRow>> LoggedAsync(string group, int atLeast)
+    {
+        var log = factory.Services.GetRequiredService<RequestLogService>();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var rows = (await log.ListAsync(new RequestLogFilter(GroupId: group))).Rows;
+            if (rows.Count >= atLeast)
+            {
+                return rows;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"fewer than {atLeast} logged calls for {group}");
+    }
+
     [Fact]
     public async Task Calls_AdmittedAndRefused_LoggedWithStatusTokensAndTheRefusingLimit()
     {
@@ -39,12 +55,15 @@ public abstract class RequestLogPipelineTests(GatewayFactory factory)
         Assert.Equal(200, await caller.ChatAsync().StatusAsync());
         Assert.Equal(429, await caller.ChatAsync().StatusAsync());
 
-        var rows = await RowsAsync(group, 2);
+        var rows = await LoggedAsync(group, 2);
         var ok = Assert.Single(rows, r => r.Status == 200);
         var refused = Assert.Single(rows, r => r.Status == 429);
         var usage = Assert.Single(await factory.EventsAsync(group, 1));
         Assert.Equal((usage.InputTokens, usage.OutputTokens, usage.RequestId), (ok.InputTokens, ok.OutputTokens, ok.RequestId));
-        Assert.True(ok.LatencyMicroseconds > 0);
+        Assert.True(ok.LatencyMs > 0);
+        // The metered call's row is its usage event; only the refused call wrote a row of the log's own.
+        Assert.Equal(("e" + usage.IdempotencyKey, usage.Timestamp, key[..16], 200), (ok.Key, ok.Timestamp, ok.KeyPrefix, usage.Status));
+        Assert.Equal([429], (await RowsAsync(group, 1)).Select(r => r.Status));
         Assert.Null(ok.RefusedLimit);
         Assert.Equal(("1 REQUEST per DAY", group, "usage_limit_exceeded"), (refused.RefusedLimit, refused.RefusedSourceGroupId, refused.Error));
         Assert.Equal((0L, 0L, key[..16]), (refused.InputTokens, refused.OutputTokens, refused.KeyPrefix));
