@@ -43,6 +43,33 @@ public abstract class EndpointHealthServiceTests(DataProvider provider) : Databa
         Assert.Equal((0L, (double?)null, 504), (old.Calls, old.P99Ms, old.LastError!.Status));
     }
 
+    [Fact]
+    public async Task GetAsync_MeteredCallsEvents_CountedWithTheLogsRows()
+    {
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            // 50 logged calls (1..50 ms, 2 of them 502s) and 50 metered calls, whose rows are their events (51..100
+            // ms); an event without a status (the log was off) and one outside the hour are not counted.
+            db.RequestLog.AddRange(Enumerable.Range(1, 50).Select(n => Row(n % 50, n % 25 == 0 ? 502 : 200, n)));
+            db.UsageEvents.AddRange(Enumerable.Range(51, 50).Select(n => Event(n % 50, 200, n)));
+            db.UsageEvents.AddRange(Event(5, null, 5_000), Event(90, 200, 5_000));
+            await db.SaveChangesAsync();
+        }
+        var sut = new EndpointHealthService(DbFactory, time);
+
+        var m = (await sut.GetAsync(TimeSpan.FromHours(1)))["org/m"];
+
+        Assert.Equal((100L, 2L, 0.02), (m.Calls, m.Errors, m.ErrorRate));
+        Assert.Equal((50.0, 99.0), (m.P50Ms, m.P99Ms));
+    }
+
+    private UsageEvent Event(int minutesAgo, int? status, long latencyMs) => new()
+    {
+        IdempotencyKey = Ids.NewUlid(), Timestamp = time.GetUtcNow().UtcDateTime.AddMinutes(-minutesAgo),
+        RequestId = "req_" + Ids.NewUlid(), ModelSlug = "org/m", GroupId = "grp_a", ExternalEntityId = "a",
+        ApiKeyPrefix = "prefix0000000000", Status = status, LatencyMicroseconds = status is null ? null : latencyMs * 1000,
+    };
+
     [Theory]
     [InlineData(0.5, 2.0)]
     [InlineData(0.99, 4.0)]

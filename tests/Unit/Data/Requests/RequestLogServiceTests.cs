@@ -70,6 +70,23 @@ public abstract class RequestLogServiceTests(DataProvider provider) : DatabaseTe
     }
 
     [Fact]
+    public async Task MostRefusedAsync_MeteredCallsEvents_CountAmongTheCalls()
+    {
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.UsageEvents.AddRange(Event("01JEVENT0000000000000000A1", 6, 200), Event("01JEVENT0000000000000000A2", 7, null),
+                Event("01JEVENT0000000000000000A3", -10, 200));
+            await db.SaveChangesAsync();
+        }
+
+        var refused = await sut.MostRefusedAsync(Start);
+
+        // grp_a: five log rows and one event with a status since Start (not the older one, nor the unlogged one).
+        Assert.Equal([("grp_a", 1L, 6L)], refused.Select(g => (g.GroupId, g.Refused, g.Calls)));
+        Assert.Equal("Acme", refused[0].GroupName);
+    }
+
+    [Fact]
     public async Task ListAsync_MeteredCallsEvents_ListedWithTheLogsRows_PagedWithoutGapsOrRepeats()
     {
         await using (var db = await DbFactory.CreateDbContextAsync())
