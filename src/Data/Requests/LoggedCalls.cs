@@ -21,6 +21,10 @@ internal static class LoggedCalls
     public static IQueryable<RequestLogEntry> Rows(FrontierDbContext db, RequestLogFilter filter)
     {
         var rows = db.RequestLog.AsNoTracking();
+        if (filter.Since is { } since)
+        {
+            rows = rows.Where(r => r.Timestamp >= since);
+        }
         if (filter.GroupId is { } group)
         {
             rows = rows.Where(r => r.GroupId == group);
@@ -51,9 +55,18 @@ internal static class LoggedCalls
         return rows.OrderByDescending(r => r.Timestamp).ThenByDescending(r => r.Id);
     }
 
-    public static IQueryable<UsageEvent> Events(FrontierDbContext db, RequestLogFilter filter)
+    /// <summary>The metered calls the filter takes; null when it takes none (refused or failed calls: never metered).</summary>
+    public static IQueryable<UsageEvent>? Events(FrontierDbContext db, RequestLogFilter filter)
     {
+        if (filter.Outcome is RequestOutcome.Refused or RequestOutcome.Failed)
+        {
+            return null;
+        }
         var events = db.UsageEvents.AsNoTracking().Where(e => e.Status != null);
+        if (filter.Since is { } since)
+        {
+            events = events.Where(e => e.Timestamp >= since);
+        }
         if (filter.GroupId is { } group)
         {
             events = events.Where(e => e.GroupId == group);
@@ -66,13 +79,10 @@ internal static class LoggedCalls
         {
             events = events.Where(e => e.ApiKeyPrefix == filter.KeyPrefix);
         }
-        events = filter.Outcome switch
+        if (filter.Outcome == RequestOutcome.Succeeded)
         {
-            RequestOutcome.Succeeded => events.Where(e => e.Status < 400),
-            RequestOutcome.Refused => events.Where(e => e.Status == 429),
-            RequestOutcome.Failed => events.Where(e => e.Status >= 400 && e.Status != 429),
-            _ => events,
-        };
+            events = events.Where(e => e.Status < 400);
+        }
         if (filter.Before is { } before)
         {
             var key = before.Key[0] == Metered ? before.Key[1..] : null;
@@ -81,6 +91,8 @@ internal static class LoggedCalls
                 : events.Where(e => e.Timestamp <= before.Timestamp
                     && !(e.Timestamp == before.Timestamp && string.Compare(e.IdempotencyKey, key) >= 0));
         }
+        // The database's collation orders the keys, the merge orders them ordinally: the same order for ULIDs (fixed
+        // length, digits and upper-case letters only), on SQLite and PostgreSQL alike.
         return events.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.IdempotencyKey);
     }
 

@@ -8,8 +8,10 @@ public enum RequestOutcome { All, Succeeded, Refused, Failed }
 
 /// <param name="GroupId">One group's calls (its own keys', not its descendants').</param>
 /// <param name="Before">The cursor: rows older than this one (paging back in time).</param>
+/// <param name="Since">Calls from this time on: the log's retention (<c>RequestLog:RetentionHours</c>), which prunes the
+/// log's own rows; metered calls' events are kept longer, for billing.</param>
 public sealed record RequestLogFilter(string? GroupId = null, string? Slug = null, string? KeyPrefix = null,
-    RequestOutcome Outcome = RequestOutcome.All, RequestLogCursor? Before = null, int Limit = 50);
+    RequestOutcome Outcome = RequestOutcome.All, RequestLogCursor? Before = null, int Limit = 50, DateTime? Since = null);
 
 /// <param name="Key">The row's <see cref="RequestLogRow.Key"/>: orders rows of the same time.</param>
 public sealed record RequestLogCursor(DateTime Timestamp, string Key);
@@ -40,7 +42,7 @@ public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFac
         // Each table's newest rows past the cursor, one more than a page: the merge's first Limit + 1 are among them.
         var take = filter.Limit + 1;
         var rows = await LoggedCalls.Rows(db, filter).Take(take).ToListAsync(ct);
-        var events = await LoggedCalls.Events(db, filter).Take(take).ToListAsync(ct);
+        var events = LoggedCalls.Events(db, filter) is { } metered ? await metered.Take(take).ToListAsync(ct) : [];
         var names = await GroupNamesAsync(db, rows.Select(r => r.GroupId).Concat(events.Select(e => e.GroupId)), ct);
         var page = rows.Select(r => LoggedCalls.Row(r, names.GetValueOrDefault(r.GroupId, r.GroupId)))
             .Concat(events.Select(e => LoggedCalls.Row(e, names.GetValueOrDefault(e.GroupId, e.GroupId))))

@@ -87,7 +87,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             await ReleaseAsync(meter, context);
             if (requestLog.Enabled)
             {
-                // The event is the call's row in the request log (the view RequestLogView): no log row of its own.
+                // The event is the call's entry in the request log (LoggedCalls): no log row of its own.
                 RequestLogRows.Fill(usage, call, context, time.GetUtcNow().UtcDateTime);
                 eventIsLogRow = true;
             }

@@ -98,22 +98,40 @@ public abstract class RequestLogServiceTests(DataProvider provider) : DatabaseTe
             await db.SaveChangesAsync();
         }
 
-        var seen = new List<string>();
-        RequestLogCursor? next = null;
-        do
+        // Every page size, so that pages end on a log row and on an event of a time both have (4 s).
+        foreach (var limit in new[] { 1, 2, 3, 4 })
         {
-            var page = await sut.ListAsync(new RequestLogFilter(GroupId: "grp_a", Limit: 2, Before: next));
-            seen.AddRange(page.Rows.Select(r => r.RequestId));
-            next = page.Next;
-        }
-        while (next is not null);
+            var seen = new List<string>();
+            RequestLogCursor? next = null;
+            do
+            {
+                var page = await sut.ListAsync(new RequestLogFilter(GroupId: "grp_a", Limit: limit, Before: next));
+                seen.AddRange(page.Rows.Select(r => r.RequestId));
+                next = page.Next;
+            }
+            while (next is not null);
 
-        // At equal times a log row's key (its id as text) sorts above an event's (a ULID, from "0").
-        Assert.Equal(["req_ev_A1", "req_5", "req_4", "req_ev_A3", "req_ev_A2", "req_3", "req_1", "req_0"], seen);
+            // At equal times log rows come first, then events (greatest key first).
+            Assert.Equal(["req_ev_A1", "req_5", "req_4", "req_ev_A3", "req_ev_A2", "req_3", "req_1", "req_0"], seen);
+        }
         var succeeded = await sut.ListAsync(new RequestLogFilter(GroupId: "grp_a", Outcome: RequestOutcome.Succeeded));
         Assert.Equal(6, succeeded.Rows.Count);
         var metered = Assert.Single(succeeded.Rows, r => r.RequestId == "req_ev_A3");
         Assert.Equal((201, 2.5, 30L, "Acme"), (metered.Status, metered.LatencyMs, metered.OutputTokens, metered.GroupName));
+    }
+
+    [Fact]
+    public async Task ListAsync_Since_LeavesOutOlderRowsAndEvents()
+    {
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.UsageEvents.AddRange(Event("01JEVENT0000000000000000A1", 6, 200), Event("01JEVENT0000000000000000A2", 2, 200));
+            await db.SaveChangesAsync();
+        }
+
+        var page = await sut.ListAsync(new RequestLogFilter(GroupId: "grp_a", Since: Start.AddSeconds(3)));
+
+        Assert.Equal(["req_ev_A1", "req_5", "req_4", "req_3"], page.Rows.Select(r => r.RequestId));
     }
 
     private static UsageEvent Event(string key, int second, int? status) => new()
@@ -141,6 +159,7 @@ public sealed class RequestLogPlanTests() : DatabaseTest(DataProvider.Sqlite)
         new RequestLogFilter(GroupId: "grp_a"),
         new RequestLogFilter(Before: new RequestLogCursor(DateTime.UtcNow, "r12")),
         new RequestLogFilter(GroupId: "grp_a", Before: new RequestLogCursor(DateTime.UtcNow, "e01JEVENT0000000000000000A1")),
+        new RequestLogFilter(GroupId: "grp_a", Outcome: RequestOutcome.Succeeded, Since: DateTime.UtcNow.AddHours(-168)),
     };
 
     [Theory]
@@ -150,11 +169,21 @@ public sealed class RequestLogPlanTests() : DatabaseTest(DataProvider.Sqlite)
         await using var db = await DbFactory.CreateDbContextAsync();
 
         var rows = await QueryPlan.ExplainAsync(db, LoggedCalls.Rows(db, filter).Take(51));
-        var events = await QueryPlan.ExplainAsync(db, LoggedCalls.Events(db, filter).Take(51));
+        var events = await QueryPlan.ExplainAsync(db, LoggedCalls.Events(db, filter)!.Take(51));
 
         Assert.Contains(rows, l => l.StartsWith("SEARCH r USING", StringComparison.Ordinal) || l.StartsWith("SCAN r USING", StringComparison.Ordinal));
         Assert.Contains(events, l => l.StartsWith("SEARCH u USING", StringComparison.Ordinal) || l.StartsWith("SCAN u USING", StringComparison.Ordinal));
         // At most the tie-break of equal times is sorted ("RIGHT PART OF ORDER BY"), not the table.
         Assert.DoesNotContain(rows.Concat(events), l => l == "USE TEMP B-TREE FOR ORDER BY");
+    }
+
+    [Theory]
+    [InlineData(RequestOutcome.Refused)]
+    [InlineData(RequestOutcome.Failed)]
+    public async Task Page_RefusedOrFailedCalls_ReadsNoEvents(RequestOutcome outcome)
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+
+        Assert.Null(LoggedCalls.Events(db, new RequestLogFilter(Outcome: outcome)));
     }
 }

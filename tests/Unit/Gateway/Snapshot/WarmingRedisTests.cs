@@ -48,11 +48,19 @@ public sealed class WarmingRedisTests(RedisServer redis) : IClassFixture<RedisSe
         caller.DefaultRequestHeaders.Authorization = new("Bearer", key);
 
         var warming = store.IsWarming;
-        using var refused = await caller.ChatAsync();
-        gate.Open();
+        HttpResponseMessage refused;
+        try
+        {
+            refused = await caller.ChatAsync();
+        }
+        finally
+        {
+            gate.Open();
+        }
 
         Assert.True(warming, "the host was not warming");
-        var error = await refused.AssertOpenAIErrorAsync(HttpStatusCode.TooManyRequests, null, "usage_limit_exceeded");
+        using var answer = refused;
+        var error = await answer.AssertOpenAIErrorAsync(HttpStatusCode.TooManyRequests, null, "usage_limit_exceeded");
         Assert.Equal("usage_limit_exceeded", error["code"]!.GetValue<string>());
     }
 }

@@ -12,6 +12,8 @@ public sealed partial class RequestLogPage
 
     [Inject] public required IRequestLogStats Stats { get; init; }
 
+    [Inject] public required TimeProvider Time { get; init; }
+
     [SupplyParameterFromQuery(Name = "group")]
     public string? Group { get; set; }
 
@@ -46,7 +48,9 @@ public sealed partial class RequestLogPage
         loading = true;
         try
         {
-            var page = await Log.ListAsync(new RequestLogFilter(Blank(groupId), Blank(slug), Blank(keyPrefix), outcome, next));
+            // The log's retention, for metered calls too (their events are kept longer, for billing).
+            var since = Time.GetUtcNow().UtcDateTime.AddHours(-Stats.RetentionHours);
+            var page = await Log.ListAsync(new RequestLogFilter(Blank(groupId), Blank(slug), Blank(keyPrefix), outcome, next, Since: since));
             rows.AddRange(page.Rows);
             next = page.Next;
             foreach (var row in page.Rows)
