@@ -200,20 +200,23 @@ meta rss_peak_after_load_mb "$(proc_mb "$GW_PID" VmHWM)"
 meta rss_after_load_mb "$(proc_mb "$GW_PID" VmRSS)"
 meta loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 
-values() { grep "^$1_" "$OUT" | cut -d= -f2 | tr -d '%'; }
-for kind in none other called; do
-    meta "p99_ms_$kind" "$(median $(values "p99_ms_$kind"))"
-    meta "rps_$kind" "$(median $(values "rps_$kind"))"
-done
-for kind in other called; do
-    meta "p99_ratio_$kind" "$(awk -v a="$(median $(values "p99_ms_$kind"))" -v b="$(median $(values p99_ms_none))" 'BEGIN {printf "%.2f", a / b}')"
-    cat "$RESULTS"/edits-$kind-*.env >"$TMP/edits-$kind"
-    for what in patch_median_ms patch_max_ms enforce_median_ms enforce_max_ms; do
-        meta "${kind}_$what" "$(median $(grep "^$what=" "$TMP/edits-$kind" | cut -d= -f2))"
+# ROUNDS=0: start-up and memory only, no load figures to sum up.
+if ((ROUNDS > 0)); then
+    values() { grep "^$1_" "$OUT" | cut -d= -f2 | tr -d '%'; }
+    for kind in none other called; do
+        meta "p99_ms_$kind" "$(median $(values "p99_ms_$kind"))"
+        meta "rps_$kind" "$(median $(values "rps_$kind"))"
     done
-    meta "${kind}_enforce_worst_ms" "$(grep '^enforce_max_ms=' "$TMP/edits-$kind" | cut -d= -f2 | sort -g | tail -1)"
-    meta "${kind}_edits" "$(awk -F= '$1 == "edits" {s += $2} END {print s + 0}' "$TMP/edits-$kind")"
-    meta "${kind}_patch_timeouts" "$(awk -F= '$1 == "patch_timeouts" {s += $2} END {print s + 0}' "$TMP/edits-$kind")"
-done
+    for kind in other called; do
+        meta "p99_ratio_$kind" "$(awk -v a="$(median $(values "p99_ms_$kind"))" -v b="$(median $(values p99_ms_none))" 'BEGIN {printf "%.2f", a / b}')"
+        cat "$RESULTS"/edits-$kind-*.env >"$TMP/edits-$kind"
+        for what in patch_median_ms patch_max_ms enforce_median_ms enforce_max_ms; do
+            meta "${kind}_$what" "$(median $(grep "^$what=" "$TMP/edits-$kind" | cut -d= -f2))"
+        done
+        meta "${kind}_enforce_worst_ms" "$(grep '^enforce_max_ms=' "$TMP/edits-$kind" | cut -d= -f2 | sort -g | tail -1)"
+        meta "${kind}_edits" "$(awk -F= '$1 == "edits" {s += $2} END {print s + 0}' "$TMP/edits-$kind")"
+        meta "${kind}_patch_timeouts" "$(awk -F= '$1 == "patch_timeouts" {s += $2} END {print s + 0}' "$TMP/edits-$kind")"
+    done
+fi
 log "results in $OUT"
 cat "$OUT"
