@@ -108,20 +108,28 @@ internal static class LoggedCalls
         e.RequestId, e.ApiKeyPrefix, e.GroupId, groupName, e.ModelSlug, e.Status ?? 0, (e.LatencyMicroseconds ?? 0) / 1000.0,
         e.InputTokens, e.OutputTokens, null, null, null);
 
-    /// <summary>Newest first; at equal times log rows (newest id first), then events (greatest key first).</summary>
-    public static int Newest(RequestLogRow a, RequestLogRow b)
+    /// <summary>Only the columns a log row shows: not the event's metadata, cost or delivery.</summary>
+    public static IQueryable<UsageEvent> ForLog(IQueryable<UsageEvent> events) => events.Select(e => new UsageEvent
     {
-        var byTime = b.Timestamp.CompareTo(a.Timestamp);
-        if (byTime != 0)
+        IdempotencyKey = e.IdempotencyKey, Timestamp = e.Timestamp, RequestId = e.RequestId, ModelSlug = e.ModelSlug,
+        GroupId = e.GroupId, ExternalEntityId = "", ApiKeyPrefix = e.ApiKeyPrefix, InputTokens = e.InputTokens,
+        OutputTokens = e.OutputTokens, Status = e.Status, LatencyMicroseconds = e.LatencyMicroseconds,
+    });
+
+    /// <summary>
+    /// The first <paramref name="count"/> of two lists each already newest first (as <see cref="Rows"/> and
+    /// <see cref="Events"/> read them): newest first, and at equal times the log's rows before the events.
+    /// </summary>
+    public static List<RequestLogRow> Merge(List<RequestLogEntry> rows, List<UsageEvent> events, int count,
+        Func<RequestLogEntry, RequestLogRow> fromRow, Func<UsageEvent, RequestLogRow> fromEvent)
+    {
+        var merged = new List<RequestLogRow>(Math.Min(count, rows.Count + events.Count));
+        var (r, e) = (0, 0);
+        while (merged.Count < count && (r < rows.Count || e < events.Count))
         {
-            return byTime;
+            var rowFirst = e == events.Count || (r < rows.Count && rows[r].Timestamp >= events[e].Timestamp);
+            merged.Add(rowFirst ? fromRow(rows[r++]) : fromEvent(events[e++]));
         }
-        if (a.Key[0] != b.Key[0])
-        {
-            return a.Key[0] == Logged ? -1 : 1;
-        }
-        return a.Key[0] == Logged
-            ? long.Parse(b.Key.AsSpan(1)).CompareTo(long.Parse(a.Key.AsSpan(1)))
-            : string.CompareOrdinal(b.Key, a.Key);
+        return merged;
     }
 }

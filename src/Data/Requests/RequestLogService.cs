@@ -42,12 +42,13 @@ public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFac
         // Each table's newest rows past the cursor, one more than a page: the merge's first Limit + 1 are among them.
         var take = filter.Limit + 1;
         var rows = await LoggedCalls.Rows(db, filter).Take(take).ToListAsync(ct);
-        var events = LoggedCalls.Events(db, filter) is { } metered ? await metered.Take(take).ToListAsync(ct) : [];
+        var events = LoggedCalls.Events(db, filter) is { } metered
+            ? await LoggedCalls.ForLog(metered.Take(take)).ToListAsync(ct)
+            : [];
         var names = await GroupNamesAsync(db, rows.Select(r => r.GroupId).Concat(events.Select(e => e.GroupId)), ct);
-        var page = rows.Select(r => LoggedCalls.Row(r, names.GetValueOrDefault(r.GroupId, r.GroupId)))
-            .Concat(events.Select(e => LoggedCalls.Row(e, names.GetValueOrDefault(e.GroupId, e.GroupId))))
-            .ToList();
-        page.Sort(LoggedCalls.Newest);
+        var page = LoggedCalls.Merge(rows, events, take,
+            r => LoggedCalls.Row(r, names.GetValueOrDefault(r.GroupId, r.GroupId)),
+            e => LoggedCalls.Row(e, names.GetValueOrDefault(e.GroupId, e.GroupId)));
         var more = page.Count > filter.Limit;
         page = page[..Math.Min(page.Count, filter.Limit)];
         return new RequestLogPage(page, more ? new RequestLogCursor(page[^1].Timestamp, page[^1].Key) : null);

@@ -69,12 +69,16 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             context.Response.Body = original;
         }
         var metered = 0L;
-        var eventIsLogRow = false;
         if (ForwardMiddleware.Failure(context) is not null || context.Response.StatusCode is < 200 or >= 300
             || meter.BytesWritten == 0)
         {
             journal.Void(admittedIn, usage);
             await ReleaseAsync(meter, context);
+            if (requestLog.Enabled)
+            {
+                // Not metered: the call's entry in the request log is a row of its own.
+                requestLog.Record(RequestLogRows.Answered(call, context, time.GetUtcNow().UtcDateTime));
+            }
         }
         else
         {
@@ -89,7 +93,6 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             {
                 // The event is the call's entry in the request log (LoggedCalls): no log row of its own.
                 RequestLogRows.Fill(usage, call, context, time.GetUtcNow().UtcDateTime);
-                eventIsLogRow = true;
             }
             recorder.Record(usage, admittedIn);
             metered = counted.Total;
@@ -98,10 +101,6 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
         call.FirstEvent = meter.FirstEventAt;
         CallTelemetry.Record(metrics, context, call, context.Response.StatusCode);
         live.RecordCall(call.Group.Id, call.Request.Slug, context.Response.StatusCode, metered, time.GetElapsedTime(admitted));
-        if (requestLog.Enabled && !eventIsLogRow)
-        {
-            requestLog.Record(RequestLogRows.Answered(call, context, time.GetUtcNow().UtcDateTime));
-        }
         return metered;
     }
 
