@@ -31,8 +31,7 @@ public static class EffectiveModels
                 }
                 foreach (var limit in model.Limits)
                 {
-                    var shadowed = !cascading && limits.Exists(l => l.Type == limit.Type && l.Unit == limit.Unit);
-                    if (!shadowed)
+                    if (cascading || !Declares(limits, limit.Type, limit.Unit))
                     {
                         limits.Add(new EffectiveLimit(limit.Kind, limit.Type, limit.Unit, limit.Threshold, group.Id));
                     }
@@ -40,5 +39,18 @@ public static class EffectiveModels
             }
         }
         return order.ConvertAll(slug => new EffectiveModel(slug, bySlug[slug]));
+    }
+
+    /// <summary>Whether a nearer group already declared this (type, unit): a loop, as a snapshot's whole read runs it for every limit of every group.</summary>
+    private static bool Declares(List<EffectiveLimit> limits, LimitType type, LimitUnit unit)
+    {
+        foreach (var limit in limits)
+        {
+            if (limit.Type == type && limit.Unit == unit)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -22,8 +22,16 @@ public static class GroupChain
         return chain;
     }
 
-    /// <summary>The same walk over items already in memory, by id.</summary>
-    public static Task<List<T>> WalkAsync<T>(T start, Func<T, string?> parentOf, IReadOnlyDictionary<string, T> byId)
-        where T : class =>
-        WalkAsync(start, parentOf, id => Task.FromResult(byId.GetValueOrDefault(id)));
+    /// <summary>The same walk over items already in memory, by id: synchronous, as a snapshot's whole read walks every group.</summary>
+    public static List<T> Walk<T>(T start, Func<T, string?> parentOf, IReadOnlyDictionary<string, T> byId)
+        where T : class
+    {
+        var chain = new List<T> { start };
+        while (chain.Count < HierarchyRules.MaxDepth && parentOf(chain[^1]) is { } parentId
+            && byId.TryGetValue(parentId, out var parent))
+        {
+            chain.Add(parent);
+        }
+        return chain;
+    }
 }

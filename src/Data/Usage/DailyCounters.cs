@@ -15,8 +15,19 @@ public static class DailyCounters
     /// CASCADING adds every call to every ancestor's pool too.
     /// </summary>
     /// <param name="chain">The group first, then its ancestors.</param>
-    public static string[] GroupsOf(IReadOnlyList<Group> chain) =>
-        chain[0].Enforcement == LimitEnforcement.Cascading ? [.. chain.Select(g => g.Id)] : [chain[0].Id];
+    public static string[] GroupsOf(IReadOnlyList<Group> chain)
+    {
+        if (chain[0].Enforcement != LimitEnforcement.Cascading)
+        {
+            return [chain[0].Id];
+        }
+        var ids = new string[chain.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = chain[i].Id;
+        }
+        return ids;
+    }
 
     /// <summary>
     /// The group whose counter a limit of <paramref name="group"/>'s effective models is metered on, for rate windows

@@ -23,7 +23,7 @@ public sealed class NearLimitService(IDbContextFactory<FrontierDbContext> dbFact
         var limitsOf = new Dictionary<string, List<(string Slug, EffectiveLimit Limit)>>(StringComparer.Ordinal);
         foreach (var group in groups.Values)
         {
-            var chain = await GroupChain.WalkAsync(group, g => g.ParentGroupId, groups);
+            var chain = GroupChain.Walk(group, g => g.ParentGroupId, groups);
             var own = limitsOf[group.Id] = [];
             foreach (var model in EffectiveModels.Compute(chain))
             {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -92,39 +91,17 @@ internal sealed partial class SnapshotLoader
         return keys.With(live, prefixes.Where(p => !live.ContainsKey(p)));
     }
 
-    /// <summary>
-    /// Every key not revoked, the columns an entry needs: EF Core's own SQL for the query (its filters and names kept in
-    /// one place), read with a plain data reader. At a million keys EF Core's materializing of each row cost ~0.7 s of
-    /// a cold 3.5 s read (bench/million.sh's data, docs/PERFORMANCE.md).
-    /// </summary>
-    private static async IAsyncEnumerable<KeyRow> ReadKeysAsync(FrontierDbContext db,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        var query = UnrevokedKeys(db).Select(k => new { k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt });
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
+    /// <summary>Every key not revoked, the columns an entry needs.</summary>
+    private static IAsyncEnumerable<KeyRow> ReadKeysAsync(FrontierDbContext db, CancellationToken ct) =>
+        ReadRowsAsync<KeyRow>(db, UnrevokedKeys(db).Select(k => new { k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt }), reader =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = query.ToQueryString();
-            // The context's timeout, as its own queries have it.
-            command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
-            await using var reader = await command.ExecuteReaderAsync(ct);
             var (prefix, hash, group, expires) = (reader.GetOrdinal(nameof(CustomerApiKey.Prefix)),
                 reader.GetOrdinal(nameof(CustomerApiKey.SecretHash)), reader.GetOrdinal(nameof(CustomerApiKey.GroupId)),
                 reader.GetOrdinal(nameof(CustomerApiKey.ExpiresAt)));
-            while (await reader.ReadAsync(ct))
-            {
-                // As the context's converter reads it: every time is UTC.
-                DateTime? expiresAt = reader.IsDBNull(expires) ? null : DateTime.SpecifyKind(reader.GetDateTime(expires), DateTimeKind.Utc);
-                yield return new KeyRow(reader.GetString(prefix), reader.GetFieldValue<byte[]>(hash), reader.GetString(group), expiresAt);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+            // As the context's converter reads it: every time is UTC.
+            return () => new KeyRow(reader.GetString(prefix), reader.GetFieldValue<byte[]>(hash), reader.GetString(group),
+                reader.IsDBNull(expires) ? null : DateTime.SpecifyKind(reader.GetDateTime(expires), DateTimeKind.Utc));
+        }, ct);
 
     private readonly record struct KeyRow(string Prefix, byte[] SecretHash, string GroupId, DateTime? ExpiresAt);
 

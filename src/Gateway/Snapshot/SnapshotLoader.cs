@@ -5,6 +5,7 @@ using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace FrontierGateway.Gateway.Snapshot;
 
@@ -20,7 +21,7 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var groups = await ReadGroupsAsync(db, current, ct);
-        var load = await BuildAsync(groups.Values, groups, current);
+        var load = Build(groups.Values, groups, current);
         if (current.Count == 0)
         {
             return new WholeGroups(SnapshotTable<GroupPolicy>.Over(load.Policies), load.Parents);
@@ -32,27 +33,35 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
 
     /// <summary>
     /// Every live group with its models and limits, for building policies: read as three streams of the columns a
-    /// policy needs and put together here, each string an instance the current snapshot (or this read) already holds.
+    /// policy needs (<see cref="ReadRowsAsync"/>) and put together here, each string an instance the current snapshot
+    /// (or this read) already holds.
     /// </summary>
     /// <remarks>
-    /// The whole graph lives until every policy is built, seconds at 100,000 groups, so it is promoted and stays as
-    /// garbage until a full collection after each resync. As EF Core materializes it (<see cref="GroupTree.Live"/>,
-    /// split query) it took some 840 bytes a group, most of them in strings (the ids again in each model, the parent's,
-    /// the name); here some 400, the rows' own strings dying young.
+    /// The whole graph lives until every policy is built, so it is promoted and stays as garbage until a full collection
+    /// after each resync. As EF Core materializes it (<see cref="GroupTree.Live"/>, split query) it took some 840 bytes
+    /// a group, most of them in strings (the ids again in each model, the parent's, the name); here some 400, the rows'
+    /// own strings dying young.
     /// </remarks>
     private static async Task<Dictionary<string, Group>> ReadGroupsAsync(FrontierDbContext db, SnapshotTable<GroupPolicy> current,
         CancellationToken ct)
     {
         var groups = new Dictionary<string, Group>(current.Count, StringComparer.Ordinal);
-        await foreach (var g in db.Groups.AsNoTracking().Select(g => new { g.Id, g.ExternalEntityId, g.ParentGroupId, g.Enforcement })
-            .AsAsyncEnumerable().WithCancellation(ct))
+        var enforcement = FromColumn<Group, LimitEnforcement>(db, nameof(Group.Enforcement));
+        var groupRows = db.Groups.AsNoTracking().Select(g => new { g.Id, g.ExternalEntityId, g.ParentGroupId, g.Enforcement });
+        await foreach (var g in ReadRowsAsync<GroupRow>(db, groupRows, reader =>
+        {
+            var (id, external, parent, mode) = (reader.GetOrdinal(nameof(Group.Id)), reader.GetOrdinal(nameof(Group.ExternalEntityId)),
+                reader.GetOrdinal(nameof(Group.ParentGroupId)), reader.GetOrdinal(nameof(Group.Enforcement)));
+            return () => new GroupRow(reader.GetString(id), reader.GetString(external), GetStringOrNull(reader, parent),
+                enforcement(reader.GetString(mode)));
+        }, ct))
         {
             var known = current.TryGetValue(g.Id, out var policy) ? policy : null;
             groups[g.Id] = new Group
             {
                 Id = known?.Id ?? g.Id,
-                ExternalEntityId = known?.ExternalEntityId == g.ExternalEntityId ? known.ExternalEntityId : g.ExternalEntityId,
-                ParentGroupId = g.ParentGroupId,
+                ExternalEntityId = known?.ExternalEntityId == g.External ? known.ExternalEntityId : g.External,
+                ParentGroupId = g.Parent,
                 Enforcement = g.Enforcement,
             };
         }
@@ -64,11 +73,16 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
             }
         }
         var slugs = new Dictionary<string, string>(StringComparer.Ordinal);
-        var models = new Dictionary<int, GroupModel>();
+        var models = new Dictionary<int, GroupModel>(groups.Count);
         // Ordered as GroupTree.Live orders them: a policy lists a group's slugs in that order. The models and limits
         // of deleted groups are read and dropped.
-        await foreach (var m in db.GroupModels.AsNoTracking().OrderBy(m => m.Id).Select(m => new { m.Id, m.GroupId, m.Slug })
-            .AsAsyncEnumerable().WithCancellation(ct))
+        var modelRows = db.GroupModels.AsNoTracking().OrderBy(m => m.Id).Select(m => new { m.Id, m.GroupId, m.Slug });
+        await foreach (var m in ReadRowsAsync<ModelRow>(db, modelRows, reader =>
+        {
+            var (id, group, slug) = (reader.GetOrdinal(nameof(GroupModel.Id)), reader.GetOrdinal(nameof(GroupModel.GroupId)),
+                reader.GetOrdinal(nameof(GroupModel.Slug)));
+            return () => new ModelRow(reader.GetInt32(id), reader.GetString(group), reader.GetString(slug));
+        }, ct))
         {
             if (groups.TryGetValue(m.GroupId, out var group))
             {
@@ -77,7 +91,24 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
                 models[m.Id] = model;
             }
         }
-        await foreach (var limit in db.ModelLimits.AsNoTracking().OrderBy(l => l.Id).AsAsyncEnumerable().WithCancellation(ct))
+        var (kind, type, unit) = (FromColumn<ModelLimit, LimitKind>(db, nameof(ModelLimit.Kind)),
+            FromColumn<ModelLimit, LimitType>(db, nameof(ModelLimit.Type)), FromColumn<ModelLimit, LimitUnit>(db, nameof(ModelLimit.Unit)));
+        var limitRows = db.ModelLimits.AsNoTracking().OrderBy(l => l.Id)
+            .Select(l => new { l.Id, l.GroupModelId, l.Kind, l.Type, l.Unit, l.Threshold });
+        await foreach (var limit in ReadRowsAsync<ModelLimit>(db, limitRows, reader =>
+        {
+            var ordinals = new[] { nameof(ModelLimit.Id), nameof(ModelLimit.GroupModelId), nameof(ModelLimit.Kind),
+                nameof(ModelLimit.Type), nameof(ModelLimit.Unit), nameof(ModelLimit.Threshold) }.Select(reader.GetOrdinal).ToArray();
+            return () => new ModelLimit
+            {
+                Id = reader.GetInt32(ordinals[0]),
+                GroupModelId = reader.GetInt32(ordinals[1]),
+                Kind = kind(reader.GetString(ordinals[2])),
+                Type = type(reader.GetString(ordinals[3])),
+                Unit = unit(reader.GetString(ordinals[4])),
+                Threshold = reader.GetInt64(ordinals[5]),
+            };
+        }, ct))
         {
             if (models.TryGetValue(limit.GroupModelId, out var model))
             {
@@ -85,6 +116,18 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
             }
         }
         return groups;
+    }
+
+    private readonly record struct GroupRow(string Id, string External, string? Parent, LimitEnforcement Enforcement);
+
+    private readonly record struct ModelRow(int Id, string GroupId, string Slug);
+
+    /// <summary>How EF Core reads a column stored through a value converter (the enums are stored as their names).</summary>
+    private static Func<string, TValue> FromColumn<TEntity, TValue>(FrontierDbContext db, string property)
+    {
+        var converter = (ValueConverter<TValue, string>)db.Model.FindEntityType(typeof(TEntity))!.FindProperty(property)!
+            .GetTypeMapping().Converter!;
+        return converter.ConvertFromProviderExpression.Compile();
     }
 
     /// <summary>Every live group's policy and parent, read afresh.</summary>
@@ -106,7 +149,7 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
             found.ForEach(g => known[g.Id] = g);
             wanted = [.. found.Select(g => g.ParentGroupId).OfType<string>().Where(asked.Add)];
         }
-        var load = await BuildAsync(ids.Where(known.ContainsKey).Select(id => known[id]), known, SnapshotTable<GroupPolicy>.Empty);
+        var load = Build(ids.Where(known.ContainsKey).Select(id => known[id]), known, SnapshotTable<GroupPolicy>.Empty);
         foreach (var group in known.Values)
         {
             load.Parents.TryAdd(group.Id, group.ParentGroupId);
@@ -114,11 +157,10 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
         return load;
     }
 
-    private static async Task<GroupLoad> BuildAsync(IEnumerable<Group> groups, Dictionary<string, Group> byId,
-        SnapshotTable<GroupPolicy> current)
+    private static GroupLoad Build(IEnumerable<Group> groups, Dictionary<string, Group> byId, SnapshotTable<GroupPolicy> current)
     {
-        var load = new GroupLoad(new Dictionary<string, GroupPolicy>(StringComparer.Ordinal),
-            new Dictionary<string, string?>(StringComparer.Ordinal));
+        var load = new GroupLoad(new Dictionary<string, GroupPolicy>(byId.Count, StringComparer.Ordinal),
+            new Dictionary<string, string?>(byId.Count, StringComparer.Ordinal));
         // Each model row brings its own copy of its slug, which the policy keeps (as a key, and in every counter):
         // one instance per slug is kept instead, as for the keys' group ids.
         var slugs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -128,7 +170,7 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
         }
         foreach (var group in groups)
         {
-            var policy = PolicyBuilder.Build(await GroupChain.WalkAsync(group, g => g.ParentGroupId, byId));
+            var policy = PolicyBuilder.Build(GroupChain.Walk(group, g => g.ParentGroupId, byId));
             load.Policies[group.Id] = current.TryGetValue(group.Id, out var known) && known.SameAs(policy) ? known : policy;
             load.Parents[group.Id] = group.ParentGroupId;
         }

@@ -9,42 +9,42 @@ public sealed class GroupChainTests
         groups.ToDictionary(g => g.Id, g => new Group { Id = g.Id, ExternalEntityId = g.Id, ParentGroupId = g.Parent });
 
     [Fact]
-    public async Task WalkAsync_InMemory_GroupFirstThenEachAncestorToTheRoot()
+    public void Walk_InMemory_GroupFirstThenEachAncestorToTheRoot()
     {
         var tree = Tree(("root", null), ("child", "root"), ("grandchild", "child"), ("other", "root"));
 
-        var sut = await GroupChain.WalkAsync(tree["grandchild"], g => g.ParentGroupId, tree);
+        var sut = GroupChain.Walk(tree["grandchild"], g => g.ParentGroupId, tree);
 
         Assert.Equal(["grandchild", "child", "root"], sut.Select(g => g.Id));
     }
 
     [Fact]
-    public async Task WalkAsync_Root_IsTheRootAlone()
+    public void Walk_Root_IsTheRootAlone()
     {
         var tree = Tree(("root", null));
 
-        var sut = await GroupChain.WalkAsync(tree["root"], g => g.ParentGroupId, tree);
+        var sut = GroupChain.Walk(tree["root"], g => g.ParentGroupId, tree);
 
         Assert.Equal(["root"], sut.Select(g => g.Id));
     }
 
     [Fact]
-    public async Task WalkAsync_ParentNotFound_EndsTheChainThere()
+    public void Walk_ParentNotFound_EndsTheChainThere()
     {
         // The parent was deleted: the lookup no longer knows it.
         var tree = Tree(("child", "deleted"), ("grandchild", "child"));
 
-        var sut = await GroupChain.WalkAsync(tree["grandchild"], g => g.ParentGroupId, tree);
+        var sut = GroupChain.Walk(tree["grandchild"], g => g.ParentGroupId, tree);
 
         Assert.Equal(["grandchild", "child"], sut.Select(g => g.Id));
     }
 
     [Fact]
-    public async Task WalkAsync_Cycle_StopsAtMaxDepth()
+    public void Walk_Cycle_StopsAtMaxDepth()
     {
         var tree = Tree(("a", "b"), ("b", "a"));
 
-        var sut = await GroupChain.WalkAsync(tree["a"], g => g.ParentGroupId, tree);
+        var sut = GroupChain.Walk(tree["a"], g => g.ParentGroupId, tree);
 
         Assert.Equal(HierarchyRules.MaxDepth, sut.Count);
         Assert.Equal(["a", "b", "a", "b", "a"], sut.Select(g => g.Id));
@@ -68,7 +68,7 @@ public sealed class GroupChainTests
     }
 
     [Fact]
-    public async Task WalkAsync_AnyItemType_FollowsItsParentSelector()
+    public void Walk_AnyItemType_FollowsItsParentSelector()
     {
         var nodes = new Dictionary<string, GroupNode>
         {
@@ -76,7 +76,7 @@ public sealed class GroupChainTests
             ["child"] = new("child", null, "ext-child", "root", LimitEnforcement.Independent, 2, 0, 0),
         };
 
-        var sut = await GroupChain.WalkAsync(nodes["child"], n => n.ParentGroupId, nodes);
+        var sut = GroupChain.Walk(nodes["child"], n => n.ParentGroupId, nodes);
 
         Assert.Equal(["ext-child", "Root"], sut.Select(n => n.DisplayName));
     }

@@ -87,7 +87,7 @@ public sealed partial class GroupPage
         names = nodes.ToDictionary(n => n.Id, n => n.DisplayName);
         node = byId.GetValueOrDefault(view.Id);
         crumbs = [new BreadcrumbItem("Groups", "groups")];
-        var path = node is null ? [] : await GroupChain.WalkAsync(node, n => n.ParentGroupId, byId);
+        var path = node is null ? [] : GroupChain.Walk(node, n => n.ParentGroupId, byId);
         path.Reverse();
         crumbs.AddRange(path.Select(n => new BreadcrumbItem(n.DisplayName, $"groups/{n.Id}", disabled: n.Id == view.Id)));
         group = view;
