@@ -14,7 +14,7 @@ internal sealed class ModelRoutingMiddleware(RequestDelegate next)
     {
         var call = context.Features.GetRequiredFeature<InferenceCall>();
         var slug = call.Request.Slug;
-        if (!call.Group.Slugs.TryGetValue(slug, out var policy) || !call.Snapshot.Endpoints.TryGetValue(slug, out var route))
+        if (call.Group.Find(slug) is not { } policy || !call.Snapshot.Endpoints.TryGetValue(slug, out var route))
         {
             return OpenAIError.ModelNotFoundAsync(context, slug);
         }

@@ -28,7 +28,7 @@ internal static class ModelsApi
             return;
         }
         var data = new JsonArray();
-        foreach (var slug in group.SlugOrder)
+        foreach (var slug in group.Slugs.Select(s => s.Slug))
         {
             data.Add(new JsonObject
             {

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using FrontierGateway.Data.Usage;
@@ -16,9 +15,8 @@ internal static class PolicyBuilder
         var root = chain[^1].Id;
         var dailyGroups = DailyCounters.GroupsOf(chain);
         var models = EffectiveModels.Compute(chain);
-        var slugs = new Dictionary<string, SlugPolicy>(models.Count, StringComparer.Ordinal);
-        var order = new string[models.Count];
-        for (var i = 0; i < models.Count; i++)
+        var slugs = new SlugPolicy[models.Count];
+        for (var i = 0; i < slugs.Length; i++)
         {
             var (slug, limits) = models[i];
             var rules = new LimitRule[limits.Count];
@@ -28,9 +26,8 @@ internal static class PolicyBuilder
                 rules[j] = new LimitRule(limit.Type, limit.Unit, limit.Threshold, limit.SourceGroupId,
                     new CounterKey(DailyCounters.MeteredOn(group, limit), slug, limit.Type, limit.Unit));
             }
-            slugs[slug] = new SlugPolicy(slug, rules, dailyGroups, root);
-            order[i] = slug;
+            slugs[i] = new SlugPolicy(slug, rules, dailyGroups, root);
         }
-        return new GroupPolicy(group.Id, group.ExternalEntityId, slugs.ToFrozenDictionary(StringComparer.Ordinal), order, root);
+        return new GroupPolicy(group.Id, group.ExternalEntityId, slugs, root);
     }
 }

@@ -31,7 +31,7 @@ public sealed class OutageReservationTests(RedisServer redis) : IClassFixture<Re
         var outage = gateway.Services.GetRequiredService<LimitsOutage>();
         var redisStore = gateway.Services.GetRequiredService<RedisCounterStore>();
         Assert.True(gateway.Services.GetRequiredService<SnapshotStore>().Current.Groups.TryGetValue(group, out var groupPolicy));
-        var policy = groupPolicy!.Slugs[Slug];
+        var policy = groupPolicy!.Find(Slug)!;
         var now = DateTime.UtcNow;
 
         var call = await store.TryAdmitAsync(policy, "fg_outage", 300, now);

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using FrontierGateway.Data.Keys;
 using FrontierGateway.Gateway.Inference;
 using FrontierGateway.Gateway.Snapshot;
@@ -58,7 +57,7 @@ public sealed class KeyTableTests
 
     private static readonly SnapshotTable<GroupPolicy> Groups = SnapshotTable<GroupPolicy>.From(
         Enumerable.Range(0, 5).Select(i => KeyValuePair.Create($"grp_{i}",
-            new GroupPolicy($"grp_{i}", $"ext-{i}", FrozenDictionary<string, SlugPolicy>.Empty, [], $"grp_{i}"))));
+            new GroupPolicy($"grp_{i}", $"ext-{i}", [], $"grp_{i}"))));
 
     /// <summary>A new key: one in five expired by <see cref="Now"/>, one in five expiring later, the rest never.</summary>
     private static KeyEntry Mint(Random random, Dictionary<string, string> secrets)

@@ -90,7 +90,7 @@ public sealed class SnapshotRefreshTests
         var removal = sut.Current;
 
         Assert.Equal(expiry, changes.Keys[changedKey].ExpiresAt);
-        Assert.Equal(3000, changes.Groups[changed].Slugs["acme/chat"].Rules.Single().Threshold);
+        Assert.Equal(3000, changes.Groups[changed].Find("acme/chat")!.Rules.Single().Threshold);
         Assert.Contains(goneKey, changes.Keys.Keys);
         Assert.DoesNotContain(goneKey, removal.Keys.Keys);
         Assert.Equal(before.Keys.Count - 1, removal.Keys.Count);
@@ -123,7 +123,7 @@ public sealed class SnapshotRefreshTests
             [new ModelInput("acme/chat", [new LimitInput("REQUEST", "MINUTE", 2000)], [])], null), "test");
 
         Assert.Equal(2000, patched.Models.Single().RateLimits.Single().Threshold);
-        Assert.Contains(factory.Services.GetRequiredService<SnapshotStore>().Current.Groups[group].Slugs["acme/chat"].Rules,
+        Assert.Contains(factory.Services.GetRequiredService<SnapshotStore>().Current.Groups[group].Find("acme/chat")!.Rules,
             r => r.Threshold == 2000);
         Assert.True(await read.MoveNextAsync());
     }
@@ -149,13 +149,13 @@ public sealed class SnapshotRefreshTests
         foreach (var id in new[] { sibling, siblingChild })
         {
             Assert.Same(before[id], after[id]);
-            Assert.Same(before[id].Slugs["acme/chat"], after[id].Slugs["acme/chat"]);
+            Assert.Same(before[id].Find("acme/chat")!, after[id].Find("acme/chat")!);
         }
         foreach (var id in new[] { changed, changedChild, changedGrandchild })
         {
             Assert.NotSame(before[id], after[id]);
-            Assert.NotSame(before[id].Slugs["acme/chat"], after[id].Slugs["acme/chat"]);
-            Assert.Contains(after[id].Slugs["acme/chat"].Rules, r => r.SourceGroupId == changed && r.Threshold == 2000);
+            Assert.NotSame(before[id].Find("acme/chat")!, after[id].Find("acme/chat")!);
+            Assert.Contains(after[id].Find("acme/chat")!.Rules, r => r.SourceGroupId == changed && r.Threshold == 2000);
         }
     }
 

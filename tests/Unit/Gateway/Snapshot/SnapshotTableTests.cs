@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using FrontierGateway.Gateway.Snapshot;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
@@ -55,5 +54,5 @@ public sealed class SnapshotTableTests
     }
 
     private static GroupPolicy Policy(string id) =>
-        new(id, "ext-" + id, FrozenDictionary<string, SlugPolicy>.Empty, [], id);
+        new(id, "ext-" + id, [], id);
 }

@@ -61,11 +61,11 @@ internal static class SnapshotText
     private static void Append(StringBuilder text, string id, GroupPolicy group)
     {
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"group {id} {group.Id} {group.ExternalEntityId} root={group.RootGroupId} order={string.Join(',', group.SlugOrder)}");
-        foreach (var (slug, policy) in group.Slugs.OrderBy(s => s.Key, StringComparer.Ordinal))
+            $"group {id} {group.Id} {group.ExternalEntityId} root={group.RootGroupId} order={string.Join(',', group.Slugs.Select(s => s.Slug))}");
+        foreach (var policy in group.Slugs.OrderBy(s => s.Slug, StringComparer.Ordinal))
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"  slug {slug} {policy.Slug} root={policy.RootGroupId} daily={string.Join(',', policy.DailyGroups)} tokens={policy.HasTokenLimits}");
+                $"  slug {policy.Slug} found={ReferenceEquals(group.Find(policy.Slug), policy)} root={policy.RootGroupId} daily={string.Join(',', policy.DailyGroups)} tokens={policy.HasTokenLimits}");
             foreach (var rule in policy.Rules)
             {
                 var c = rule.Counter;

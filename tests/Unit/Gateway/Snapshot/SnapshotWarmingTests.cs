@@ -91,7 +91,7 @@ public sealed class SnapshotWarmingTests
         manager.DefaultRequestHeaders.Authorization = new("Api-Key", GatewayFactory.ManageKey);
         var (patched, _) = await manager.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{parent}",
             $$"""{"models":[{"slug":"{{Slug}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":1}],"usage_limits":[]}]}""");
-        var rules = store.Current.Groups[child].Slugs[Slug].Rules;
+        var rules = store.Current.Groups[child].Find(Slug)!.Rules;
         var warming = store.IsWarming;
         var refused = await Caller(host, key).ChatAsync().StatusAsync();
         gate.Open();
