@@ -13,7 +13,7 @@ namespace FrontierGateway.Data;
 /// docs/PERFORMANCE.md), so the metering path skips it. Table, columns and value conversions come from the EF model, so
 /// the rows read back exactly as if EF had written them; a column the database generates (an identity) is left to it.
 /// </summary>
-public static class PreparedInsert
+public static partial class PreparedInsert
 {
     private const int RowsBetweenYields = 16;
 
@@ -39,6 +39,11 @@ public static class PreparedInsert
             return;
         }
         var target = TargetOf(db, typeof(T));
+        if (db.Database.IsSqlite() && BindsByPosition(target.Columns))
+        {
+            InsertOnSqlite(db, target, events, yieldBetweenRows, ct);
+            return;
+        }
         var rowsPerStatement = db.Database.IsNpgsql() ? PostgresRowsPerStatement : 1;
         Statement? full = null;
         try
@@ -84,6 +89,13 @@ public static class PreparedInsert
             .Select(p => new Column(p, p.GetColumnName(table)!, p.GetRelationalTypeMapping())).ToArray());
     }
 
+    /// <summary>A column's value of <paramref name="entity"/> as the database stores it: through the model's converter.</summary>
+    private static object? StoredValue(Column column, object entity)
+    {
+        var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(entity);
+        return column.Mapping.Converter is { } converter && value is not null ? converter.ConvertToProvider(value) : value;
+    }
+
     private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping);
 
     private sealed record Target(StoreObjectIdentifier Table, Column[] Columns);
@@ -115,13 +127,7 @@ public static class PreparedInsert
         {
             for (var n = 0; n < parameters.Length; n++)
             {
-                var column = columns[n % columns.Length];
-                var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(events[first + n / columns.Length]);
-                if (column.Mapping.Converter is { } converter && value is not null)
-                {
-                    value = converter.ConvertToProvider(value);
-                }
-                parameters[n].Value = value ?? DBNull.Value;
+                parameters[n].Value = StoredValue(columns[n % columns.Length], events[first + n / columns.Length]) ?? DBNull.Value;
             }
             await command.ExecuteNonQueryAsync(ct);
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Usage;
@@ -113,5 +114,101 @@ public abstract class PreparedInsertTests(DataProvider provider) : DatabaseTest(
         Assert.Equal([("req_1", 200, (string?)null, at), ("req_2", 429, "10 REQUEST per DAY", at)],
             sut.Select(r => (r.RequestId, r.Status, r.RefusedLimit, r.Timestamp)));
         Assert.True(sut[0].Id > 0 && sut[1].Id > sut[0].Id);
+    }
+    // Every column, as the database holds it (SQLite: the stored text, integer or null, read without EF's converters):
+    // a row written here and one written by EF Core with the same values are the same row but for their key and id.
+    [Theory]
+    [InlineData(0, 0, 0)]
+    [InlineData(1234567, 123.456789, 200)]
+    [InlineData(9999999, 0.000000000001, 500)]
+    public async Task InsertAsync_EveryColumnStoredAsEFStoresIt(int ticks, double cost, int status)
+    {
+        var at = new DateTime(2026, 11, 27, 23, 59, 59, DateTimeKind.Utc).AddTicks(ticks - ticks % 10);
+        UsageEvent Full(string key)
+        {
+            var e = Event(key, at, """{"tier":"gold","ünï":"€"}""");
+            (e.Interrupted, e.Cost, e.CostCurrency, e.Status, e.LatencyMicroseconds, e.ExternalEntityId) =
+                (true, (decimal)cost, "USD", status == 0 ? null : status, 123456789012, "ext-Ärger 漢字");
+            return e;
+        }
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.UsageEvents.Add(Full("01EFWRITTEN000000000000000"));
+            await db.SaveChangesAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await PreparedInsert.InsertAsync(db, [Full("01RAWWRITTEN00000000000000")]);
+            await transaction.CommitAsync();
+        }
+
+        var rows = await StoredRowsAsync("""SELECT * FROM "UsageEvents" ORDER BY "IdempotencyKey" """);
+        Assert.Equal(2, rows.Count);
+        static IEnumerable<KeyValuePair<string, object?>> Values(Dictionary<string, object?> row) =>
+            row.Where(c => c.Key is not ("IdempotencyKey" or "RequestId"));
+        Assert.Equal(Values(rows[0]), Values(rows[1]));
+        Assert.Contains(rows[0], c => c.Key == "Cost" && c.Value is not null);
+    }
+
+    [Fact]
+    public async Task InsertAsync_RequestLogRow_EveryColumnStoredAsEFStoresIt()
+    {
+        RequestLogEntry Row(string id) => new()
+        {
+            Timestamp = new DateTime(2026, 11, 27, 3, 4, 5, DateTimeKind.Utc).AddTicks(4567890), RequestId = id,
+            KeyPrefix = "prefix0000000000", GroupId = "grp_a", Slug = "org/m", Status = 429, LatencyMicroseconds = 1500,
+            InputTokens = 9, OutputTokens = 5, RefusedLimit = "10 REQUEST per DAY", RefusedSourceGroupId = "grp_root",
+            Error = "usage_limit_exceeded",
+        };
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.RequestLog.Add(Row("req_ef"));
+            await db.SaveChangesAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await PreparedInsert.InsertAsync(db, [Row("req_raw")]);
+            await transaction.CommitAsync();
+        }
+
+        var rows = await StoredRowsAsync("""SELECT * FROM "RequestLog" ORDER BY "Id" """);
+        Assert.Equal(2, rows.Count);
+        static IEnumerable<KeyValuePair<string, object?>> Values(Dictionary<string, object?> row) =>
+            row.Where(c => c.Key is not ("Id" or "RequestId"));
+        Assert.Equal(Values(rows[0]), Values(rows[1]));
+    }
+
+    [Fact]
+    public async Task InsertAsync_AKeyAlreadyStored_FailsAsADatabaseErrorAndTheConnectionGoesOn()
+    {
+        var at = new DateTime(2026, 11, 27, 3, 4, 5, DateTimeKind.Utc);
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var failed = await Assert.ThrowsAnyAsync<DbException>(() => PreparedInsert.InsertAsync(db,
+                [Event("01DUPLICATE000000000000000", at), Event("01DUPLICATE000000000000000", at)]));
+            Assert.NotNull(failed.Message);
+            await transaction.RollbackAsync();
+            await using var again = await db.Database.BeginTransactionAsync();
+            await PreparedInsert.InsertAsync(db, [Event("01AFTERWARDS00000000000000", at)]);
+            await again.CommitAsync();
+        }
+
+        await using var read = await DbFactory.CreateDbContextAsync();
+        Assert.Equal(["01AFTERWARDS00000000000000"], await read.UsageEvents.Select(e => e.IdempotencyKey).ToListAsync());
+    }
+
+    /// <summary>Each row's columns by name, as the provider's reader gives them without EF Core (null for NULL).</summary>
+    private async Task<List<Dictionary<string, object?>>> StoredRowsAsync(string sql)
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName,
+                i => reader.IsDBNull(i) ? null : reader.GetValue(i)));
+        }
+        return rows;
     }
 }
