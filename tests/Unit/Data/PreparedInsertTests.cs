@@ -131,21 +131,11 @@ public abstract class PreparedInsertTests(DataProvider provider) : DatabaseTest(
                 (true, (decimal)cost, "USD", status == 0 ? null : status, 123456789012, "ext-Ärger 漢字");
             return e;
         }
-        await using (var db = await DbFactory.CreateDbContextAsync())
-        {
-            db.UsageEvents.Add(Full("01EFWRITTEN000000000000000"));
-            await db.SaveChangesAsync();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await PreparedInsert.InsertAsync(db, [Full("01RAWWRITTEN00000000000000")]);
-            await transaction.CommitAsync();
-        }
+        var (byEF, byInsert) = await WrittenBothWaysAsync(Full("01EFWRITTEN000000000000000"), Full("01RAWWRITTEN00000000000000"),
+            """SELECT * FROM "UsageEvents" ORDER BY "IdempotencyKey" """, "IdempotencyKey", "RequestId");
 
-        var rows = await StoredRowsAsync("""SELECT * FROM "UsageEvents" ORDER BY "IdempotencyKey" """);
-        Assert.Equal(2, rows.Count);
-        static IEnumerable<KeyValuePair<string, object?>> Values(Dictionary<string, object?> row) =>
-            row.Where(c => c.Key is not ("IdempotencyKey" or "RequestId"));
-        Assert.Equal(Values(rows[0]), Values(rows[1]));
-        Assert.Contains(rows[0], c => c.Key == "Cost" && c.Value is not null);
+        Assert.Equal(byEF, byInsert);
+        Assert.Contains(byEF, c => c.Key == "Cost" && c.Value is not null);
     }
 
     [Fact]
@@ -158,20 +148,10 @@ public abstract class PreparedInsertTests(DataProvider provider) : DatabaseTest(
             InputTokens = 9, OutputTokens = 5, RefusedLimit = "10 REQUEST per DAY", RefusedSourceGroupId = "grp_root",
             Error = "usage_limit_exceeded",
         };
-        await using (var db = await DbFactory.CreateDbContextAsync())
-        {
-            db.RequestLog.Add(Row("req_ef"));
-            await db.SaveChangesAsync();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await PreparedInsert.InsertAsync(db, [Row("req_raw")]);
-            await transaction.CommitAsync();
-        }
+        var (byEF, byInsert) = await WrittenBothWaysAsync(Row("req_ef"), Row("req_raw"),
+            """SELECT * FROM "RequestLog" ORDER BY "Id" """, "Id", "RequestId");
 
-        var rows = await StoredRowsAsync("""SELECT * FROM "RequestLog" ORDER BY "Id" """);
-        Assert.Equal(2, rows.Count);
-        static IEnumerable<KeyValuePair<string, object?>> Values(Dictionary<string, object?> row) =>
-            row.Where(c => c.Key is not ("Id" or "RequestId"));
-        Assert.Equal(Values(rows[0]), Values(rows[1]));
+        Assert.Equal(byEF, byInsert);
     }
 
     [Fact]
@@ -192,6 +172,28 @@ public abstract class PreparedInsertTests(DataProvider provider) : DatabaseTest(
 
         await using var read = await DbFactory.CreateDbContextAsync();
         Assert.Equal(["01AFTERWARDS00000000000000"], await read.UsageEvents.Select(e => e.IdempotencyKey).ToListAsync());
+    }
+
+    /// <summary>
+    /// One row written by EF Core, then one by <see cref="PreparedInsert"/>; each one's stored columns, read back by
+    /// <paramref name="query"/> in that order, but the <paramref name="differing"/> ones (keys, ids).
+    /// </summary>
+    private async Task<(List<KeyValuePair<string, object?>> ByEF, List<KeyValuePair<string, object?>> ByInsert)>
+        WrittenBothWaysAsync<T>(T byEF, T byInsert, string query, params string[] differing) where T : class
+    {
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.Add(byEF);
+            await db.SaveChangesAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await PreparedInsert.InsertAsync(db, [byInsert]);
+            await transaction.CommitAsync();
+        }
+        var rows = await StoredRowsAsync(query);
+        Assert.Equal(2, rows.Count);
+        return (Values(rows[0]), Values(rows[1]));
+
+        List<KeyValuePair<string, object?>> Values(Dictionary<string, object?> row) => [.. row.Where(c => !differing.Contains(c.Key))];
     }
 
     /// <summary>Each row's columns by name, as the provider's reader gives them without EF Core (null for NULL).</summary>
