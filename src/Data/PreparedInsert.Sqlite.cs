@@ -23,12 +23,25 @@ public static partial class PreparedInsert
         [typeof(string), typeof(long), typeof(int), typeof(short), typeof(byte), typeof(bool), typeof(double), typeof(DateTime), typeof(decimal)];
 
     /// <summary>Whether every column's stored value is of a type this path binds as Microsoft.Data.Sqlite would.</summary>
+    internal static bool BindsByPosition(FrontierDbContext db, Type entity) => BindsByPosition(TargetOf(db, entity).Columns);
+
     private static bool BindsByPosition(Column[] columns) => Array.TrueForAll(columns, c =>
         BoundTypes.Contains(Nullable.GetUnderlyingType(c.Mapping.Converter?.ProviderClrType ?? c.Mapping.ClrType)
             ?? c.Mapping.Converter?.ProviderClrType ?? c.Mapping.ClrType));
 
-    private static void InsertOnSqlite<T>(FrontierDbContext db, Target target, IReadOnlyList<T> events, bool yieldBetweenRows,
-        CancellationToken ct) where T : class
+    /// <summary>
+    /// Microsoft.Data.Sqlite's wait between tries of a statement SQLite found busy or locked (another connection's write,
+    /// or a shared cache's reader), which it tries again until the command's timeout: as long here.
+    /// </summary>
+    private static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(150);
+
+    /// <remarks>
+    /// The callers write in a transaction (Microsoft.Data.Sqlite begins it IMMEDIATE, taking the write lock), where a row
+    /// does not wait; a row written outside one, or on a shared cache, can find the database busy, and waits as
+    /// Microsoft.Data.Sqlite's own commands wait (<see cref="Step"/>).
+    /// </remarks>
+    private static void InsertOnSqlite<T>(FrontierDbContext db, SqliteConnection connection, Target target, IReadOnlyList<T> events,
+        bool yieldBetweenRows, CancellationToken ct) where T : class
     {
         var sql = db.GetService<ISqlGenerationHelper>();
         var columns = target.Columns;
@@ -39,7 +52,8 @@ public static partial class PreparedInsert
         var utf8 = ArrayPool<byte>.Shared.Rent(1024);
         try
         {
-            var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
+            var handle = connection.Handle!;
+            var timeout = TimeSpan.FromSeconds(db.Database.GetCommandTimeout() ?? connection.DefaultTimeout);
             SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, text, out var statement), handle);
             using (statement)
             {
@@ -54,12 +68,7 @@ public static partial class PreparedInsert
                     {
                         SqliteException.ThrowExceptionForRC(Bind(statement, i + 1, StoredValue(columns[i], events[row]), ref utf8), handle);
                     }
-                    var done = raw.sqlite3_step(statement);
-                    raw.sqlite3_reset(statement);
-                    if (done != raw.SQLITE_DONE)
-                    {
-                        SqliteException.ThrowExceptionForRC(done, handle);
-                    }
+                    Step(statement, handle, timeout, ct);
                 }
             }
         }
@@ -67,6 +76,28 @@ public static partial class PreparedInsert
         {
             ArrayPool<byte>.Shared.Return(utf8);
             db.Database.CloseConnection();
+        }
+    }
+
+    /// <summary>Runs the bound row, trying again while the database is busy or locked, up to <paramref name="timeout"/>.</summary>
+    private static void Step(sqlite3_stmt statement, sqlite3 handle, TimeSpan timeout, CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var done = raw.sqlite3_step(statement);
+            raw.sqlite3_reset(statement);
+            if (done == raw.SQLITE_DONE)
+            {
+                return;
+            }
+            if ((done & 0xFF) is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || waited.Elapsed >= timeout)
+            {
+                SqliteException.ThrowExceptionForRC(done, handle);
+                throw new InvalidOperationException($"SQLite answered {done} to an insert.");
+            }
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(BusyPause);
         }
     }
 
@@ -83,7 +114,8 @@ public static partial class PreparedInsert
         double d => raw.sqlite3_bind_double(statement, index, d),
         DateTime t => BindText(statement, index, t.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture), ref utf8),
         decimal m => BindText(statement, index, m.ToString("0.0###########################", CultureInfo.InvariantCulture), ref utf8),
-        _ => throw new NotSupportedException($"A {value.GetType().Name} is not bound by position."),
+        // BindsByPosition admits only the types above.
+        _ => throw new InvalidOperationException($"A {value.GetType().Name} is not bound by position."),
     };
 
     /// <summary>UTF-8 through a buffer kept for the batch (SQLite copies it).</summary>
@@ -91,8 +123,9 @@ public static partial class PreparedInsert
     {
         if (Encoding.UTF8.GetMaxByteCount(value.Length) > utf8.Length)
         {
+            var larger = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
             ArrayPool<byte>.Shared.Return(utf8);
-            utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
+            utf8 = larger;
         }
         var length = Encoding.UTF8.GetBytes(value, utf8);
         return raw.sqlite3_bind_text(statement, index, utf8.AsSpan(0, length));

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -39,9 +40,9 @@ public static partial class PreparedInsert
             return;
         }
         var target = TargetOf(db, typeof(T));
-        if (db.Database.IsSqlite() && BindsByPosition(target.Columns))
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite && BindsByPosition(target.Columns))
         {
-            InsertOnSqlite(db, target, events, yieldBetweenRows, ct);
+            InsertOnSqlite(db, sqlite, target, events, yieldBetweenRows, ct);
             return;
         }
         var rowsPerStatement = db.Database.IsNpgsql() ? PostgresRowsPerStatement : 1;

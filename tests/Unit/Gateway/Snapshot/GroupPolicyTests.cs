@@ -37,12 +37,15 @@ public sealed class GroupPolicyTests
     }
 
     [Fact]
-    public void SameAs_OtherOrderOtherThresholdOrOneSlugFewer_IsNotTheSame()
+    public void SameAs_AnythingElseDiffers_IsNotTheSame()
     {
         var sut = Policy(Slug("a/x"), Slug("a/y"));
 
         Assert.False(sut.SameAs(Policy(Slug("a/y"), Slug("a/x"))));
         Assert.False(sut.SameAs(Policy(Slug("a/x"), Slug("a/y", threshold: 11))));
         Assert.False(sut.SameAs(Policy(Slug("a/x"))));
+        Assert.False(sut.SameAs(new GroupPolicy("grp_b", "ext-a", [Slug("a/x"), Slug("a/y")], "grp_a")));
+        Assert.False(sut.SameAs(new GroupPolicy("grp_a", "ext-b", [Slug("a/x"), Slug("a/y")], "grp_a")));
+        Assert.False(sut.SameAs(new GroupPolicy("grp_a", "ext-a", [Slug("a/x"), Slug("a/y")], "grp_root")));
     }
 }
