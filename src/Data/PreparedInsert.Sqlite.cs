@@ -26,8 +26,10 @@ public static partial class PreparedInsert
     internal static bool BindsByPosition(FrontierDbContext db, Type entity) => BindsByPosition(TargetOf(db, entity).Columns);
 
     private static bool BindsByPosition(Column[] columns) => Array.TrueForAll(columns, c =>
-        BoundTypes.Contains(Nullable.GetUnderlyingType(c.Mapping.Converter?.ProviderClrType ?? c.Mapping.ClrType)
-            ?? c.Mapping.Converter?.ProviderClrType ?? c.Mapping.ClrType));
+    {
+        var stored = c.Mapping.Converter?.ProviderClrType ?? c.Mapping.ClrType;
+        return BoundTypes.Contains(Nullable.GetUnderlyingType(stored) ?? stored);
+    });
 
     /// <summary>
     /// Microsoft.Data.Sqlite's wait between tries of a statement SQLite found busy or locked (another connection's write,
