@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 using SQLitePCL;
 
 namespace FrontierGateway.Data;
@@ -45,11 +43,8 @@ public static partial class PreparedInsert
     private static void InsertOnSqlite<T>(FrontierDbContext db, SqliteConnection connection, Target target, IReadOnlyList<T> events,
         bool yieldBetweenRows, CancellationToken ct) where T : class
     {
-        var sql = db.GetService<ISqlGenerationHelper>();
         var columns = target.Columns;
-        var text = $"INSERT INTO {sql.DelimitIdentifier(target.Table.Name, target.Table.Schema)} "
-            + $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) "
-            + $"VALUES ({string.Join(", ", columns.Select((_, i) => "?" + (i + 1)))})";
+        var text = InsertText(db, target, 1, n => "?" + (n + 1));
         db.Database.OpenConnection();
         var utf8 = ArrayPool<byte>.Shared.Rent(1024);
         try
