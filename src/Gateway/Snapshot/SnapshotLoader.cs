@@ -72,7 +72,6 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
                 group.ParentGroupId = parentGroup.Id;
             }
         }
-        var slugs = new Dictionary<string, string>(StringComparer.Ordinal);
         var models = new Dictionary<int, GroupModel>(groups.Count);
         // Ordered as GroupTree.Live orders them: a policy lists a group's slugs in that order. The models and limits
         // of deleted groups are read and dropped.
@@ -86,7 +85,8 @@ internal sealed partial class SnapshotLoader(IDbContextFactory<FrontierDbContext
         {
             if (groups.TryGetValue(m.GroupId, out var group))
             {
-                var model = new GroupModel { Id = m.Id, GroupId = group.Id, Slug = Shared(slugs, m.Slug) };
+                // Its slug is made one instance per slug by Build, as for any read.
+                var model = new GroupModel { Id = m.Id, GroupId = group.Id, Slug = m.Slug };
                 group.Models.Add(model);
                 models[m.Id] = model;
             }
