@@ -86,10 +86,13 @@ internal sealed partial class SnapshotLoader
         SnapshotTable<KeyEntry> keys, IReadOnlyList<string> prefixes, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var live = await UnrevokedKeys(db).Where(k => prefixes.Contains(k.Prefix))
+        var live = await UnrevokedKeys(db).TagWith(KeysByPrefixTag).Where(k => prefixes.Contains(k.Prefix))
             .ToDictionaryAsync(k => k.Prefix, k => new KeyEntry(k.Prefix, k.SecretHash, k.GroupId, k.ExpiresAt), ct);
         return keys.With(live, prefixes.Where(p => !live.ContainsKey(p)));
     }
+
+    /// <summary>The comment the read of given keys carries in its SQL, to tell it in a database's log from other reads of keys.</summary>
+    public const string KeysByPrefixTag = "snapshot: keys by prefix";
 
     /// <summary>Every key not revoked, the columns an entry needs.</summary>
     private static IAsyncEnumerable<KeyRow> ReadKeysAsync(FrontierDbContext db, CancellationToken ct) =>

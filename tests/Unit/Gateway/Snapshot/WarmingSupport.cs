@@ -1,5 +1,6 @@
 using System.Data.Common;
 using FrontierGateway.Data;
+using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -37,7 +38,7 @@ internal sealed class SharedData : IAsyncDisposable
 /// <summary>
 /// Holds every whole read until <see cref="Open"/>: its query of all the groups' limits (the one on that table with
 /// no parameter; the whole read swaps nothing in before it ends). Can fail the first held reads, or the first read
-/// of one key (the keys' table queried with a parameter: a warm-up's).
+/// of one key (the snapshot's read of given keys, told by its tag from the usage writer's read of the keys it last used).
 /// </summary>
 internal sealed class WholeReadGate : DbCommandInterceptor
 {
@@ -74,7 +75,7 @@ internal sealed class WholeReadGate : DbCommandInterceptor
         {
             Interlocked.Increment(ref groupReads);
         }
-        if (command.CommandText.Contains("FROM \"CustomerApiKeys\"", StringComparison.Ordinal) && command.Parameters.Count > 0)
+        if (command.CommandText.Contains(SnapshotLoader.KeysByPrefixTag, StringComparison.Ordinal))
         {
             Interlocked.Increment(ref keyReads);
             if (FailOneKeyRead && Interlocked.Increment(ref failedKeyReads) == 1)
