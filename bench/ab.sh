@@ -24,6 +24,8 @@
 # PERF=1: the hosts write perf maps (DOTNET_PerfMapEnabled=1), and after the rounds each side is sampled with
 # `perf record` during one more c=64 run; CPU per call by assembly and the top methods (bench/perf_summary.py) go to
 # profile-A.txt / profile-B.txt in PERF_OUT (default bench/results/profile-<time>), e.g. ROUNDS=0 PERF=1 bench/ab.sh HEAD d2de498.
+# ALLOC=1: after the rounds each side is traced (dotnet-trace, the runtime's sampled allocation events) during one more
+# c=64 run; bytes a call by type and by method (bench/alloc-summary) go to alloc-A.txt / alloc-B.txt in PERF_OUT.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -225,6 +227,27 @@ if [[ $PERF == 1 ]]; then
         perf report -i "$TMP/perf-$side.data" --no-children --sort dso,symbol -n --stdio 2>/dev/null >"$TMP/perf-$side.txt" || true
         python3 "$HERE/perf_summary.py" "$TMP/perf-$side.txt" "$calls" 999 >"$PERF_OUT/profile-$side.txt"
         log "profile of $side (${REF[$side]}): $PERF_OUT/profile-$side.txt"
+    done
+fi
+if [[ ${ALLOC:-0} == 1 ]]; then
+    command -v dotnet-trace >/dev/null || die "ALLOC=1 needs dotnet-trace (dotnet tool install -g dotnet-trace)"
+    ((${HOSTS[A]} == 1 && ${HOSTS[B]} == 1)) || die "ALLOC=1 traces one host a side"
+    mkdir -p "$PERF_OUT"
+    dotnet build "$HERE/alloc-summary" -c Release -nologo -v quiet >"$TMP/alloc-build.log" 2>&1 \
+        || { tail -n 30 "$TMP/alloc-build.log" >&2; die "bench/alloc-summary did not build"; }
+    for side in A B; do
+        # The trace outlasts the run by a second each side, so that it holds every call of the run and no other.
+        dotnet-trace collect -p "${PIDS[$side]// /}" --providers Microsoft-Windows-DotNETRuntime:0x1:5 \
+            --duration "00:00:$(printf '%02d' $((${DURATION%s} + 3)))" -o "$TMP/alloc-$side.nettrace" </dev/null \
+            >"$TMP/alloc-$side.log" 2>&1 &
+        trace_pid=$!
+        sleep 1
+        out=$(run "$side" 64 "$DURATION" alloc)
+        wait "$trace_pid" || { cat "$TMP/alloc-$side.log" >&2; die "dotnet-trace failed on $side"; }
+        calls=$(grep -oE '[0-9]+ requests in' "$out" | cut -d' ' -f1)
+        dotnet "$HERE/alloc-summary/bin/Release/net10.0/alloc-summary.dll" "$TMP/alloc-$side.nettrace" "$calls" \
+            >"$PERF_OUT/alloc-$side.txt"
+        log "allocations of $side (${REF[$side]}): $(head -n 1 "$PERF_OUT/alloc-$side.txt"); $PERF_OUT/alloc-$side.txt"
     done
 fi
 ((ROUNDS > 0)) || exit 0
