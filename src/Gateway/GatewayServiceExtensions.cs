@@ -77,6 +77,7 @@ public static class GatewayServiceExtensions
         services.AddHostedService<SnapshotResync>();
         services.AddHostedService<ChangeJournalPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        services.AddHostedService<TokenizerLoad>();
         services.AddWebhooks();
         return builder;
     }

@@ -18,8 +18,8 @@ public sealed partial class TokenCounter
     private const int TokensPerMessage = 3;
     private const int ReplyPriming = 3;
 
-    // Loading the encoding takes ~0.3 s and ~40 MB, so it happens once, on first use;
-    // the tokenizer is thread-safe.
+    // Loading the encoding takes ~0.3 s and ~42 MB, so it happens once a process: at a host's start
+    // (TokenizerLoad), or on first use; the tokenizer is thread-safe.
     private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
 
     /// <summary>
@@ -30,6 +30,17 @@ public sealed partial class TokenCounter
     /// more than nearly every model's context.
     /// </summary>
     public const int MaxExactBytes = 1_000_000;
+
+    /// <summary>Loads the vocabulary now if no count has yet; true when this call loaded it.</summary>
+    public bool Load()
+    {
+        if (Tokenizer.IsValueCreated)
+        {
+            return false;
+        }
+        _ = Tokenizer.Value;
+        return true;
+    }
 
     /// <summary>The number of tokens of <paramref name="text"/>; 0 for null or empty.</summary>
     public int Count(string text)
