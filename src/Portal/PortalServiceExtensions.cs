@@ -37,6 +37,10 @@ internal static class PortalServiceExtensions
             o.LogoutPath = "/account/logout";
             o.AccessDeniedPath = "/account/denied";
         });
+        // A sign-in cookie is checked against the user's stored security stamp once a minute (Identity's default: 30),
+        // so that a user removed, or whose role or group changed (both change the stamp), is signed out of the pages
+        // within a minute; every change they try is checked against the stored user at once (PortalAccess).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddPortalAuthorization();
         services.AddIdentityCore<PortalUser>(o =>
             {

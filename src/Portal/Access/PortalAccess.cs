@@ -4,7 +4,6 @@ using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Groups;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 
@@ -26,11 +25,9 @@ public sealed record PortalPrincipal(string UserId, string Email, string Role, s
 /// subtree (its keys; never limits). A refused change is said one way, here: an error snackbar.
 /// </summary>
 public sealed class PortalAccess(AuthenticationStateProvider authentication, IAuthorizationService authorization,
-    UserManager<PortalUser> users, IDbContextFactory<FrontierDbContext> dbFactory, ISnackbar snackbar)
+    IDbContextFactory<FrontierDbContext> dbFactory, ISnackbar snackbar)
 {
     public const string Refused = "You are not allowed to do this.";
-
-    private PortalPrincipal? principal;
 
     public async Task<PortalPrincipal> GetAsync() => await FindAsync() ?? throw Denied();
 
@@ -40,8 +37,8 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, IAu
     /// </summary>
     public async Task<PortalPrincipal?> AuthorizeAsync(string policy)
     {
-        var user = (await authentication.GetAuthenticationStateAsync()).User;
-        return (await authorization.AuthorizeAsync(user, policy)).Succeeded && await FindAsync() is { } p ? p : Refuse();
+        // The policy is checked against the role stored now, not the one the sign-in cookie (or this open page) holds.
+        return await FindAsync() is { } p && (await authorization.AuthorizeAsync(AsClaims(p), policy)).Succeeded ? p : Refuse();
     }
 
     /// <summary>The signed-in user if they may mint and revoke keys of the group; otherwise null, and the refusal is shown.</summary>
@@ -85,21 +82,35 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, IAu
 
     private sealed record GroupLink(string Id, string? ParentGroupId);
 
-    /// <summary>The signed-in user, or null when nobody (or a user with no portal role) is signed in.</summary>
+    /// <summary>
+    /// The signed-in user as stored now, or null when nobody (or a user with no portal role) is signed in. Read from
+    /// the database at every check, not kept for the page's life: a user demoted, bound to another group or removed
+    /// since they signed in loses what they lost at their next click, in a tab left open too.
+    /// </summary>
     public async Task<PortalPrincipal?> FindAsync()
     {
-        if (principal is not null)
-        {
-            return principal;
-        }
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        if (user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id || await users.FindByIdAsync(id) is not { } stored
-            || PortalRoles.All.FirstOrDefault(user.IsInRole) is not { } role)
+        if (user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id)
         {
             return null;
         }
-        return principal = new PortalPrincipal(id, stored.Email ?? stored.UserName ?? id, role, stored.GroupId);
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var stored = await db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new { u.Email, u.UserName, u.GroupId }).FirstOrDefaultAsync();
+        if (stored is null)
+        {
+            return null;
+        }
+        var roles = await db.UserRoles.Where(r => r.UserId == id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name)
+            .ToListAsync();
+        return PortalRoles.All.FirstOrDefault(roles.Contains) is { } role
+            ? new PortalPrincipal(id, stored.Email ?? stored.UserName ?? id, role, stored.GroupId)
+            : null;
     }
+
+    /// <summary>The user as the policies read them: their id and their stored role.</summary>
+    private static ClaimsPrincipal AsClaims(PortalPrincipal p) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, p.UserId), new Claim(ClaimTypes.Role, p.Role)], "portal"));
 
     private PortalPrincipal? Refuse()
     {

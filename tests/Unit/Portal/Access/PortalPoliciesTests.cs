@@ -33,6 +33,54 @@ public sealed class PortalPoliciesTests : PortalTest
     }
 
     [Fact]
+    public async Task AuthorizeAsync_AdminDemotedWhileTheirPageIsOpen_RefusedAtTheNextCheck()
+    {
+        var admin = await SignInAsync(PortalRoles.Admin);
+        var other = await AddUserAsync("other-admin@example.com", PortalRoles.Admin);
+        var (_, snackbars) = RenderProviders();
+        var before = await Access.AuthorizeAsync(PortalPolicies.Admin);
+
+        await Services.GetRequiredService<UserAdminService>().ChangeRoleAsync(
+            new PortalPrincipal(other.Id, other.Email!, PortalRoles.Admin, null), admin.UserId, PortalRoles.Viewer, null);
+
+        // The same scoped service (one open page), the sign-in cookie still saying Admin.
+        Assert.NotNull(before);
+        Assert.Null(await Access.AuthorizeAsync(PortalPolicies.Admin));
+        Assert.Equal(PortalRoles.Viewer, (await Access.AuthorizeAsync(PortalPolicies.AdminOrViewer))?.Role);
+    }
+
+    [Fact]
+    public async Task CanManageKeysAsync_CustomerBoundToAnotherGroupWhileTheirPageIsOpen_LosesTheOldGroup()
+    {
+        var first = await CreateGroupAsync("first-customer");
+        var second = await CreateGroupAsync("second-customer");
+        var customer = await SignInAsync(PortalRoles.Customer, first.Id);
+        var admin = await AddUserAsync("binding-admin@example.com", PortalRoles.Admin);
+        var before = (await Access.CanManageKeysAsync(first.Id), await Access.CanManageKeysAsync(second.Id));
+
+        await Services.GetRequiredService<UserAdminService>().ChangeRoleAsync(
+            new PortalPrincipal(admin.Id, admin.Email!, PortalRoles.Admin, null), customer.UserId, PortalRoles.Customer, second.Id);
+
+        Assert.Equal((true, false), before);
+        Assert.Equal((false, true), (await Access.CanManageKeysAsync(first.Id), await Access.CanManageKeysAsync(second.Id)));
+    }
+
+    [Fact]
+    public async Task FindAsync_UserRemovedWhileTheirPageIsOpen_IsNobody()
+    {
+        var viewer = await SignInAsync(PortalRoles.Viewer);
+        var admin = await AddUserAsync("removing-admin@example.com", PortalRoles.Admin);
+        var before = await Access.FindAsync();
+
+        await Services.GetRequiredService<UserAdminService>().RemoveAsync(
+            new PortalPrincipal(admin.Id, admin.Email!, PortalRoles.Admin, null), viewer.UserId);
+
+        Assert.Equal(viewer.UserId, before?.UserId);
+        Assert.Null(await Access.FindAsync());
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(Access.GetAsync);
+    }
+
+    [Fact]
     public void AddPortalAuthorization_RegistersEveryPortalPolicy()
     {
         var options = new ServiceCollection().AddPortalAuthorization().AddLogging().BuildServiceProvider()

@@ -4,6 +4,7 @@ using FrontierGateway.Portal.Access;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Tests.Unit.Portal.Access;
 
@@ -23,6 +24,14 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public void SignInCookie_CheckedAgainstTheStoredStampEveryMinute()
+    {
+        var options = host.Services.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromMinutes(1), options.ValidationInterval);
+    }
 
     [Fact]
     public async Task InviteAsync_Customer_CreatesUserWithRoleGroupAndNoPassword()
