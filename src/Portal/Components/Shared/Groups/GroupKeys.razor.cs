@@ -40,8 +40,21 @@ public sealed partial class GroupKeys
 
     private int RevokedCount => keys.Count(k => k.RevokedAt is not null);
 
-    /// <summary>An audit actor as people read it: a portal user by their email.</summary>
-    private static string Actor(string actor) => actor.StartsWith("user:", StringComparison.Ordinal) ? actor[5..] : actor;
+    /// <summary>Who is looking: a customer is not shown who else changed their keys.</summary>
+    private PortalPrincipal? viewer;
+
+    /// <summary>
+    /// An audit actor as people read it: a portal user by their email. A customer sees their own email, and otherwise
+    /// only what kind of actor it was: an operator's email or a workspace key's prefix is not theirs to see.
+    /// </summary>
+    private string Actor(string actor) => (viewer, actor) switch
+    {
+        ({ IsCustomer: true } v, _) when actor == v.Actor => v.Email,
+        ({ IsCustomer: true }, _) when actor.StartsWith("api_key:", StringComparison.Ordinal) => "the management API",
+        ({ IsCustomer: true }, _) => "another portal user",
+        _ when actor.StartsWith("user:", StringComparison.Ordinal) => actor[5..],
+        _ => actor,
+    };
 
     private string? loadedFor;
 
@@ -53,6 +66,7 @@ public sealed partial class GroupKeys
         }
         (loaded, loadedFor) = (false, GroupId);
         errors.Clear();
+        viewer = await Access.FindAsync();
         denied = !await Access.CanSeeGroupAsync(GroupId);
         canManage = !denied && await Access.CanManageKeysAsync(GroupId);
         if (!denied)

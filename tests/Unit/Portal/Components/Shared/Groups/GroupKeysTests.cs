@@ -98,6 +98,29 @@ public sealed class GroupKeysTests : PortalTest
     }
 
     [Fact]
+    public async Task Render_CustomerSeesKeysRevokedByOthers_WithoutTheirIdentities()
+    {
+        var group = await CreateGroupAsync("revokers");
+        var customer = await SignInAsync(PortalRoles.Customer, group.Id);
+        var byApi = await Keys.MintAsync(group.Id, new KeyCreateInput("by-api", null), "test");
+        var byOperator = await Keys.MintAsync(group.Id, new KeyCreateInput("by-operator", null), "test");
+        var byThemselves = await Keys.MintAsync(group.Id, new KeyCreateInput("by-themselves", null), "test");
+        await Keys.RevokeAsync(group.Id, byApi.Prefix, "api_key:wk_0123456789ab");
+        await Keys.RevokeAsync(group.Id, byOperator.Prefix, "user:operator@example.com");
+        await Keys.RevokeAsync(group.Id, byThemselves.Prefix, customer.Actor);
+        RenderProviders();
+
+        var sut = Render<GroupKeys>(p => p.Add(k => k.GroupId, group.Id));
+
+        sut.WaitForAssertion(() => Assert.Equal(3, sut.FindAll("tr.key-revoked").Count));
+        Assert.DoesNotContain("wk_0123456789ab", sut.Markup);
+        Assert.DoesNotContain("operator@example.com", sut.Markup);
+        Assert.Contains("by the management API", sut.Markup);
+        Assert.Contains("by another portal user", sut.Markup);
+        Assert.Contains($"by {customer.Email}", sut.Markup);
+    }
+
+    [Fact]
     public async Task Render_LiveKey_LabelsTheRevokeButton()
     {
         await SignInAsync(PortalRoles.Admin);
