@@ -7,6 +7,7 @@ using FrontierGateway.Portal.Components.Pages.Billing;
 using FrontierGateway.Portal.Components;
 using FrontierGateway.Portal.Components.Layout;
 using FrontierGateway.Portal.Overview;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 
 
@@ -26,6 +27,7 @@ internal static class PortalServiceExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddPortalMudServices();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, PortalAuthenticationState>();
         services.AddAuthentication(o =>
         {
             o.DefaultScheme = IdentityConstants.ApplicationScheme;
@@ -38,9 +40,10 @@ internal static class PortalServiceExtensions
             o.AccessDeniedPath = "/account/denied";
         });
         // A sign-in cookie is checked against the user's stored security stamp once a minute (Identity's default: 30),
-        // so that a user removed, or whose role or group changed (both change the stamp), is signed out of the pages
-        // within a minute; every change they try is checked against the stored user at once (PortalAccess).
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // as an open page is (PortalAuthenticationState), so that a user removed, or whose role or group changed (both
+        // change the stamp), is signed out within a minute; every change they try is checked against the stored user
+        // at once (PortalAccess).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = PortalAuthenticationState.Interval);
         services.AddPortalAuthorization();
         services.AddIdentityCore<PortalUser>(o =>
             {

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Portal.Access;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +33,36 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         var options = host.Services.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value;
 
         Assert.Equal(TimeSpan.FromMinutes(1), options.ValidationInterval);
+    }
+
+    [Fact]
+    public async Task OpenPage_UserDemotedOrRemoved_NoLongerSignedInAtTheNextCheck()
+    {
+        var demoted = (await sut.InviteAsync(admin, new InviteInput("demoted@acme.test", PortalRoles.Admin, null))).User;
+        var removed = (await sut.InviteAsync(admin, new InviteInput("removed@acme.test", PortalRoles.Viewer, null))).User;
+        var kept = (await sut.InviteAsync(admin, new InviteInput("kept@acme.test", PortalRoles.Viewer, null))).User;
+        var pages = new Dictionary<string, ClaimsPrincipal>();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            // What each one's sign-in cookie holds, as an open page (a circuit) keeps it.
+            var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<PortalUser>>();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            foreach (var id in new[] { demoted.Id, removed.Id, kept.Id })
+            {
+                pages[id] = await signIn.CreateUserPrincipalAsync((await users.FindByIdAsync(id))!);
+            }
+        }
+        await using var circuit = host.Services.CreateAsyncScope();
+        var state = Assert.IsType<PortalAuthenticationState>(circuit.ServiceProvider.GetRequiredService<AuthenticationStateProvider>());
+        var before = new[] { await state.IsCurrentAsync(pages[demoted.Id]), await state.IsCurrentAsync(pages[removed.Id]) };
+
+        await sut.ChangeRoleAsync(admin, demoted.Id, PortalRoles.Viewer, null);
+        await sut.RemoveAsync(admin, removed.Id);
+
+        Assert.Equal([true, true], before);
+        Assert.False(await state.IsCurrentAsync(pages[demoted.Id]));
+        Assert.False(await state.IsCurrentAsync(pages[removed.Id]));
+        Assert.True(await state.IsCurrentAsync(pages[kept.Id]));
     }
 
     [Fact]
