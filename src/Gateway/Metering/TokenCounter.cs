@@ -46,7 +46,7 @@ public sealed partial class TokenCounter
     public int Count(string text)
     {
         var budget = MaxExactBytes;
-        return Count(text, ref budget);
+        return Count(text, ref budget, prompt: false);
     }
 
     /// <summary>
@@ -55,8 +55,12 @@ public sealed partial class TokenCounter
     /// </summary>
     internal static int Estimate(ReadOnlySpan<char> text) => (int)((Encoding.UTF8.GetByteCount(text) + 3L) / 4);
 
-    // Counts exactly what the budget still allows, estimates the rest, and draws the budget down.
-    private static int Count(string text, ref int budget)
+    /// <summary>Prompt texts' counts (<see cref="CountPrompt"/>, <see cref="TryCountPrompt"/>), shared by the process as the tokenizer is.</summary>
+    internal static PromptCounts Prompts { get; } = new(capacity: 10_000);
+
+    // Counts exactly what the budget still allows, estimates the rest, and draws the budget down. A prompt's text
+    // counted whole (within the budget) is looked up first: its count depends on the text alone.
+    private static int Count(string text, ref int budget, bool prompt = true)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -70,7 +74,9 @@ public sealed partial class TokenCounter
         }
         if (exact == text.Length)
         {
-            return LongRuns.Count(Tokenizer.Value, text);
+            return prompt && text.Length >= PromptCounts.MinChars
+                ? Prompts.GetOrCount(text, static t => LongRuns.Count(Tokenizer.Value, t))
+                : LongRuns.Count(Tokenizer.Value, text);
         }
 
         // Never count half a surrogate pair: the pair goes whole to the estimate.
