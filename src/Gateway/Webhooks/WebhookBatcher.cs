@@ -37,7 +37,10 @@ internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext
                     {
                         continue;
                     }
-                    while (await BatchAsync(stoppingToken) == options.Value.BatchSize)
+                    // A backlog is batched while the lease is still held: renewed before each further batch, so that
+                    // a long run does not outlast it and overlap the next holder's.
+                    while (await BatchAsync(stoppingToken) == options.Value.BatchSize
+                        && await leases.TryHoldAsync(LeaseName, Lease, stoppingToken))
                     {
                     }
                 }
@@ -57,20 +60,48 @@ internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext
     internal async Task<int> BatchAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ReadAsync(db, ct) is { } batch ? await ClaimAsync(db, batch, ct) : 0;
+    }
+
+    /// <summary>The oldest unbatched events and the delivery that would carry them; null when there is none to make.</summary>
+    internal async Task<(List<UsageEvent> Events, WebhookDelivery Delivery)?> ReadAsync(FrontierDbContext db, CancellationToken ct)
+    {
         if (await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(ct) is not { Enabled: true, Url: not null })
         {
-            return 0;
+            return null;
         }
-        var events = await Unbatched(db, options.Value.BatchSize).ToListAsync(ct);
+        var events = await Unbatched(db, options.Value.BatchSize).AsNoTracking().ToListAsync(ct);
         if (events.Count == 0)
         {
-            return 0;
+            return null;
         }
         var delivery = WebhookService.NewDelivery(BillingEvent.Payload(events.Select(BillingEvent.From)), events.Count,
             time.GetUtcNow().UtcDateTime);
+        return (events, delivery);
+    }
+
+    /// <summary>
+    /// Stores the delivery and marks its events, in one transaction, only if none of them is in a delivery by now:
+    /// another batcher (a host that took the lease over, or one whose clock runs ahead) may have batched some since
+    /// they were read, and then this delivery is not made; returns how many events it took.
+    /// </summary>
+    internal async Task<int> ClaimAsync(FrontierDbContext db, (List<UsageEvent> Events, WebhookDelivery Delivery) batch,
+        CancellationToken ct)
+    {
+        var (events, delivery) = batch;
+        var keys = events.ConvertAll(e => e.IdempotencyKey);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.WebhookDeliveries.Add(delivery);
-        events.ForEach(e => e.DeliveryId = delivery.Id);
         await db.SaveChangesAsync(ct);
+        var marked = await db.UsageEvents.Where(e => keys.Contains(e.IdempotencyKey) && e.DeliveryId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.DeliveryId, delivery.Id), ct);
+        if (marked != events.Count)
+        {
+            await transaction.RollbackAsync(ct);
+            LogBatchedElsewhere(logger, events.Count - marked);
+            return 0;
+        }
+        await transaction.CommitAsync(ct);
         queue.Wake();
         return events.Count;
     }
@@ -78,6 +109,10 @@ internal sealed partial class WebhookBatcher(IDbContextFactory<FrontierDbContext
     /// <summary>The oldest events not yet in a delivery, read in order from the index of just those.</summary>
     internal static IQueryable<UsageEvent> Unbatched(FrontierDbContext db, int count) =>
         db.UsageEvents.Where(e => e.DeliveryId == null).OrderBy(e => e.Timestamp).ThenBy(e => e.IdempotencyKey).Take(count);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Count} usage events read for a webhook delivery were batched by another host meanwhile; the delivery was not made.")]
+    private static partial void LogBatchedElsewhere(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Batching usage events into a webhook delivery failed.")]
     private static partial void LogBatchFailed(ILogger logger, Exception e);
