@@ -109,9 +109,11 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
             if (await WriteAsync(batch))
             {
                 batch.Clear();
+                retrying = false;
             }
             else
             {
+                retrying = true;
                 // The batch is tried again (with whatever has come since, up to a batch), after a pause so that a
                 // database that is down is not hammered; the events are safe in the journal meanwhile.
                 try
@@ -144,9 +146,16 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         }
     }
 
+    /// <summary>The last write failed: the batch is being tried again.</summary>
+    private bool retrying;
+
     /// <summary>Writes the batch and the counters changed since the last write; false when the database refused them.</summary>
     private async Task<bool> WriteAsync(List<Journaled> batch)
     {
+        if (retrying && batch.Count > 0 && !await SetAsideStoredAsync(batch))
+        {
+            return false;
+        }
         foreach (var (key, value) in await dailyTotals.TakeChangedAsync())
         {
             unsavedDaily[key] = Math.Max(value, unsavedDaily.GetValueOrDefault(key));
@@ -186,7 +195,43 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         return true;
     }
 
+    /// <summary>
+    /// Takes out of a batch being tried again the events the database has already: a write can fail after its commit
+    /// reached the database (the connection lost during COMMIT), and inserting those events again would fail on their
+    /// keys at every try, holding back every later event. They are stored, so their journal lines are released.
+    /// False when the database cannot be read either.
+    /// </summary>
+    private async Task<bool> SetAsideStoredAsync(List<Journaled> batch)
+    {
+        HashSet<string> stored;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var keys = batch.ConvertAll(j => j.Event.IdempotencyKey);
+            stored = [.. await db.UsageEvents.Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync()];
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            LogWriteFailed(logger, e, batch.Count);
+            return false;
+        }
+        if (stored.Count > 0)
+        {
+            LogFoundStored(logger, stored.Count);
+            foreach (var written in batch.Where(j => stored.Contains(j.Event.IdempotencyKey)))
+            {
+                journal.Release(written.AdmittedIn);
+            }
+            batch.RemoveAll(j => stored.Contains(j.Event.IdempotencyKey));
+        }
+        return true;
+    }
+
     private readonly record struct Journaled(UsageEvent Event, JournalSegment AdmittedIn);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Count} usage events of a batch whose write failed were stored all the same (its commit reached the database); they are not written again.")]
+    private static partial void LogFoundStored(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Usage event {Key} could not be queued.")]
     private static partial void LogDropped(ILogger logger, string key);

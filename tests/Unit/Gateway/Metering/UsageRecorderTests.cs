@@ -1,7 +1,11 @@
+using System.Data.Common;
+using FrontierGateway.Data;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering;
@@ -62,6 +66,33 @@ public sealed class UsageRecorderTests
     }
 
     [Fact]
+    public async Task ABatchStoredThoughItsCommitReportedAFailure_IsNotWrittenAgainAndLaterEventsAre()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var lost = new CommitLost();
+        await using var factory = new LostCommitFactory(lost)
+        {
+            Folder = folder,
+            KeepFolder = true,
+            Settings = { ["Gateway:UsageBatchSize"] = "1", ["Gateway:UsageFlushMilliseconds"] = "20" },
+        };
+        var (group, key) = await factory.CustomerAsync("rec-lost-commit");
+        var caller = factory.Caller(key);
+
+        // The next commit (the writer's, of this call's event) reaches the database, then reports a failure.
+        lost.Armed = true;
+        Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+        await HostPair.UntilAsync(() => Task.FromResult(lost.Thrown), TimeSpan.FromSeconds(10), "the commit reported lost");
+        Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+        Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+
+        var events = await factory.EventsAsync(group, 3);
+        Assert.Equal(3, events.Select(e => e.RequestId).Distinct().Count());
+        Assert.Contains(factory.Logged.Messages, m => m.Contains("stored all the same", StringComparison.Ordinal));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task APartBatch_IsWrittenWhenTheFlushIntervalEnds()
     {
         var folder = GatewayFactory.NewFolder();
@@ -116,6 +147,37 @@ public sealed class UsageRecorderTests
             {
                 builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(time));
             }
+        }
+    }
+
+    /// <summary>Throws once armed, right after a transaction's commit: a connection lost while COMMIT's answer came back.</summary>
+    private sealed class CommitLost : DbTransactionInterceptor
+    {
+        private int armed;
+
+        public bool Armed { set => Volatile.Write(ref armed, value ? 1 : 0); }
+
+        public bool Thrown { get; private set; }
+
+        public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
+            CancellationToken cancellationToken = default)
+        {
+            await base.TransactionCommittedAsync(transaction, eventData, cancellationToken);
+            if (Interlocked.Exchange(ref armed, 0) == 1)
+            {
+                Thrown = true;
+                throw new InvalidOperationException("the test lost the connection after COMMIT");
+            }
+        }
+    }
+
+    private sealed class LostCommitFactory(CommitLost lost) : GatewayFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services =>
+                services.ConfigureDbContext<FrontierDbContext>(options => options.AddInterceptors(lost)));
         }
     }
 }
