@@ -17,7 +17,7 @@ public abstract class RetentionPrunerTests(GatewayFactory factory)
         [Fact]
         public async Task Prune_ReachesTheEventsThroughTheDeliveryIdIndex_NotAScanOfEveryEvent()
         {
-            var plan = await Factory.QueryAsync(db => QueryPlan.ExplainAsync(db, RetentionPruner.PrunableEvents(db, DateTime.UtcNow)));
+            var plan = await Factory.QueryAsync(db => QueryPlan.ExplainAsync(db, RetentionPruner.EventsOf(db, ["dlv_a", "dlv_b"])));
 
             // EF names UsageEvents "u" in the query.
             Assert.Contains(plan, d => d.StartsWith("SEARCH u USING INDEX IX_UsageEvents_DeliveryId", StringComparison.Ordinal));
@@ -53,6 +53,29 @@ public abstract class RetentionPrunerTests(GatewayFactory factory)
         var events = await factory.QueryAsync(db => db.UsageEvents.Where(e => e.RequestId == "req_prune").ToListAsync());
         Assert.Equal(3, events.Count);
         Assert.DoesNotContain(events, e => e.DeliveryId == old.Id);
+    }
+
+    [Fact]
+    public async Task Prune_MoreThanAChunk_RemovesThemAllChunkByChunk()
+    {
+        var ahead = TimeSpan.FromDays(90);
+        var now = DateTime.UtcNow + ahead;
+        var old = Enumerable.Range(0, 5).Select(i => Delivery(DeliveryStatus.Delivered, now.AddDays(-35 - i))).ToList();
+        await factory.QueryAsync(async db =>
+        {
+            db.WebhookDeliveries.AddRange(old);
+            db.UsageEvents.AddRange(old.Select(d => Event(d.Id)));
+            return await db.SaveChangesAsync();
+        });
+        var sut = ActivatorUtilities.CreateInstance<RetentionPruner>(factory.Services, new ShiftedTime { Offset = ahead });
+        sut.Chunk = 2;
+
+        var removed = await sut.PruneAsync(CancellationToken.None);
+
+        Assert.True(removed >= 5, $"removed {removed}");
+        var ids = old.ConvertAll(d => d.Id);
+        Assert.Equal(0, await factory.QueryAsync(db => db.WebhookDeliveries.CountAsync(d => ids.Contains(d.Id))));
+        Assert.Equal(0, await factory.QueryAsync(db => db.UsageEvents.CountAsync(e => ids.Contains(e.DeliveryId!))));
     }
 
     private static WebhookDelivery Delivery(DeliveryStatus status, DateTime at)
