@@ -18,22 +18,7 @@ internal sealed class JournalSegment : IDisposable
     {
         Path = path;
         Capacity = capacity;
-        // The file's blocks are allocated now (posix_fallocate), not as pages are first written: a write into the
-        // mapping that found the disk full would kill the process (SIGBUS); a full disk fails here, as an IOException.
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.Read, PreallocationSize = capacity,
-        });
-        try
-        {
-            file = MemoryMappedFile.CreateFromFile(stream, null, capacity, MemoryMappedFileAccess.ReadWrite,
-                HandleInheritability.None, leaveOpen: false);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        file = MemoryMappedFile.CreateFromFile(path, FileMode.CreateNew, null, capacity, MemoryMappedFileAccess.ReadWrite);
         view = file.CreateViewAccessor(0, capacity, MemoryMappedFileAccess.ReadWrite);
     }
 
