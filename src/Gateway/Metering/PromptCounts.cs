@@ -22,6 +22,12 @@ internal sealed class PromptCounts(int capacity)
     private int added;
     private long hits;
 
+    /// <summary>
+    /// A seed of this process's own: xxHash is fast, not built against texts made to collide, so the keys are not
+    /// ones a caller could predict and aim a text at another's count with.
+    /// </summary>
+    private readonly long seed = Random.Shared.NextInt64();
+
     /// <summary>Texts shorter than this (UTF-16 characters) are counted, not looked up: counting them costs little.</summary>
     public const int MinChars = 256;
 
@@ -34,7 +40,7 @@ internal sealed class PromptCounts(int capacity)
     /// <summary>The count of <paramref name="text"/>: remembered, or made by <paramref name="count"/> and remembered.</summary>
     public int GetOrCount(string text, Func<string, int> count)
     {
-        var key = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(text.AsSpan()));
+        var key = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(text.AsSpan()), seed);
         if (current.TryGetValue(key, out var tokens))
         {
             Interlocked.Increment(ref hits);
@@ -61,11 +67,12 @@ internal sealed class PromptCounts(int capacity)
         }
         lock (turning)
         {
-            if (ReferenceEquals(into, current))
+            // Another thread may have turned the generations since: only the one still current and full turns.
+            if (ReferenceEquals(into, current) && Volatile.Read(ref added) >= capacity)
             {
+                Interlocked.Exchange(ref added, 0);
                 previous = into;
                 current = new ConcurrentDictionary<UInt128, int>();
-                Interlocked.Exchange(ref added, 0);
             }
         }
     }

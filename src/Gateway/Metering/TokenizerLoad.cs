@@ -21,15 +21,26 @@ internal sealed partial class TokenizerLoad(TokenCounter tokens, IOptions<Gatewa
         // Off the start-up path: the host goes on starting while the vocabulary loads.
         await Task.Yield();
         var took = Stopwatch.StartNew();
-        if (tokens.Load())
+        try
         {
-            LogLoaded(logger, (long)took.Elapsed.TotalMilliseconds);
+            if (tokens.Load())
+            {
+                LogLoaded(logger, (long)took.Elapsed.TotalMilliseconds);
+            }
+            else
+            {
+                LogAlreadyLoaded(logger);
+            }
         }
-        else
+        catch (Exception e)
         {
-            LogAlreadyLoaded(logger);
+            // Only a head start: the host goes on serving (calls that need a count fail as they would have anyway).
+            LogLoadFailed(logger, e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the token counter's vocabulary at start failed.")]
+    private static partial void LogLoadFailed(ILogger logger, Exception e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The token counter's vocabulary (o200k_base) loaded at start in {Milliseconds} ms.")]
     private static partial void LogLoaded(ILogger logger, long milliseconds);
