@@ -18,15 +18,16 @@ public static partial class JsonBody
             throw TooLarge();
         }
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            if (buffer.Length + read > MaxBytes)
-            {
-                throw TooLarge();
-            }
-            buffer.Write(chunk, 0, read);
+            await ReadAllAsync(request, buffer);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel refused the body itself (a bad chunk, a body cut short, too slow, over its size cap): the
+            // client's fault, not ours. Oversize stays the 400 it is when we count the bytes (SPEC §2).
+            throw e.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge()
+                : new DomainException(400, null, $"The body could not be read: {e.Message}", "invalid_body");
         }
         if (buffer.Length == 0)
         {
@@ -45,6 +46,20 @@ public static partial class JsonBody
                 ? "The body is not valid JSON or not a JSON object."
                 : expected is null ? $"{param} is not valid JSON." : $"{param} must be {expected}.";
             throw new DomainException(400, param, message, "invalid_json");
+        }
+    }
+
+    private static async Task ReadAllAsync(HttpRequest request, MemoryStream buffer)
+    {
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                throw TooLarge();
+            }
+            buffer.Write(chunk, 0, read);
         }
     }
 
