@@ -8,7 +8,8 @@ public static partial class ModelParser
 {
     public const int MaxSlugLength = 255;
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*$")]
+    // \z, not $: in .NET $ also matches before a final "\n", which would let "org/name\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*\z")]
     private static partial Regex SlugPattern();
 
     public static bool IsValidSlug(string? slug) =>

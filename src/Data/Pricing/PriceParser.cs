@@ -83,6 +83,7 @@ public static partial class PriceParser
 
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    [GeneratedRegex("^[A-Z]{3}$")]
+    // \z, not $: in .NET $ also matches before a final "\n" ("USD\n").
+    [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex CurrencyCode();
 }

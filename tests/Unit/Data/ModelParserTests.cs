@@ -56,6 +56,7 @@ public sealed class ModelParserTests
     [InlineData("no-slash")]
     [InlineData("a/b/c")]
     [InlineData("/b")]
+    [InlineData("a/b\n")]
     public void Parse_BadSlug_Refused(string slug)
     {
         var sut = Assert.Throws<DomainException>(() => ModelParser.Parse(One(slug: slug), "g"));

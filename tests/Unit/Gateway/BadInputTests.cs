@@ -32,6 +32,7 @@ public sealed class BadInputTests(GatewayFactory factory) : IClassFixture<Gatewa
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","usage_limits":[{"type":"TOKEN","unit":"DAY","threshold":5},{"type":"TOKEN","unit":"DAY","threshold":6}]}],{{Hierarchy}} }""", "models[0].usage_limits[1]" },
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[null]}],{{Hierarchy}} }""", "models[0].rate_limits[0]" },
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"not a slug"}],{{Hierarchy}} }""", "models[0].slug" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"acme/m\n"}],{{Hierarchy}} }""", "models[0].slug" },
     };
 
     [Theory]

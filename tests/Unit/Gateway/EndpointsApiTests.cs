@@ -57,6 +57,7 @@ public abstract class EndpointsApiTests(GatewayFactory factory)
     [InlineData("""{"slug":"acme/x","targets":[]}""", "targets")]
     [InlineData("""{"slug":"acme/x"}""", "targets")]
     [InlineData("""{"slug":"nope","targets":[{"provider":"SIMULATED"}]}""", "slug")]
+    [InlineData("""{"slug":"acme/x\n","targets":[{"provider":"SIMULATED"}]}""", "slug")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"AZURE"}]}""", "targets[0].provider")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"OPENAI_COMPATIBLE"}]}""", "targets[0].base_url")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"ftp://h/v1"}]}""", "targets[0].base_url")]

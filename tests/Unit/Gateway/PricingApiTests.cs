@@ -80,6 +80,7 @@ public sealed class PricingApiTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"price":{"currency":"US","input_per_million":"1","output_per_million":"1"}}""", "price.currency")]
+    [InlineData("""{"price":{"currency":"USD\n","input_per_million":"1","output_per_million":"1"}}""", "price.currency")]
     [InlineData("""{"price":{"currency":"USD","input_per_million":"-0.5","output_per_million":"1"}}""", "price.input_per_million")]
     [InlineData("""{"slug":"acme/renamed","price":{"currency":"USD","input_per_million":"1","output_per_million":"x"}}""", "price.output_per_million")]
     [InlineData("""{"price":[]}""", "price")]
