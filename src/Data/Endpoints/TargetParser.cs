@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using FrontierGateway.Data.Entities;
 
 namespace FrontierGateway.Data.Endpoints;
 
 /// <summary>Validates targets and fills in the base URLs that a provider implies.</summary>
-public static class TargetParser
+public static partial class TargetParser
 {
     public const int MaxTargets = 16;
     public const string OpenAIBaseUrl = "https://api.openai.com/v1";
@@ -32,6 +33,11 @@ public static class TargetParser
             CheckLength(input.ModelId, $"{path}.model_id", 255);
             CheckLength(input.EnvironmentName, $"{path}.environment_name", 255);
             CheckLength(input.Secret, $"{path}.secret", 4096);
+            if (provider == ProviderKind.Baseten)
+            {
+                CheckBasetenName(input.ModelId, $"{path}.model_id");
+                CheckBasetenName(input.EnvironmentName, $"{path}.environment_name");
+            }
             CheckRange(input.Weight, $"{path}.weight", 1, MaxWeight);
             CheckRange(input.Priority, $"{path}.priority", 0, MaxPriority);
             var target = new EndpointTarget
@@ -81,6 +87,21 @@ public static class TargetParser
             throw DomainException.Invalid(path, $"{path} must be an integer from {min} to {max}.");
         }
     }
+
+    /// <summary>
+    /// Both go into the upstream URL's host and path (<see cref="BasetenUrl"/>): anything beyond what Baseten's ids are
+    /// made of could move the call elsewhere (<c>x@evil.example/</c> makes the host evil.example).
+    /// </summary>
+    private static void CheckBasetenName(string? value, string path)
+    {
+        if (value is not null && !BasetenName().IsMatch(value))
+        {
+            throw DomainException.Invalid(path, $"{path} may hold only letters, digits, '-' and '_'.");
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_-]+\z")]
+    private static partial Regex BasetenName();
 
     private static void CheckLength(string? value, string path, int max)
     {

@@ -62,6 +62,8 @@ public abstract class EndpointsApiTests(GatewayFactory factory)
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"OPENAI_COMPATIBLE"}]}""", "targets[0].base_url")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"ftp://h/v1"}]}""", "targets[0].base_url")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"BASETEN"}]}""", "targets[0].model_id")]
+    [InlineData("""{"slug":"acme/x","targets":[{"provider":"BASETEN","model_id":"x@evil.example/"}]}""", "targets[0].model_id")]
+    [InlineData("""{"slug":"acme/x","targets":[{"provider":"BASETEN","model_id":"abc123","environment_name":"p/../../x?"}]}""", "targets[0].environment_name")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED","secret":5}]}""", "targets[0].secret")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED"},{"provider":"SIMULATED","weight":0}]}""", "targets[1].weight")]
     [InlineData("""{"slug":"acme/x","targets":[{"provider":"SIMULATED","weight":1001}]}""", "targets[0].weight")]
