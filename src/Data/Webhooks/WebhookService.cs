@@ -11,6 +11,13 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
     TimeProvider time)
 {
     public const string SecretPurpose = "FrontierGateway.WebhookSecrets.v1";
+
+    /// <summary>Every active secret signs every delivery: enough for a rotation with room to spare, and no more.</summary>
+    public const int MaxActiveSecrets = 5;
+
+    /// <summary>The PostgreSQL advisory lock of <see cref="WriteAsync{T}"/>: "FrontWH1" as a big-endian 64-bit integer.</summary>
+    internal const long WriteLockKey = 0x46726F6E74574831;
+
     private readonly IDataProtector protector = protection.CreateProtector(SecretPurpose);
 
     /// <summary>Raised after a change that the sender should act on at once (new or redelivered deliveries).</summary>
@@ -28,23 +35,25 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
         {
             throw DomainException.Invalid("url", "url must be an absolute http or https URL.");
         }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var endpoint = await EndpointAsync(db, ct);
-        var before = await ViewAsync(db, endpoint, ct);
-        endpoint.Url = input.Url ?? endpoint.Url;
-        endpoint.Enabled = input.Enabled ?? endpoint.Enabled;
-        if (endpoint.Enabled && endpoint.Url is null)
+        var after = await WriteAsync(async db =>
         {
-            throw DomainException.Invalid("url", "url is required to enable the webhook.");
-        }
-        if (endpoint.Enabled && !await db.WebhookSecrets.AnyAsync(s => s.RetiredAt == null, ct))
-        {
-            throw DomainException.Invalid("secrets", "Add a signing secret (POST /v1/gateway/webhook/secrets) before enabling the webhook.");
-        }
-        endpoint.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        var after = await ViewAsync(db, endpoint, ct);
-        AuditLog.Record(db, actor, "webhook.update", "webhook", "webhook", before, after, endpoint.UpdatedAt);
-        await db.SaveChangesAsync(ct);
+            var endpoint = await EndpointAsync(db, ct);
+            var before = await ViewAsync(db, endpoint, ct);
+            endpoint.Url = input.Url ?? endpoint.Url;
+            endpoint.Enabled = input.Enabled ?? endpoint.Enabled;
+            if (endpoint.Enabled && endpoint.Url is null)
+            {
+                throw DomainException.Invalid("url", "url is required to enable the webhook.");
+            }
+            if (endpoint.Enabled && !await db.WebhookSecrets.AnyAsync(s => s.RetiredAt == null, ct))
+            {
+                throw DomainException.Invalid("secrets", "Add a signing secret (POST /v1/gateway/webhook/secrets) before enabling the webhook.");
+            }
+            endpoint.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            var after = await ViewAsync(db, endpoint, ct);
+            AuditLog.Record(db, actor, "webhook.update", "webhook", "webhook", before, after, endpoint.UpdatedAt);
+            return after;
+        }, ct);
         DeliveriesChanged?.Invoke();
         return after;
     }
@@ -58,27 +67,52 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
             ProtectedSecret = protector.Protect(secret),
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.WebhookSecrets.Add(row);
-        AuditLog.Record(db, actor, "webhook.secret.create", "webhook_secret", row.Id, null, new { row.Id }, row.CreatedAt);
-        await db.SaveChangesAsync(ct);
-        return new NewSecretView(row.Id, secret);
+        return await WriteAsync(async db =>
+        {
+            if (await db.WebhookSecrets.CountAsync(s => s.RetiredAt == null, ct) >= MaxActiveSecrets)
+            {
+                throw DomainException.Invalid("secrets",
+                    $"At most {MaxActiveSecrets} signing secrets can be active: retire one first.", "too_many_secrets");
+            }
+            db.WebhookSecrets.Add(row);
+            AuditLog.Record(db, actor, "webhook.secret.create", "webhook_secret", row.Id, null, new { row.Id }, row.CreatedAt);
+            return new NewSecretView(row.Id, secret);
+        }, ct);
     }
 
-    public async Task<DeletedSecretView> RetireSecretAsync(string id, string actor, CancellationToken ct = default)
+    public Task<DeletedSecretView> RetireSecretAsync(string id, string actor, CancellationToken ct = default) =>
+        WriteAsync(async db =>
+        {
+            var row = await db.WebhookSecrets.FirstOrDefaultAsync(s => s.Id == id && s.RetiredAt == null, ct)
+                ?? throw DomainException.NotFound("id", $"No active signing secret \"{id}\".");
+            var endpoint = await EndpointAsync(db, ct);
+            if (endpoint.Enabled && await db.WebhookSecrets.CountAsync(s => s.RetiredAt == null, ct) == 1)
+            {
+                throw DomainException.Invalid("id", "This is the last active secret of an enabled webhook: add a new one first.");
+            }
+            row.RetiredAt = time.GetUtcNow().UtcDateTime;
+            AuditLog.Record(db, actor, "webhook.secret.retire", "webhook_secret", id, new { row.Id }, null, row.RetiredAt.Value);
+            return new DeletedSecretView(id);
+        }, ct);
+
+    /// <summary>
+    /// A change to the webhook or its secrets, one at a time across every host: the rules that count the active
+    /// secrets (the cap, never none while enabled) would otherwise let two calls at once both pass, for instance two
+    /// retires each leaving "one other" active. SQLite: Microsoft.Data.Sqlite begins the transaction IMMEDIATE, taking
+    /// the database's write lock. PostgreSQL: an advisory lock held until the transaction ends.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<FrontierDbContext, Task<T>> change, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.WebhookSecrets.FirstOrDefaultAsync(s => s.Id == id && s.RetiredAt == null, ct)
-            ?? throw DomainException.NotFound("id", $"No active signing secret \"{id}\".");
-        var endpoint = await EndpointAsync(db, ct);
-        if (endpoint.Enabled && await db.WebhookSecrets.CountAsync(s => s.RetiredAt == null, ct) == 1)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (db.Database.IsNpgsql())
         {
-            throw DomainException.Invalid("id", "This is the last active secret of an enabled webhook: add a new one first.");
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriteLockKey})", ct);
         }
-        row.RetiredAt = time.GetUtcNow().UtcDateTime;
-        AuditLog.Record(db, actor, "webhook.secret.retire", "webhook_secret", id, new { row.Id }, null, row.RetiredAt.Value);
+        var result = await change(db);
         await db.SaveChangesAsync(ct);
-        return new DeletedSecretView(id);
+        await transaction.CommitAsync(ct);
+        return result;
     }
 
     /// <summary>The plaintext of every active secret, for signing.</summary>

@@ -33,9 +33,10 @@ public static class WebhookApi
         ApiResults.OkOrBadRequest(async () =>
             await webhooks.PutAsync(await JsonBody.ReadAsync<WebhookInput>(request), user.Actor(), ct));
 
-    public static async Task<Ok<NewSecretView>> AddSecret(ClaimsPrincipal user, WebhookService webhooks,
-        CancellationToken ct) =>
-        TypedResults.Ok(await webhooks.AddSecretAsync(user.Actor(), ct));
+    /// <summary>400 refuses a secret past <see cref="WebhookService.MaxActiveSecrets"/> active ones.</summary>
+    public static Task<Results<Ok<NewSecretView>, BadRequest<ErrorBody>>> AddSecret(ClaimsPrincipal user,
+        WebhookService webhooks, CancellationToken ct) =>
+        ApiResults.OkOrBadRequest(() => webhooks.AddSecretAsync(user.Actor(), ct));
 
     /// <summary>400 refuses to retire the last secret of an enabled webhook.</summary>
     public static Task<Results<Ok<DeletedSecretView>, BadRequest<ErrorBody>, NotFound<ErrorBody>>> RetireSecret(
