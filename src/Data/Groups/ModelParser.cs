@@ -8,6 +8,12 @@ public static partial class ModelParser
 {
     public const int MaxSlugLength = 255;
 
+    /// <summary>
+    /// Models of one group. Without a cap a 1 MB body held ~4,800 models of 4 limits each, and the CASCADING check
+    /// compares each limit with every ancestor's and descendant's.
+    /// </summary>
+    public const int MaxModels = 256;
+
     // \z, not $: in .NET $ also matches before a final "\n", which would let "org/name\n" through.
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*\z")]
     private static partial Regex SlugPattern();
@@ -17,6 +23,10 @@ public static partial class ModelParser
 
     public static List<GroupModel> Parse(List<ModelInput?> models, string groupId)
     {
+        if (models.Count > MaxModels)
+        {
+            throw DomainException.Invalid("models", $"models may list at most {MaxModels} models; got {models.Count}.");
+        }
         var result = new List<GroupModel>(models.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < models.Count; i++)

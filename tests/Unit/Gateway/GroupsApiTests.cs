@@ -110,7 +110,7 @@ public abstract class GroupsApiTests(GatewayFactory factory)
     public async Task Create_RootWithoutLimitEnforcement_DefaultsToIndependent()
     {
         var (status, body) = await sut.PostAsync("/v1/gateway/groups", """
-            {"metadata":{"external_entity_id":"omit-root"},"models":[{"slug":"acme/m"}],"hierarchy":{"parent_group_id":null}}
+            {"metadata":{"external_entity_id":"omit-root"},"models":[{"slug":"acme/m"}],"hierarchy":{"parent_group_id":null} }
             """);
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -160,6 +160,26 @@ public abstract class GroupsApiTests(GatewayFactory factory)
         Assert.Empty(cleared!["models"]!.AsArray());
         Assert.Equal("n", cleared["metadata"]!["name"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Create_256Models_IsAccepted_257AreRefusedNamingModels_OnCreateAndPatch()
+    {
+        var id = await sut.CreateGroupAsync("many-models", models: Models(256));
+
+        var created = await sut.PostAsync("/v1/gateway/groups", $$"""
+            {"metadata":{"external_entity_id":"too-many-models"},"models":{{Models(257)}},
+             "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":null} }
+            """);
+        var patched = await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{id}", $$"""{"models":{{Models(257)}} }""");
+        var (_, kept) = await sut.GetJsonAsync($"/v1/gateway/groups/{id}");
+
+        created.AssertError(HttpStatusCode.BadRequest, "models");
+        patched.AssertError(HttpStatusCode.BadRequest, "models");
+        Assert.Equal(256, kept!["models"]!.AsArray().Count);
+    }
+
+    private static string Models(int count) => "[" + string.Join(",", Enumerable.Range(0, count).Select(i =>
+        $$"""{"slug":"acme/m{{i}}","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":10}]}""")) + "]";
 
     [Theory]
     [InlineData("""{"hierarchy":{"limit_enforcement":"CASCADING"}}""", "hierarchy")]
