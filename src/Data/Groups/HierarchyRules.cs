@@ -38,20 +38,20 @@ public static class HierarchyRules
     public static void CheckCascading(IReadOnlyList<GroupModel> models, IEnumerable<Group> ancestors,
         IEnumerable<Group> descendants)
     {
-        var ancestorLimits = Flatten(ancestors).ToList();
-        var descendantLimits = Flatten(descendants).ToList();
+        // Keyed by (slug, type, unit): each limit meets only its own kind, not every limit of a subtree of any size.
+        var ancestorLimits = Flatten(ancestors).ToLookup(Key);
+        var descendantLimits = Flatten(descendants).ToLookup(Key);
         for (var i = 0; i < models.Count; i++)
         {
             var limits = models[i].Limits;
             for (var j = 0; j < limits.Count; j++)
             {
                 var own = limits[j];
-                bool Same((Group Group, string Slug, ModelLimit Limit) other) =>
-                    other.Slug == models[i].Slug && other.Limit.Type == own.Type && other.Limit.Unit == own.Unit;
+                var key = (models[i].Slug, own.Type, own.Unit);
                 // The tightest ancestor, or the largest descendant: the one to change to make this threshold fit.
-                var conflict = ancestorLimits.Where(a => Same(a) && own.Threshold > a.Limit.Threshold)
+                var conflict = ancestorLimits[key].Where(a => own.Threshold > a.Limit.Threshold)
                         .OrderBy(a => a.Limit.Threshold).Select(a => Conflict(a, LimitRelation.Ancestor))
-                    .Concat(descendantLimits.Where(d => Same(d) && d.Limit.Threshold > own.Threshold)
+                    .Concat(descendantLimits[key].Where(d => d.Limit.Threshold > own.Threshold)
                         .OrderByDescending(d => d.Limit.Threshold).Select(d => Conflict(d, LimitRelation.Descendant)))
                     .FirstOrDefault();
                 if (conflict is not null)
@@ -64,6 +64,9 @@ public static class HierarchyRules
             }
         }
     }
+
+    private static (string Slug, LimitType Type, LimitUnit Unit) Key((Group Group, string Slug, ModelLimit Limit) limit) =>
+        (limit.Slug, limit.Limit.Type, limit.Limit.Unit);
 
     private static LimitConflict Conflict((Group Group, string Slug, ModelLimit Limit) other, LimitRelation relation) =>
         new(other.Group.Id, other.Group.Name ?? other.Group.ExternalEntityId, other.Limit.Threshold, relation);
