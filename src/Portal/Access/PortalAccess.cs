@@ -43,20 +43,19 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, IAu
 
     /// <summary>The signed-in user if they may mint and revoke keys of the group; otherwise null, and the refusal is shown.</summary>
     public async Task<PortalPrincipal?> AuthorizeKeysAsync(string groupId) =>
-        await CanManageKeysAsync(groupId) ? await GetAsync() : Refuse();
+        await GetAsync() is var p && await CanManageKeysAsync(p, groupId) ? p : Refuse();
 
-    public async Task<bool> CanSeeGroupAsync(string groupId)
-    {
-        var p = await GetAsync();
-        return !p.IsCustomer || (p.GroupId is { } root && await IsInSubtreeAsync(groupId, root));
-    }
+    public async Task<bool> CanSeeGroupAsync(string groupId) => await CanSeeGroupAsync(await GetAsync(), groupId);
 
     /// <summary>Whether the user may mint and revoke keys of the group: an Admin, or its Customer.</summary>
-    public async Task<bool> CanManageKeysAsync(string groupId)
-    {
-        var p = await GetAsync();
-        return p.IsAdmin || (p.IsCustomer && await CanSeeGroupAsync(groupId));
-    }
+    public async Task<bool> CanManageKeysAsync(string groupId) => await CanManageKeysAsync(await GetAsync(), groupId);
+
+    // The user is read once a check (FindAsync reads the database), and handed on within it.
+    private async Task<bool> CanSeeGroupAsync(PortalPrincipal p, string groupId) =>
+        !p.IsCustomer || (p.GroupId is { } root && await IsInSubtreeAsync(groupId, root));
+
+    private async Task<bool> CanManageKeysAsync(PortalPrincipal p, string groupId) =>
+        p.IsAdmin || (p.IsCustomer && await CanSeeGroupAsync(p, groupId));
 
     /// <summary>Throws unless the user may see the group.</summary>
     public async Task EnsureCanSeeGroupAsync(string groupId)
@@ -95,15 +94,13 @@ public sealed class PortalAccess(AuthenticationStateProvider authentication, IAu
             return null;
         }
         await using var db = await dbFactory.CreateDbContextAsync();
-        var stored = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.Email, u.UserName, u.GroupId }).FirstOrDefaultAsync();
-        if (stored is null)
+        // One query: the user with the names of their roles (none when the user is gone).
+        var stored = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => new
         {
-            return null;
-        }
-        var roles = await db.UserRoles.Where(r => r.UserId == id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name)
-            .ToListAsync();
-        return PortalRoles.All.FirstOrDefault(roles.Contains) is { } role
+            u.Email, u.UserName, u.GroupId,
+            Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name).ToList(),
+        }).FirstOrDefaultAsync();
+        return stored is not null && PortalRoles.All.FirstOrDefault(stored.Roles.Contains) is { } role
             ? new PortalPrincipal(id, stored.Email ?? stored.UserName ?? id, role, stored.GroupId)
             : null;
     }
