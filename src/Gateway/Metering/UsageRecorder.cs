@@ -99,6 +99,8 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
                     return true;
                 }, TimeSpan.FromMilliseconds(options.Value.UsageFlushMilliseconds));
             }
+            // A batch still holding events is one whose write failed, tried again.
+            var retried = batch.Count > 0;
             var taken = 0;
             while (batch.Count < batchSize && reader.TryRead(out var usage))
             {
@@ -106,14 +108,12 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
                 taken++;
             }
             Interlocked.Add(ref queued, -taken);
-            if (await WriteAsync(batch))
+            if (await WriteAsync(batch, retried))
             {
                 batch.Clear();
-                retrying = false;
             }
             else
             {
-                retrying = true;
                 // The batch is tried again (with whatever has come since, up to a batch), after a pause so that a
                 // database that is down is not hammered; the events are safe in the journal meanwhile.
                 try
@@ -126,7 +126,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
                 }
             }
         }
-        await WriteAsync(batch);
+        await WriteAsync(batch, retried: batch.Count > 0);
     }
 
     /// <summary>
@@ -146,13 +146,13 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         }
     }
 
-    /// <summary>The last write failed: the batch is being tried again.</summary>
-    private bool retrying;
-
-    /// <summary>Writes the batch and the counters changed since the last write; false when the database refused them.</summary>
-    private async Task<bool> WriteAsync(List<Journaled> batch)
+    /// <summary>
+    /// Writes the batch and the counters changed since the last write; false when the database refused them. A batch
+    /// <paramref name="retried"/> after a failed write first sets aside what the database has of it.
+    /// </summary>
+    private async Task<bool> WriteAsync(List<Journaled> batch, bool retried)
     {
-        if (retrying && batch.Count > 0 && !await SetAsideStoredAsync(batch))
+        if (retried && !await SetAsideStoredAsync(batch))
         {
             return false;
         }
