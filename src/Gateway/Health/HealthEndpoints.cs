@@ -13,7 +13,8 @@ namespace FrontierGateway.Gateway.Health;
 
 /// <summary>
 /// <c>/healthz</c>: the process is alive (200 while it serves). <c>/readyz</c>: it can serve traffic: the database
-/// answers, every migration is applied, the snapshot is loaded, and Redis answers when <c>Redis:Configuration</c> is
+/// answers, every migration is applied, the snapshot is loaded (the usage journal Degraded, still 200, while its disk is
+/// full), and Redis answers when <c>Redis:Configuration</c> is
 /// set. 503 when any of those fails. With <c>Limits:Store=Redis</c> a <c>limits</c> check too: while Redis is down it is
 /// Degraded (still 200) when <c>Limits:RedisOutage</c> lets the host serve, and the Redis check with it; 503 under
 /// <c>FailClosed</c>. Both are for load balancers and orchestrators: unauthenticated, and their
@@ -38,7 +39,8 @@ public static class HealthEndpoints
         var checks = builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [ReadyTag], timeout: CheckTimeout)
-            .AddCheck<SnapshotHealthCheck>("snapshot", tags: [ReadyTag]);
+            .AddCheck<SnapshotHealthCheck>("snapshot", tags: [ReadyTag])
+            .AddCheck<JournalHealthCheck>("journal", tags: [ReadyTag]);
         if (builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() is { Enabled: true })
         {
             var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new();

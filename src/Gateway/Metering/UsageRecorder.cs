@@ -37,8 +37,11 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     private readonly Dictionary<DailyKey, long> unsavedDaily = [];
     private readonly Dictionary<string, DateTime> unsavedUsed = new(StringComparer.Ordinal);
 
-    /// <summary>Queues an event journaled in <paramref name="admittedIn"/>; never blocks and never touches the database.</summary>
-    public void Record(UsageEvent usage, JournalSegment admittedIn)
+    /// <summary>
+    /// Queues an event journaled in <paramref name="admittedIn"/> (null: not journaled, the disk full); never blocks and
+    /// never touches the database.
+    /// </summary>
+    public void Record(UsageEvent usage, JournalSegment? admittedIn)
     {
         if (!events.Writer.TryWrite(new Journaled(usage, admittedIn)))
         {
@@ -55,6 +58,8 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     {
         metrics.Meter.CreateObservableGauge("frontier.usage.queue.length", () => Volatile.Read(ref queued), "{event}",
             "Usage events queued for the write-behind and not yet taken by it.");
+        metrics.Meter.CreateObservableCounter("frontier.usage.journal.skipped", () => journal.SkippedLines, "{line}",
+            "Usage journal lines that found no room (no segment could be made: a full disk); their calls were served unprotected against a crash until stored.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // First what a killed process left: its events, and the daily counters raised to them.
         var left = journal.Open();
@@ -227,7 +232,7 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         return true;
     }
 
-    private readonly record struct Journaled(UsageEvent Event, JournalSegment AdmittedIn);
+    private readonly record struct Journaled(UsageEvent Event, JournalSegment? AdmittedIn);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Count} usage events of a batch whose write failed were stored all the same (its commit reached the database); they are not written again.")]

@@ -18,8 +18,26 @@ internal sealed class JournalSegment : IDisposable
     {
         Path = path;
         Capacity = capacity;
-        file = MemoryMappedFile.CreateFromFile(path, FileMode.CreateNew, null, capacity, MemoryMappedFileAccess.ReadWrite);
-        view = file.CreateViewAccessor(0, capacity, MemoryMappedFileAccess.ReadWrite);
+        // The file's blocks are allocated now (fallocate), not as pages are first written: a write into the mapping
+        // that found the disk full would kill the process (SIGBUS). A full disk fails here, as an IOException, and
+        // .NET deletes the file it could not allocate.
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.Read, PreallocationSize = capacity,
+        });
+        try
+        {
+            file = MemoryMappedFile.CreateFromFile(stream, null, capacity, MemoryMappedFileAccess.ReadWrite,
+                HandleInheritability.None, leaveOpen: false);
+            view = file.CreateViewAccessor(0, capacity, MemoryMappedFileAccess.ReadWrite);
+        }
+        catch
+        {
+            file?.Dispose();
+            stream.Dispose();
+            File.Delete(path);
+            throw;
+        }
     }
 
     /// <summary>Where the file is; a prepared spare is renamed when it becomes the current segment.</summary>

@@ -12,6 +12,9 @@ namespace FrontierGateway.Gateway.Metering.Journal;
 /// let go once every call admitted into it has its event in the database and every older segment is gone: it is
 /// zeroed and becomes the next segment (its pages stay mapped, so lines do not pay page faults), or is deleted. What
 /// is left at start-up is replayed (<see cref="JournalReplay"/>).
+/// A segment's disk space is allocated when it is made, so a full disk fails the making (handled: the current segment
+/// takes lines past its seal size while it has room, and a line with no room anywhere is skipped and counted, its call
+/// served as before but kept in memory only until stored), never a write into a mapping, which would kill the process.
 /// </summary>
 internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> logger) : IDisposable
 {
@@ -27,17 +30,47 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
     private bool preparingSpare;
     private FileStream? lockFile;
     private long nextNumber;
+    private bool open;
+
+    /// <summary>When a segment may next be tried after making one failed (<see cref="Environment.TickCount64"/>).</summary>
+    private long retryAt;
+
+    /// <summary>Whether making a segment failed last time: logged once when it starts and once when it ends.</summary>
+    private bool failing;
+
+    private long skippedLines;
 
     public string Folder => folder;
 
-    /// <summary>The size of a segment file (sparse until written); a line that does not fit starts the next one.</summary>
-    internal long SegmentBytes { get; init; } = 32 * 1024 * 1024;
+    /// <summary>
+    /// The size of a segment file, allocated when it is made: its seal size and room for the lines of calls that end
+    /// while no next segment can be made (a full disk). A line that does not fit starts the next one.
+    /// </summary>
+    internal long SegmentBytes { get; init; } = 5 * 1024 * 1024;
 
     /// <summary>
     /// A segment takes no new lines once this large, so that it can go as soon as its calls are stored (busy or
     /// quiet): the journal holds a few of these, not one that grows while any call in it is pending.
     /// </summary>
     internal long SealBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>How long after a segment could not be made (a full disk) the next try waits.</summary>
+    internal TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Lines that found no room (no segment could be made): their calls were not protected against a crash.</summary>
+    public long SkippedLines => Interlocked.Read(ref skippedLines);
+
+    /// <summary>Whether the last try to make a segment failed: lines go on into the current one while it has room.</summary>
+    public bool Failing
+    {
+        get
+        {
+            lock (gate)
+            {
+                return failing;
+            }
+        }
+    }
 
     /// <summary>
     /// Takes the folder for this process and answers the segments a previous process left, oldest first, for
@@ -61,7 +94,9 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         nextNumber = left.Count == 0 ? 1 : long.Parse(Path.GetFileNameWithoutExtension(left[^1])) + 1;
         lock (gate)
         {
-            Rotate();
+            open = true;
+            // A full disk does not stop the host: it serves, and the next line tries again.
+            TryRotate();
         }
         return left;
     }
@@ -74,17 +109,23 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         }
     }
 
-    /// <summary>Records an admitted call; answers the segment that holds it until <see cref="Release"/>.</summary>
-    public JournalSegment Admit(UsageEvent provisional)
+    /// <summary>
+    /// Records an admitted call; answers the segment that holds it until <see cref="Release"/>, or null when the line
+    /// found no room (a full disk): the call goes on, unprotected.
+    /// </summary>
+    public JournalSegment? Admit(UsageEvent provisional)
     {
         var line = new JournalRecord(JournalKind.Admitted, provisional).Encode();
-        JournalSegment segment;
+        JournalSegment? segment;
         long offset;
         lock (gate)
         {
-            _ = current ?? throw new InvalidOperationException("The usage journal is not open.");
+            EnsureOpen();
             (segment, offset) = Reserve(line.Length);
-            Interlocked.Increment(ref segment.Pending);
+            if (segment is not null)
+            {
+                Interlocked.Increment(ref segment.Pending);
+            }
         }
         Write(segment, line, offset);
         return segment;
@@ -94,16 +135,16 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
     public void Complete(UsageEvent usage) => Append(new JournalRecord(JournalKind.Completed, usage));
 
     /// <summary>Records that an admitted call ends without an event, and lets its segment go.</summary>
-    public void Void(JournalSegment admittedIn, UsageEvent provisional)
+    public void Void(JournalSegment? admittedIn, UsageEvent provisional)
     {
         Append(new JournalRecord(JournalKind.Voided, provisional));
         Release(admittedIn);
     }
 
     /// <summary>The call admitted into <paramref name="segment"/> needs its line no more (its event is stored).</summary>
-    public void Release(JournalSegment segment)
+    public void Release(JournalSegment? segment)
     {
-        if (Interlocked.Decrement(ref segment.Pending) != 0)
+        if (segment is null || Interlocked.Decrement(ref segment.Pending) != 0)
         {
             return;
         }
@@ -113,7 +154,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
             // A journal gone quiet lets its last segment go too.
             if (segment == current && segment.Pending == 0 && segment.Length >= SealBytes)
             {
-                Rotate();
+                TryRotate();
             }
             done = TakeDone();
         }
@@ -124,31 +165,51 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
     private void Append(JournalRecord record)
     {
         var line = record.Encode();
-        JournalSegment segment;
+        JournalSegment? segment;
         long offset;
         lock (gate)
         {
-            _ = current ?? throw new InvalidOperationException("The usage journal is not open.");
+            EnsureOpen();
             (segment, offset) = Reserve(line.Length);
         }
         // Safe after the lock: this call's own admission holds its segment, and no newer segment goes before it.
         Write(segment, line, offset);
     }
 
-    /// <summary>Reserves room for a line in the current segment, starting the next one first when it is sealed or full.</summary>
-    private (JournalSegment Segment, long Offset) Reserve(int length)
+    private void EnsureOpen()
     {
-        if (current!.Length >= SealBytes || current.Length + length > current.Capacity)
+        if (!open)
         {
-            Rotate(length);
+            throw new InvalidOperationException("The usage journal is not open.");
         }
-        var offset = current!.Length;
+    }
+
+    /// <summary>
+    /// Reserves room for a line in the current segment, starting the next one first when it is sealed or full; no
+    /// segment (and the line counted as skipped) when none has room. Called under the lock.
+    /// </summary>
+    private (JournalSegment? Segment, long Offset) Reserve(int length)
+    {
+        if (current is null || current.Length >= SealBytes || current.Length + length > current.Capacity)
+        {
+            TryRotate(length);
+        }
+        if (current is null || current.Length + length > current.Capacity)
+        {
+            Interlocked.Increment(ref skippedLines);
+            return (null, 0);
+        }
+        var offset = current.Length;
         current.Length += length;
         return (current, offset);
     }
 
-    private void Write(JournalSegment segment, ReadOnlyMemory<byte> line, long offset)
+    private void Write(JournalSegment? segment, ReadOnlyMemory<byte> line, long offset)
     {
+        if (segment is null)
+        {
+            return;
+        }
         try
         {
             segment.Write(line.Span, offset);
@@ -160,25 +221,60 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         }
     }
 
-    /// <summary>Seals the current segment and starts the next (the spare when there is one), with room for <paramref name="room"/> bytes.</summary>
-    private void Rotate(int room = 0)
+    /// <summary>
+    /// Seals the current segment and starts the next (the spare when there is one), with room for <paramref name="room"/>
+    /// bytes. When the next cannot be made (a full disk) the current one stays, unsealed, and the next try waits
+    /// <see cref="RetryAfter"/>, so that calls on a full disk do not each try to allocate a file. Called under the lock.
+    /// </summary>
+    private void TryRotate(int room = 0)
     {
+        var path = Path.Combine(folder, nextNumber.ToString("D12") + Extension);
+        JournalSegment next;
+        try
+        {
+            if (spare is { } ready && ready.Capacity >= room)
+            {
+                ready.MoveTo(path);
+                spare = null;
+                next = ready;
+            }
+            else if (Environment.TickCount64 < retryAt)
+            {
+                return;
+            }
+            else
+            {
+                next = new JournalSegment(path, Math.Max(SegmentBytes, room));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Failed(e);
+            return;
+        }
+        nextNumber++;
+        if (failing)
+        {
+            failing = false;
+            LogSegmentsAgain(logger, folder);
+        }
         if (current is not null)
         {
             current.Sealed = true;
         }
-        var path = Path.Combine(folder, nextNumber++.ToString("D12") + Extension);
-        if (spare is { } next && next.Capacity >= room)
-        {
-            spare = null;
-            next.MoveTo(path);
-            current = next;
-        }
-        else
-        {
-            current = new JournalSegment(path, Math.Max(SegmentBytes, room));
-        }
+        current = next;
         segments.Enqueue(current);
+    }
+
+    /// <summary>Making a segment failed: the next try waits, and the failure is logged when it starts. Called under the lock.</summary>
+    private void Failed(Exception e)
+    {
+        retryAt = Environment.TickCount64 + (long)RetryAfter.TotalMilliseconds;
+        if (!failing)
+        {
+            failing = true;
+            LogSegmentFailed(logger, e, folder);
+        }
     }
 
     /// <summary>
@@ -187,13 +283,15 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
     /// </summary>
     private void PrepareSpare(List<JournalSegment>? done)
     {
+        var recycled = done?.Find(d => d.Capacity == SegmentBytes);
         bool prepare;
         lock (gate)
         {
-            prepare = spare is null && !preparingSpare && current is not null;
+            // A new file only when making one may work again (a full disk is not tried on every release).
+            prepare = spare is null && !preparingSpare && open && (recycled is not null || Environment.TickCount64 >= retryAt);
             preparingSpare |= prepare;
         }
-        var recycled = prepare ? done?.Find(d => d.Capacity == SegmentBytes) : null;
+        recycled = prepare ? recycled : null;
         DeleteSegments(done?.Where(d => d != recycled));
         if (!prepare)
         {
@@ -214,15 +312,18 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
                 made = recycled;
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogWriteFailed(logger, e, path);
+            lock (gate)
+            {
+                Failed(e);
+            }
             DeleteSegments(recycled is null ? null : [recycled]);
         }
         lock (gate)
         {
             preparingSpare = false;
-            if (current is not null)
+            if (open)
             {
                 (spare, made) = (made, null);
             }
@@ -269,6 +370,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
                 current.Sealed = true;
                 current = null;
             }
+            open = false;
             done = TakeDone();
             if (spare is not null)
             {
@@ -286,6 +388,13 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting the usage journal segment {Path} failed; a replay would skip its stored events.")]
     private static partial void LogDeleteFailed(ILogger logger, Exception e, string path);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "No usage journal segment could be made in {Folder} (is the disk full?); calls go on, their lines into the current segment while it has room, then unjournaled (kept in memory only until stored). Tried again every second.")]
+    private static partial void LogSegmentFailed(ILogger logger, Exception e, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage journal segments can be made in {Folder} again.")]
+    private static partial void LogSegmentsAgain(ILogger logger, string folder);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing to the usage journal {Path} failed.")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, string path);

@@ -39,7 +39,7 @@ public sealed class HealthEndpointsTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Healthy", body!["status"]!.GetValue<string>());
         // No Redis check: Redis:Configuration is not set.
-        Assert.Equal(["database", "migrations", "snapshot"], body["checks"]!.AsObject().Select(c => c.Key).Order());
+        Assert.Equal(["database", "journal", "migrations", "snapshot"], body["checks"]!.AsObject().Select(c => c.Key).Order());
         Assert.All(body["checks"]!.AsObject(), c => Assert.Equal("Healthy", c.Value!["status"]!.GetValue<string>()));
     }
 

@@ -77,9 +77,9 @@ public sealed class UsageJournalTests : IDisposable
     {
         var sut = Journal(segmentBytes: 1, sealBytes: long.MaxValue); // every admission starts a segment of its own
         sut.Open();
-        var a = sut.Admit(Event("01A"));
-        var b = sut.Admit(Event("01B"));
-        var c = sut.Admit(Event("01C")); // seals b's segment
+        var a = sut.Admit(Event("01A"))!;
+        var b = sut.Admit(Event("01B"))!;
+        var c = sut.Admit(Event("01C"))!; // seals b's segment
         Assert.Equal(3, new[] { a, b, c }.Distinct().Count());
 
         sut.Release(b);
@@ -97,7 +97,7 @@ public sealed class UsageJournalTests : IDisposable
     {
         var sut = Journal(sealBytes: 100);
         sut.Open();
-        var a = sut.Admit(Event("01A"));
+        var a = sut.Admit(Event("01A"))!;
         var first = a.Path;
         sut.Complete(Event("01A"));
 
@@ -113,13 +113,13 @@ public sealed class UsageJournalTests : IDisposable
     {
         var sut = Journal(sealBytes: 100);
         sut.Open();
-        var a = sut.Admit(Event("01A"));
+        var a = sut.Admit(Event("01A"))!;
         sut.Complete(Event("01A")); // a's line sealed its segment: this one starts the next
         sut.Release(a); // a's segment goes out of the journal, zeroed, as the spare
         var spare = Assert.Single(Directory.GetFiles(folder, "*.spare"));
         Assert.Equal(spare, a.Path);
 
-        var b = sut.Admit(Event("01B")); // the current segment is sealed too: b starts the next, the spare
+        var b = sut.Admit(Event("01B"))!; // the current segment is sealed too: b starts the next, the spare
 
         Assert.Same(a, b);
         Assert.Empty(Directory.GetFiles(folder, "*.spare"));
@@ -150,7 +150,7 @@ public sealed class UsageJournalTests : IDisposable
 
         using var sut = Journal();
         var left = sut.Open();
-        var b = sut.Admit(Event("01B"));
+        var b = sut.Admit(Event("01B"))!;
 
         Assert.Equal("01A", JournalRecord.ReadAll(File.ReadAllBytes(Assert.Single(left))).Single().Event.IdempotencyKey);
         Assert.DoesNotContain(b.Path, left);
@@ -173,7 +173,7 @@ public sealed class UsageJournalTests : IDisposable
     {
         var sut = Journal();
         sut.Open();
-        var a = sut.Admit(Event("01A"));
+        var a = sut.Admit(Event("01A"))!;
         sut.Complete(Event("01A"));
         sut.Release(a);
 
