@@ -14,6 +14,12 @@ public sealed class GatewayOptions
     /// <summary>Usage events written per database batch at most.</summary>
     public int UsageBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Usage events held in memory for the write-behind at most (about 1 KB each). Past it (a database slow or down for
+    /// long) an event stays in the usage journal only, and is stored from it once the queue has drained.
+    /// </summary>
+    public int UsageQueueLimit { get; set; } = 100_000;
+
     /// <summary>How long a usage event may wait for its batch.</summary>
     public int UsageFlushMilliseconds { get; set; } = 250;
 
@@ -86,6 +92,10 @@ internal sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (o.UsageBatchSize is < 1 or > 10_000)
         {
             errors.Add("Gateway:UsageBatchSize must be from 1 to 10000.");
+        }
+        if (o.UsageQueueLimit < o.UsageBatchSize)
+        {
+            errors.Add("Gateway:UsageQueueLimit must be at least Gateway:UsageBatchSize.");
         }
         if (o.UsageFlushMilliseconds < 1)
         {

@@ -17,7 +17,10 @@ namespace FrontierGateway.Gateway.Metering;
 /// Writes usage events behind the request path, in batches, together with the daily counters and keys'
 /// last use. On a graceful shutdown it drains everything it was given before the host stops. Every event is in
 /// the <see cref="UsageJournal"/> before its call was answered; a batch in the database releases its lines, and
-/// at start-up whatever a killed process left in the journal is replayed first.
+/// at start-up whatever a killed process left in the journal is replayed first. Memory is bounded: past
+/// <see cref="GatewayOptions.UsageQueueLimit"/> queued events (a database slow or down for long) an event is not queued
+/// but left in the journal, counted against the segment its call was admitted into, and once the queue has drained the
+/// writer stores such events from the journal (<see cref="JournalCatchUp"/>) and lets their segments go.
 /// </summary>
 internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext> dbFactory, IDailyTotals dailyTotals,
     KeyActivity activity, TokenCounter tokens, UsageJournal journal, IOptions<GatewayOptions> options, TimeProvider time,
@@ -26,6 +29,33 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
 {
     private readonly Channel<Journaled> events = Channel.CreateUnbounded<Journaled>(new() { SingleReader = true });
     private readonly int batchSize = options.Value.UsageBatchSize;
+    private readonly int queueLimit = options.Value.UsageQueueLimit;
+
+    /// <summary>Guards <see cref="spilling"/> and <see cref="spilled"/>: whether an event is queued or left in the journal.</summary>
+    private readonly Lock spillGate = new();
+
+    /// <summary>Set when the queue reaches its limit; until the writer has stored every event left in the journal, each new one is left there too.</summary>
+    private volatile bool spilling;
+
+    /// <summary>Events left in the journal and not yet stored from it, by the segment their call was admitted into.</summary>
+    private Dictionary<JournalSegment, int> spilled = [];
+
+    private int spilledCount;
+
+    /// <summary>Events queued in memory and not yet taken by the writer.</summary>
+    internal int Queued => Volatile.Read(ref queued);
+
+    /// <summary>Events left in the journal only, not yet stored from it.</summary>
+    internal int JournalOnly
+    {
+        get
+        {
+            lock (spillGate)
+            {
+                return spilledCount;
+            }
+        }
+    }
 
     /// <summary>Released when the queue reaches a full batch, so that the writer wakes once a batch, not once an event.</summary>
     private readonly SemaphoreSlim batchFull = new(0);
@@ -41,8 +71,13 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     /// Queues an event journaled in <paramref name="admittedIn"/> (null: not journaled, the disk full); never blocks and
     /// never touches the database.
     /// </summary>
-    public void Record(UsageEvent usage, JournalSegment? admittedIn)
+    public void Record(UsageEvent usage, JournalSegment? admittedIn, bool journaled = true)
     {
+        // An event whose lines the journal holds can wait there when the queue is full; one it could not hold cannot.
+        if ((spilling || Volatile.Read(ref queued) >= queueLimit) && journaled && admittedIn is not null && Spill(admittedIn))
+        {
+            return;
+        }
         if (!events.Writer.TryWrite(new Journaled(usage, admittedIn)))
         {
             LogDropped(logger, usage.IdempotencyKey);
@@ -54,10 +89,32 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         }
     }
 
+    /// <summary>Leaves the event in the journal, unless the writer has just finished with such events and the queue has room.</summary>
+    private bool Spill(JournalSegment admittedIn)
+    {
+        lock (spillGate)
+        {
+            if (!spilling && Volatile.Read(ref queued) < queueLimit)
+            {
+                return false;
+            }
+            if (!spilling)
+            {
+                spilling = true;
+                LogSpilling(logger, queueLimit);
+            }
+            spilled[admittedIn] = spilled.GetValueOrDefault(admittedIn) + 1;
+            spilledCount++;
+            return true;
+        }
+    }
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        metrics.Meter.CreateObservableGauge("frontier.usage.queue.length", () => Volatile.Read(ref queued), "{event}",
+        metrics.Meter.CreateObservableGauge("frontier.usage.queue.length", () => Queued, "{event}",
             "Usage events queued for the write-behind and not yet taken by it.");
+        metrics.Meter.CreateObservableGauge("frontier.usage.journal_only", () => JournalOnly, "{event}",
+            "Usage events left in the journal only (the queue was full), to be stored from it once the queue has drained.");
         metrics.Meter.CreateObservableCounter("frontier.usage.journal.skipped", () => journal.SkippedLines, "{line}",
             "Usage journal lines that found no room (no segment could be made: a full disk); their calls were served unprotected against a crash until stored.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -116,6 +173,11 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
             if (await WriteAsync(batch, retried))
             {
                 batch.Clear();
+                // Drained: now the events left in the journal, oldest first, before anything new is queued.
+                if (spilling && Volatile.Read(ref queued) == 0)
+                {
+                    await StoreSpilledAsync();
+                }
             }
             else
             {
@@ -131,8 +193,66 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
                 }
             }
         }
-        await WriteAsync(batch, retried: batch.Count > 0);
+        if (await WriteAsync(batch, retried: batch.Count > 0) && spilling)
+        {
+            // Stopping: what is left in the journal is stored now if the database takes it, else at the next start.
+            await StoreSpilledAsync();
+        }
     }
+
+    /// <summary>
+    /// Stores the events left in the journal and lets their segments go, pass after pass: each pass takes the events
+    /// left so far (those left meanwhile wait for the next, a shorter one), until a pass ends with none left, when new
+    /// events are queued again. The lines of every event counted before a pass takes them were written before it, so
+    /// the segments read after it hold them. Stops at the first failure, tried again after the next write.
+    /// </summary>
+    private async Task StoreSpilledAsync()
+    {
+        for (var pass = 0; pass < MaxPasses; pass++)
+        {
+            Dictionary<JournalSegment, int> taken;
+            lock (spillGate)
+            {
+                (taken, spilled) = (spilled, []);
+            }
+            var count = taken.Values.Sum();
+            try
+            {
+                var stored = await JournalCatchUp.StoreAsync(dbFactory, journal.SegmentPaths(), CancellationToken.None);
+                metrics.RecordRowsWritten(stored);
+                LogStoredSpilled(logger, stored, count);
+            }
+            catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException or IOException)
+            {
+                lock (spillGate)
+                {
+                    foreach (var (segment, calls) in taken)
+                    {
+                        spilled[segment] = spilled.GetValueOrDefault(segment) + calls;
+                    }
+                }
+                LogWriteFailed(logger, e, count);
+                return;
+            }
+            foreach (var (segment, calls) in taken)
+            {
+                journal.Release(segment, calls);
+            }
+            lock (spillGate)
+            {
+                spilledCount -= count;
+                if (spilled.Count == 0)
+                {
+                    spilling = false;
+                    LogSpillingEnded(logger);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Passes in a row at most; under traffic that outruns them the writer's loop comes back to them.</summary>
+    private const int MaxPasses = 20;
 
     /// <summary>
     /// Waits for <paramref name="wait"/> at most <paramref name="limit"/> (on the injected clock): its answer, or
@@ -237,6 +357,16 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Count} usage events of a batch whose write failed were stored all the same (its commit reached the database); they are not written again.")]
     private static partial void LogFoundStored(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The usage queue reached its limit of {Limit} events (Gateway:UsageQueueLimit; the database is slow or down): new events stay in the journal only until the queue has drained, then are stored from it.")]
+    private static partial void LogSpilling(ILogger logger, int limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored {Stored} usage events from the journal ({Left} had been left there only).")]
+    private static partial void LogStoredSpilled(ILogger logger, int stored, int left);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage events are queued in memory again.")]
+    private static partial void LogSpillingEnded(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Usage event {Key} could not be queued.")]
     private static partial void LogDropped(ILogger logger, string key);

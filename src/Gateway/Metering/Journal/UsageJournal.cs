@@ -131,8 +131,11 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         return segment;
     }
 
-    /// <summary>Records a call's final event; the call's segment stays until the event is in the database.</summary>
-    public void Complete(UsageEvent usage) => Append(new JournalRecord(JournalKind.Completed, usage));
+    /// <summary>
+    /// Records a call's final event; the call's segment stays until the event is in the database. False when the line
+    /// found no room (a full disk): the event is in no segment.
+    /// </summary>
+    public bool Complete(UsageEvent usage) => Append(new JournalRecord(JournalKind.Completed, usage));
 
     /// <summary>Records that an admitted call ends without an event, and lets its segment go.</summary>
     public void Void(JournalSegment? admittedIn, UsageEvent provisional)
@@ -141,10 +144,13 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         Release(admittedIn);
     }
 
-    /// <summary>The call admitted into <paramref name="segment"/> needs its line no more (its event is stored).</summary>
-    public void Release(JournalSegment? segment)
+    /// <summary>
+    /// The <paramref name="calls"/> admitted into <paramref name="segment"/> need their lines no more (their events are
+    /// stored).
+    /// </summary>
+    public void Release(JournalSegment? segment, int calls = 1)
     {
-        if (segment is null || Interlocked.Decrement(ref segment.Pending) != 0)
+        if (segment is null || Interlocked.Add(ref segment.Pending, -calls) != 0)
         {
             return;
         }
@@ -162,7 +168,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         PrepareSpare(done);
     }
 
-    private void Append(JournalRecord record)
+    private bool Append(JournalRecord record)
     {
         var line = record.Encode();
         JournalSegment? segment;
@@ -174,6 +180,19 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         }
         // Safe after the lock: this call's own admission holds its segment, and no newer segment goes before it.
         Write(segment, line, offset);
+        return segment is not null;
+    }
+
+    /// <summary>
+    /// The files of the segments in the journal, oldest first, to read lines back while it runs: a line a call wrote
+    /// before this is in one of them, as long as that call's admission holds its segment.
+    /// </summary>
+    public IReadOnlyList<string> SegmentPaths()
+    {
+        lock (gate)
+        {
+            return [.. segments.Select(s => s.Path)];
+        }
     }
 
     private void EnsureOpen()

@@ -3,10 +3,13 @@ using FrontierGateway.Data;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using FrontierGateway.Tests.Unit.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using FrontierGateway.Gateway.Metering;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering;
 
@@ -63,6 +66,89 @@ public sealed class UsageRecorderTests
         Assert.Equal(4, events.Count);
         Assert.Equal(4, events.Select(e => e.RequestId).Distinct().Count());
         Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task AQueueAtItsLimit_LeavesEventsInTheJournal_AndStoresThemFromItOnceTheDatabaseIsBack()
+    {
+        var folder = GatewayFactory.NewFolder();
+        await using var factory = Factory(folder, batch: 2, flushMs: 20);
+        factory.Settings["Gateway:UsageQueueLimit"] = "4";
+        factory.Settings["Logging:LogLevel:FrontierGateway.Gateway.Metering.UsageRecorder"] = "Information";
+        var (group, key) = await factory.CustomerAsync("rec-limit");
+        var caller = factory.Caller(key);
+        var recorder = factory.Services.GetRequiredService<UsageRecorder>();
+        Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+        await factory.EventsAsync(group, 1);
+
+        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEvents\" RENAME TO \"UsageEventsAway\""));
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+            // Memory holds the queue's limit at most (and the batch being tried again), whatever the backlog.
+            Assert.InRange(recorder.Queued, 0, 4);
+        }
+        Assert.InRange(recorder.JournalOnly, 20 - 4 - 2, 20);
+        Assert.Contains(factory.Logged.Messages, m => m.Contains("reached its limit of 4 events", StringComparison.Ordinal));
+        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEventsAway\" RENAME TO \"UsageEvents\""));
+
+        var events = await factory.EventsAsync(group, 21);
+        await HostPair.UntilAsync(() => Task.FromResult(recorder.JournalOnly == 0), TimeSpan.FromSeconds(20), "every event stored from the journal");
+        // Back to memory: later calls are queued and stored as before.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+        }
+        var all = await factory.EventsAsync(group, 24);
+
+        Assert.Equal(21, events.Count);
+        Assert.Equal(24, all.Count);
+        Assert.Equal(24, all.Select(e => e.RequestId).Distinct().Count());
+        Assert.All(all, e => Assert.True(e.InputTokens > 0 && e.OutputTokens > 0, $"{e.RequestId}: {e.InputTokens}/{e.OutputTokens}"));
+        Assert.Equal(0, recorder.JournalOnly);
+        Assert.Contains(factory.Logged.Messages, m => m.Contains("queued in memory again", StringComparison.Ordinal));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Start_QueueLimitBelowTheBatchSize_FailsNamingTheSetting()
+    {
+        await using var gateway = new GatewayFactory { Settings = { ["Gateway:UsageQueueLimit"] = "499" } };
+
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => gateway.Services);
+
+        Assert.Contains("Gateway:UsageQueueLimit must be at least Gateway:UsageBatchSize", error.Message);
+    }
+
+    [Fact]
+    public async Task EventsLeftInTheJournal_WhenTheHostStopsWithTheDatabaseDown_AreStoredAtTheNextStart()
+    {
+        var folder = GatewayFactory.NewFolder();
+        string group;
+        await using (var first = Factory(folder, batch: 2, flushMs: 20))
+        {
+            first.Settings["Gateway:UsageQueueLimit"] = "2";
+            (group, var key) = await first.CustomerAsync("rec-limit-stop");
+            var caller = first.Caller(key);
+            await first.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEvents\" RENAME TO \"UsageEventsAway\""));
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.Equal(200, await caller.ChatAsync().StatusAsync());
+            }
+            Assert.True(first.Services.GetRequiredService<UsageRecorder>().JournalOnly > 0);
+        }
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "frontier.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var rename = connection.CreateCommand();
+            rename.CommandText = "ALTER TABLE \"UsageEventsAway\" RENAME TO \"UsageEvents\"";
+            await rename.ExecuteNonQueryAsync();
+        }
+        await using var second = new GatewayFactory { Folder = folder };
+
+        var events = await second.QueryAsync(db => db.UsageEvents.Where(e => e.GroupId == group).ToListAsync());
+        Assert.Equal(10, events.Count);
+        Assert.DoesNotContain(events, e => e.Interrupted);
     }
 
     [Fact]
