@@ -122,9 +122,9 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         var left = journal.Open();
         var replayed = await JournalReplay.ReplayAsync(db, left, time.GetUtcNow().UtcDateTime, cancellationToken);
         UsageJournal.Delete(left);
-        if (replayed.Count > 0)
+        if (replayed.Stored > 0)
         {
-            LogReplayed(logger, replayed.Count, replayed.Count(e => e.Interrupted), left.Count);
+            LogReplayed(logger, replayed.Stored, replayed.Interrupted, left.Count);
         }
         // Today's counters come back from the database so that daily limits survive a restart.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

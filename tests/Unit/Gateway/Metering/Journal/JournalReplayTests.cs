@@ -52,10 +52,9 @@ public sealed class JournalReplayTests : DatabaseTest
 
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
-            var stored = await JournalReplay.ReplayAsync(db, segments, DateTime.UtcNow, default);
-            Assert.Equal(["01CUT", "01DONE"], stored.Select(e => e.IdempotencyKey).Order());
+            Assert.Equal(new ReplayCounts(2, 1), await JournalReplay.ReplayAsync(db, segments, DateTime.UtcNow, default));
             // A second start-up (the first died during its replay) stores nothing twice.
-            Assert.Empty(await JournalReplay.ReplayAsync(db, segments, DateTime.UtcNow, default));
+            Assert.Equal(new ReplayCounts(0, 0), await JournalReplay.ReplayAsync(db, segments, DateTime.UtcNow, default));
         }
 
         await using var read = await DbFactory.CreateDbContextAsync();
@@ -72,12 +71,56 @@ public sealed class JournalReplayTests : DatabaseTest
     }
 
     [Fact]
+    public async Task ReplayAsync_ALongJournal_StoresEveryCallOnceAcrossSegmentsAndChunks()
+    {
+        await SeedCascadingTreeAsync();
+        // 1,300 calls over three segments: each admitted in one segment and ended in the next (or the same), so
+        // calls are paired across segments, and events are stored in several chunks.
+        var segments = Enumerable.Range(0, 3).Select(s => Segment([.. Enumerable.Range(0, 1300).SelectMany(i => Lines(s, i))])).ToArray();
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.UsageEvents.Add(Event(Key(7)));
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            // Calls 0..1299: the last 50 cut off (admitted only), every tenth before them voided (125), the rest completed; one stored.
+            Assert.Equal(new ReplayCounts(1300 - 125 - 1, 50), await JournalReplay.ReplayAsync(db, segments, DateTime.UtcNow, default));
+        }
+
+        await using var read = await DbFactory.CreateDbContextAsync();
+        var events = await read.UsageEvents.AsNoTracking().ToListAsync();
+        Assert.Equal(1300 - 125, events.Count);
+        Assert.Equal(50, events.Count(e => e.Interrupted));
+        Assert.Equal(1300 - 125, events.Select(e => e.IdempotencyKey).Distinct().Count());
+        Assert.Equal(1300 - 125, (await read.DailyUsage.AsNoTracking().SingleAsync(d => d.GroupId == "grp_a" && d.Type == LimitType.Request)).Value);
+
+        // Call i is admitted in segment i % 3 and ends in the next one (or the same one for the last segment).
+        static IEnumerable<JournalRecord> Lines(int segment, int i)
+        {
+            var admittedIn = i % 3;
+            var endedIn = Math.Min(admittedIn + 1, 2);
+            if (segment == admittedIn)
+            {
+                yield return new(JournalKind.Admitted, Event(Key(i)));
+            }
+            if (segment == endedIn && i < 1250)
+            {
+                yield return new(i % 10 == 0 ? JournalKind.Voided : JournalKind.Completed, Event(Key(i)));
+            }
+        }
+    }
+
+    private static string Key(int i) => $"01K{i:D6}";
+
+    [Fact]
     public async Task ReplayAsync_NothingOwed_WritesNothing()
     {
         var segments = new[] { Segment(new(JournalKind.Admitted, Event("01VOID")), new(JournalKind.Voided, Event("01VOID"))) };
         await using var db = await DbFactory.CreateDbContextAsync();
 
-        Assert.Empty(await JournalReplay.ReplayAsync(db, segments, DateTime.UtcNow, default));
+        Assert.Equal(new ReplayCounts(0, 0), await JournalReplay.ReplayAsync(db, segments, DateTime.UtcNow, default));
         Assert.Equal(0, await db.UsageEvents.CountAsync());
         Assert.Equal(0, await db.DailyUsage.CountAsync());
     }
