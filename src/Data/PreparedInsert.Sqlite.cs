@@ -41,10 +41,10 @@ public static partial class PreparedInsert
     /// Microsoft.Data.Sqlite's own commands wait (<see cref="Step"/>).
     /// </remarks>
     private static void InsertOnSqlite<T>(FrontierDbContext db, SqliteConnection connection, Target target, IReadOnlyList<T> events,
-        bool yieldBetweenRows, CancellationToken ct) where T : class
+        bool yieldBetweenRows, bool skipExisting, CancellationToken ct) where T : class
     {
         var columns = target.Columns;
-        var text = InsertText(db, target, 1, n => "?" + (n + 1));
+        var text = InsertText(db, target, 1, n => "?" + (n + 1), skipExisting);
         db.Database.OpenConnection();
         var utf8 = ArrayPool<byte>.Shared.Rent(1024);
         try

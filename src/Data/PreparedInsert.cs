@@ -33,8 +33,13 @@ public static partial class PreparedInsert
     /// flight otherwise wait out the scheduler's slice behind it (the p99 at c=1 fell from 2.5-3.5 ms to 1.1-2.4 ms in
     /// bench-style runs, docs/PERFORMANCE.md). A writer that has fallen behind must not: its backlog is memory.
     /// </param>
+    /// <param name="skipExisting">
+    /// A row whose key (or other unique column) the table has already is left out (<c>ON CONFLICT DO NOTHING</c>), not
+    /// an error: for writers that can meet a row another wrote first (usage events stored from the journal and from
+    /// memory, a batch tried again after its commit reached the database). Other constraints still fail.
+    /// </param>
     public static async Task InsertAsync<T>(FrontierDbContext db, IReadOnlyList<T> events, bool yieldBetweenRows = false,
-        CancellationToken ct = default) where T : class
+        bool skipExisting = false, CancellationToken ct = default) where T : class
     {
         if (events.Count == 0)
         {
@@ -43,7 +48,7 @@ public static partial class PreparedInsert
         var target = TargetOf(db, typeof(T));
         if (db.Database.GetDbConnection() is SqliteConnection sqlite && BindsByPosition(target.Columns))
         {
-            InsertOnSqlite(db, sqlite, target, events, yieldBetweenRows, ct);
+            InsertOnSqlite(db, sqlite, target, events, yieldBetweenRows, skipExisting, ct);
             return;
         }
         var rowsPerStatement = db.Database.IsNpgsql() ? PostgresRowsPerStatement : 1;
@@ -63,12 +68,12 @@ public static partial class PreparedInsert
                 // Full statements share one prepared command; a shorter last one is built for itself.
                 if (rows == rowsPerStatement)
                 {
-                    full ??= await Statement.PrepareAsync(db, target, rows, ct);
+                    full ??= await Statement.PrepareAsync(db, target, rows, skipExisting, ct);
                     await full.ExecuteAsync(events, first, ct);
                 }
                 else
                 {
-                    await using var last = await Statement.PrepareAsync(db, target, rows, ct);
+                    await using var last = await Statement.PrepareAsync(db, target, rows, skipExisting, ct);
                     await last.ExecuteAsync(events, first, ct);
                 }
             }
@@ -93,16 +98,18 @@ public static partial class PreparedInsert
 
     /// <summary>
     /// <c>INSERT INTO table (columns) VALUES (...), ...</c> for <paramref name="rows"/> rows, the n-th value (from 0, row
-    /// by row) written as <paramref name="parameter"/> names it.
+    /// by row) written as <paramref name="parameter"/> names it; with <paramref name="skipExisting"/>, <c>ON CONFLICT DO
+    /// NOTHING</c> (SQLite and PostgreSQL alike).
     /// </summary>
-    private static string InsertText(FrontierDbContext db, Target target, int rows, Func<int, string> parameter)
+    private static string InsertText(FrontierDbContext db, Target target, int rows, Func<int, string> parameter, bool skipExisting)
     {
         var sql = db.GetService<ISqlGenerationHelper>();
         var columns = target.Columns;
         var values = Enumerable.Range(0, rows)
             .Select(r => $"({string.Join(", ", columns.Select((_, i) => parameter(r * columns.Length + i)))})");
         return $"INSERT INTO {sql.DelimitIdentifier(target.Table.Name, target.Table.Schema)} "
-            + $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES {string.Join(", ", values)}";
+            + $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES {string.Join(", ", values)}"
+            + (skipExisting ? " ON CONFLICT DO NOTHING" : "");
     }
 
     /// <summary>A column's value of <paramref name="entity"/> as the database stores it: through the model's converter.</summary>
@@ -119,12 +126,13 @@ public static partial class PreparedInsert
     /// <summary>One prepared <c>INSERT ... VALUES (...), (...)</c> of a fixed number of rows.</summary>
     private sealed class Statement(DbCommand command, DbParameter[] parameters, Column[] columns) : IAsyncDisposable
     {
-        public static async Task<Statement> PrepareAsync(FrontierDbContext db, Target target, int rows, CancellationToken ct)
+        public static async Task<Statement> PrepareAsync(FrontierDbContext db, Target target, int rows, bool skipExisting,
+            CancellationToken ct)
         {
             var command = db.Database.GetDbConnection().CreateCommand();
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             var all = target.Columns;
-            command.CommandText = InsertText(db, target, rows, n => "@p" + n);
+            command.CommandText = InsertText(db, target, rows, n => "@p" + n, skipExisting);
             var parameters = Enumerable.Range(0, rows * all.Length).Select(n =>
             {
                 var column = all[n % all.Length];

@@ -87,14 +87,14 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             (usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens) = (counted.Input, counted.Output, counted.Cached);
             usage.Estimated = meter.Usage is null;
             EventCost.Apply(usage, call.Route.Price);
-            var journaled = journal.Complete(usage);
+            var completedIn = journal.Complete(usage, admittedIn);
             await ReleaseAsync(meter, context);
             if (requestLog.Enabled)
             {
                 // The event is the call's entry in the request log (LoggedCalls): no log row of its own.
                 RequestLogRows.Fill(usage, call, context, time.GetUtcNow().UtcDateTime);
             }
-            recorder.Record(usage, admittedIn, journaled);
+            recorder.Record(usage, admittedIn, completedIn);
             metered = counted.Total;
             call.Usage = counted;
         }

@@ -15,12 +15,12 @@ namespace FrontierGateway.Gateway.Metering;
 
 /// <summary>
 /// Writes usage events behind the request path, in batches, together with the daily counters and keys'
-/// last use. On a graceful shutdown it drains everything it was given before the host stops. Every event is in
-/// the <see cref="UsageJournal"/> before its call was answered; a batch in the database releases its lines, and
-/// at start-up whatever a killed process left in the journal is replayed first. Memory is bounded: past
-/// <see cref="GatewayOptions.UsageQueueLimit"/> queued events (a database slow or down for long) an event is not queued
-/// but left in the journal, counted against the segment its call was admitted into, and once the queue has drained the
-/// writer stores such events from the journal (<see cref="JournalCatchUp"/>) and lets their segments go.
+/// last use. On a graceful shutdown it drains everything it was given before the host stops (a database refusing
+/// then leaves it to the journal and the next start). Every event is in the <see cref="UsageJournal"/> before its call
+/// was answered; a batch in the database releases its lines, and at start-up whatever a killed process left in the
+/// journal is replayed first. Memory is bounded: past <see cref="GatewayOptions.UsageQueueLimit"/> queued events (a
+/// database slow or down for long) an event is left in the journal only (<see cref="JournalOnlyEvents"/>), and once the
+/// queue has drained the writer stores those from the journal (<see cref="JournalCatchUp"/>) and lets their segments go.
 /// </summary>
 internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext> dbFactory, IDailyTotals dailyTotals,
     KeyActivity activity, TokenCounter tokens, UsageJournal journal, IOptions<GatewayOptions> options, TimeProvider time,
@@ -29,33 +29,13 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
 {
     private readonly Channel<Journaled> events = Channel.CreateUnbounded<Journaled>(new() { SingleReader = true });
     private readonly int batchSize = options.Value.UsageBatchSize;
-    private readonly int queueLimit = options.Value.UsageQueueLimit;
-
-    /// <summary>Guards <see cref="spilling"/> and <see cref="spilled"/>: whether an event is queued or left in the journal.</summary>
-    private readonly Lock spillGate = new();
-
-    /// <summary>Set when the queue reaches its limit; until the writer has stored every event left in the journal, each new one is left there too.</summary>
-    private volatile bool spilling;
-
-    /// <summary>Events left in the journal and not yet stored from it, by the segment their call was admitted into.</summary>
-    private Dictionary<JournalSegment, int> spilled = [];
-
-    private int spilledCount;
+    private readonly JournalOnlyEvents journalOnly = new(options.Value.UsageQueueLimit);
 
     /// <summary>Events queued in memory and not yet taken by the writer.</summary>
     internal int Queued => Volatile.Read(ref queued);
 
     /// <summary>Events left in the journal only, not yet stored from it.</summary>
-    internal int JournalOnly
-    {
-        get
-        {
-            lock (spillGate)
-            {
-                return spilledCount;
-            }
-        }
-    }
+    internal int JournalOnly => journalOnly.Count;
 
     /// <summary>Released when the queue reaches a full batch, so that the writer wakes once a batch, not once an event.</summary>
     private readonly SemaphoreSlim batchFull = new(0);
@@ -68,14 +48,20 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     private readonly Dictionary<string, DateTime> unsavedUsed = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Queues an event journaled in <paramref name="admittedIn"/> (null: not journaled, the disk full); never blocks and
-    /// never touches the database.
+    /// Queues an event whose call was admitted into the journal's segment <paramref name="admittedIn"/> and completed in
+    /// <paramref name="completedIn"/> (null: not in the journal, a full disk), or past the queue's limit leaves it in the
+    /// journal only; never blocks and never touches the database.
     /// </summary>
-    public void Record(UsageEvent usage, JournalSegment? admittedIn, bool journaled = true)
+    public void Record(UsageEvent usage, JournalSegment? admittedIn, JournalSegment? completedIn)
     {
-        // An event whose lines the journal holds can wait there when the queue is full; one it could not hold cannot.
-        if ((spilling || Volatile.Read(ref queued) >= queueLimit) && journaled && admittedIn is not null && Spill(admittedIn))
+        // An event the journal holds can wait there when the queue is full; one it could not hold cannot.
+        if (admittedIn is not null && completedIn is not null
+            && journalOnly.TryLeave(Volatile.Read(ref queued), admittedIn, completedIn, out var started))
         {
+            if (started)
+            {
+                LogLeaving(logger, options.Value.UsageQueueLimit);
+            }
             return;
         }
         if (!events.Writer.TryWrite(new Journaled(usage, admittedIn)))
@@ -86,26 +72,6 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         if (Interlocked.Increment(ref queued) == batchSize)
         {
             batchFull.Release();
-        }
-    }
-
-    /// <summary>Leaves the event in the journal, unless the writer has just finished with such events and the queue has room.</summary>
-    private bool Spill(JournalSegment admittedIn)
-    {
-        lock (spillGate)
-        {
-            if (!spilling && Volatile.Read(ref queued) < queueLimit)
-            {
-                return false;
-            }
-            if (!spilling)
-            {
-                spilling = true;
-                LogSpilling(logger, queueLimit);
-            }
-            spilled[admittedIn] = spilled.GetValueOrDefault(admittedIn) + 1;
-            spilledCount++;
-            return true;
         }
     }
 
@@ -161,8 +127,6 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
                     return true;
                 }, TimeSpan.FromMilliseconds(options.Value.UsageFlushMilliseconds));
             }
-            // A batch still holding events is one whose write failed, tried again.
-            var retried = batch.Count > 0;
             var taken = 0;
             while (batch.Count < batchSize && reader.TryRead(out var usage))
             {
@@ -170,14 +134,19 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
                 taken++;
             }
             Interlocked.Add(ref queued, -taken);
-            if (await WriteAsync(batch, retried))
+            if (await WriteAsync(batch))
             {
                 batch.Clear();
-                // Drained: now the events left in the journal, oldest first, before anything new is queued.
-                if (spilling && Volatile.Read(ref queued) == 0)
+                // Drained: now the events left in the journal only.
+                if (Volatile.Read(ref queued) == 0 && journalOnly.Count > 0)
                 {
-                    await StoreSpilledAsync();
+                    await StoreJournalOnlyAsync();
                 }
+            }
+            else if (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping with the database refusing: what is not stored is in the journal, for the next start.
+                break;
             }
             else
             {
@@ -193,66 +162,52 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
                 }
             }
         }
-        if (await WriteAsync(batch, retried: batch.Count > 0) && spilling)
+        if (await WriteAsync(batch))
         {
-            // Stopping: what is left in the journal is stored now if the database takes it, else at the next start.
-            await StoreSpilledAsync();
+            batch.Clear();
+            if (Volatile.Read(ref queued) == 0 && journalOnly.Count > 0)
+            {
+                // Stopping: what is left in the journal is stored now if the database takes it, else at the next start.
+                await StoreJournalOnlyAsync();
+            }
+        }
+        if (batch.Count + Volatile.Read(ref queued) + journalOnly.Count is > 0 and var left)
+        {
+            LogStoppedUnstored(logger, left);
         }
     }
 
     /// <summary>
-    /// Stores the events left in the journal and lets their segments go, pass after pass: each pass takes the events
-    /// left so far (those left meanwhile wait for the next, a shorter one), until a pass ends with none left, when new
-    /// events are queued again. The lines of every event counted before a pass takes them were written before it, so
-    /// the segments read after it hold them. Stops at the first failure, tried again after the next write.
+    /// Stores the events left in the journal only, reading the segments their lines are in, and lets their calls'
+    /// segments go. New events are queued in memory again from the take on. An event queued meanwhile whose line is in
+    /// a segment read here can be stored twice over, which both writes skip (<c>skipExisting</c>).
     /// </summary>
-    private async Task StoreSpilledAsync()
+    private async Task StoreJournalOnlyAsync()
     {
-        for (var pass = 0; pass < MaxPasses; pass++)
+        var taken = journalOnly.Take();
+        if (taken.WasLeaving)
         {
-            Dictionary<JournalSegment, int> taken;
-            lock (spillGate)
-            {
-                (taken, spilled) = (spilled, []);
-            }
-            var count = taken.Values.Sum();
-            try
-            {
-                var stored = await JournalCatchUp.StoreAsync(dbFactory, journal.SegmentPaths(), CancellationToken.None);
-                metrics.RecordRowsWritten(stored);
-                LogStoredSpilled(logger, stored, count);
-            }
-            catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException or IOException)
-            {
-                lock (spillGate)
-                {
-                    foreach (var (segment, calls) in taken)
-                    {
-                        spilled[segment] = spilled.GetValueOrDefault(segment) + calls;
-                    }
-                }
-                LogWriteFailed(logger, e, count);
-                return;
-            }
-            foreach (var (segment, calls) in taken)
-            {
-                journal.Release(segment, calls);
-            }
-            lock (spillGate)
-            {
-                spilledCount -= count;
-                if (spilled.Count == 0)
-                {
-                    spilling = false;
-                    LogSpillingEnded(logger);
-                    return;
-                }
-            }
+            LogQueuedAgain(logger, taken.Count);
         }
+        try
+        {
+            var paths = taken.Lines.Select(s => s.Path).Order(StringComparer.Ordinal).ToList();
+            var stored = await JournalCatchUp.StoreAsync(dbFactory, paths, CancellationToken.None);
+            metrics.RecordRowsWritten(stored);
+            LogStoredJournalOnly(logger, stored, taken.Count);
+        }
+        catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException or IOException)
+        {
+            journalOnly.PutBack(taken);
+            LogWriteFailed(logger, e, taken.Count);
+            return;
+        }
+        foreach (var (segment, calls) in taken.Admissions)
+        {
+            journal.Release(segment, calls);
+        }
+        journalOnly.Stored(taken);
     }
-
-    /// <summary>Passes in a row at most; under traffic that outruns them the writer's loop comes back to them.</summary>
-    private const int MaxPasses = 20;
 
     /// <summary>
     /// Waits for <paramref name="wait"/> at most <paramref name="limit"/> (on the injected clock): its answer, or
@@ -272,15 +227,12 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
     }
 
     /// <summary>
-    /// Writes the batch and the counters changed since the last write; false when the database refused them. A batch
-    /// <paramref name="retried"/> after a failed write first sets aside what the database has of it.
+    /// Writes the batch and the counters changed since the last write; false when the database refused them. An event
+    /// the database has already is skipped: a write can fail after its commit reached the database (the connection
+    /// lost during COMMIT), and the batch tried again holds it.
     /// </summary>
-    private async Task<bool> WriteAsync(List<Journaled> batch, bool retried)
+    private async Task<bool> WriteAsync(List<Journaled> batch)
     {
-        if (retried && !await SetAsideStoredAsync(batch))
-        {
-            return false;
-        }
         foreach (var (key, value) in await dailyTotals.TakeChangedAsync())
         {
             unsavedDaily[key] = Math.Max(value, unsavedDaily.GetValueOrDefault(key));
@@ -298,7 +250,8 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
             await using var db = await dbFactory.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
             // Polite only while caught up: with a full batch still waiting, writing fast is what keeps memory flat.
-            await PreparedInsert.InsertAsync(db, batch.ConvertAll(j => j.Event), yieldBetweenRows: Volatile.Read(ref queued) < batchSize);
+            await PreparedInsert.InsertAsync(db, batch.ConvertAll(j => j.Event), yieldBetweenRows: Volatile.Read(ref queued) < batchSize,
+                skipExisting: true);
             await UsagePersistence.SaveDailyAsync(db, [.. unsavedDaily], time.GetUtcNow().UtcDateTime);
             await UsagePersistence.SaveLastUsedAsync(db, unsavedUsed);
             await db.SaveChangesAsync();
@@ -320,53 +273,20 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
         return true;
     }
 
-    /// <summary>
-    /// Takes out of a batch being tried again the events the database has already: a write can fail after its commit
-    /// reached the database (the connection lost during COMMIT), and inserting those events again would fail on their
-    /// keys at every try, holding back every later event. They are stored, so their journal lines are released.
-    /// False when the database cannot be read either.
-    /// </summary>
-    private async Task<bool> SetAsideStoredAsync(List<Journaled> batch)
-    {
-        HashSet<string> stored;
-        try
-        {
-            await using var db = await dbFactory.CreateDbContextAsync();
-            var keys = batch.ConvertAll(j => j.Event.IdempotencyKey);
-            stored = [.. await db.UsageEvents.Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync()];
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException)
-        {
-            LogWriteFailed(logger, e, batch.Count);
-            return false;
-        }
-        if (stored.Count > 0)
-        {
-            LogFoundStored(logger, stored.Count);
-            foreach (var written in batch.Where(j => stored.Contains(j.Event.IdempotencyKey)))
-            {
-                journal.Release(written.AdmittedIn);
-            }
-            batch.RemoveAll(j => stored.Contains(j.Event.IdempotencyKey));
-        }
-        return true;
-    }
-
     private readonly record struct Journaled(UsageEvent Event, JournalSegment? AdmittedIn);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "{Count} usage events of a batch whose write failed were stored all the same (its commit reached the database); they are not written again.")]
-    private static partial void LogFoundStored(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning,
         Message = "The usage queue reached its limit of {Limit} events (Gateway:UsageQueueLimit; the database is slow or down): new events stay in the journal only until the queue has drained, then are stored from it.")]
-    private static partial void LogSpilling(ILogger logger, int limit);
+    private static partial void LogLeaving(ILogger logger, int limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored {Stored} usage events from the journal ({Left} had been left there only).")]
-    private static partial void LogStoredSpilled(ILogger logger, int stored, int left);
+    private static partial void LogStoredJournalOnly(ILogger logger, int stored, int left);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Usage events are queued in memory again.")]
-    private static partial void LogSpillingEnded(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage events are queued in memory again; the {Left} left in the journal are stored from it.")]
+    private static partial void LogQueuedAgain(ILogger logger, int left);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping with {Count} usage events not stored (the database refused them); the journal holds them, and the next start stores them.")]
+    private static partial void LogStoppedUnstored(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Usage event {Key} could not be queued.")]
     private static partial void LogDropped(ILogger logger, string key);

@@ -218,6 +218,34 @@ public abstract class PreparedInsertTests(DataProvider provider) : DatabaseTest(
         Assert.Equal(["01AFTERWARDS00000000000000"], await read.UsageEvents.Select(e => e.IdempotencyKey).ToListAsync());
     }
 
+    [Fact]
+    public async Task InsertAsync_SkipExisting_LeavesAStoredKeyAsItIs_AndInsertsTheRest()
+    {
+        var at = new DateTime(2026, 11, 27, 3, 4, 5, DateTimeKind.Utc);
+        var stored = Event("01STORED000000000000000000", at);
+        stored.InputTokens = 11;
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await PreparedInsert.InsertAsync(db, [stored]);
+            await transaction.CommitAsync();
+        }
+        var again = Event("01STORED000000000000000000", at);
+        again.InputTokens = 99;
+
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await PreparedInsert.InsertAsync(db, [again, Event("01NEW000000000000000000000", at), again], skipExisting: true);
+            await transaction.CommitAsync();
+        }
+
+        await using var read = await DbFactory.CreateDbContextAsync();
+        Assert.Equal([("01NEW000000000000000000000", 12L), ("01STORED000000000000000000", 11L)],
+            (await read.UsageEvents.OrderBy(e => e.IdempotencyKey).Select(e => new { e.IdempotencyKey, e.InputTokens }).ToListAsync())
+                .Select(e => (e.IdempotencyKey, e.InputTokens)));
+    }
+
     /// <summary>
     /// One row written by EF Core, then one by <see cref="PreparedInsert"/>; each one's stored columns, read back by
     /// <paramref name="query"/> in that order, but the <paramref name="differing"/> ones (keys, ids).

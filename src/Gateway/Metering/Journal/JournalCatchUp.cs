@@ -50,7 +50,8 @@ internal static class JournalCatchUp
         var missing = chunk.Where(e => !stored.Contains(e.IdempotencyKey)).ToList();
         if (missing.Count > 0)
         {
-            await PreparedInsert.InsertAsync(db, missing, ct: ct);
+            // Skipped if the write-behind stores one of them first (an event queued as the journal's were taken).
+            await PreparedInsert.InsertAsync(db, missing, skipExisting: true, ct: ct);
         }
         return missing.Count;
     }

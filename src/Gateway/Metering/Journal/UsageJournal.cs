@@ -38,6 +38,9 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
     /// <summary>Whether making a segment failed last time: logged once when it starts and once when it ends.</summary>
     private bool failing;
 
+    /// <summary>When a failure to make a segment may be logged again.</summary>
+    private long logAgainAt;
+
     private long skippedLines;
 
     public string Folder => folder;
@@ -127,15 +130,21 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
                 Interlocked.Increment(ref segment.Pending);
             }
         }
-        Write(segment, line, offset);
-        return segment;
+        if (Write(segment, line, offset))
+        {
+            return segment;
+        }
+        Release(segment);
+        return null;
     }
 
     /// <summary>
-    /// Records a call's final event; the call's segment stays until the event is in the database. False when the line
-    /// found no room (a full disk): the event is in no segment.
+    /// Records a call's final event; the call's segment stays until the event is in the database. Answers the segment
+    /// the line went into, or null when it is in none: no room (a full disk), or its admission found none, so that no
+    /// segment holds this line (one not held could be recycled under it).
     /// </summary>
-    public bool Complete(UsageEvent usage) => Append(new JournalRecord(JournalKind.Completed, usage));
+    public JournalSegment? Complete(UsageEvent usage, JournalSegment? admittedIn) =>
+        admittedIn is null ? null : Append(new JournalRecord(JournalKind.Completed, usage));
 
     /// <summary>Records that an admitted call ends without an event, and lets its segment go.</summary>
     public void Void(JournalSegment? admittedIn, UsageEvent provisional)
@@ -168,7 +177,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         PrepareSpare(done);
     }
 
-    private bool Append(JournalRecord record)
+    private JournalSegment? Append(JournalRecord record)
     {
         var line = record.Encode();
         JournalSegment? segment;
@@ -179,8 +188,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
             (segment, offset) = Reserve(line.Length);
         }
         // Safe after the lock: this call's own admission holds its segment, and no newer segment goes before it.
-        Write(segment, line, offset);
-        return segment is not null;
+        return Write(segment, line, offset) ? segment : null;
     }
 
     /// <summary>
@@ -223,20 +231,24 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         return (current, offset);
     }
 
-    private void Write(JournalSegment? segment, ReadOnlyMemory<byte> line, long offset)
+    /// <summary>Copies the line into its reserved place; false when there is none or the copy failed.</summary>
+    private bool Write(JournalSegment? segment, ReadOnlyMemory<byte> line, long offset)
     {
         if (segment is null)
         {
-            return;
+            return false;
         }
         try
         {
             segment.Write(line.Span, offset);
+            return true;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // The call goes on: its event still reaches the database behind it, it only loses its crash insurance.
+            Interlocked.Increment(ref skippedLines);
             LogWriteFailed(logger, e, segment.Path);
+            return false;
         }
     }
 
@@ -272,11 +284,7 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
             return;
         }
         nextNumber++;
-        if (failing)
-        {
-            failing = false;
-            LogSegmentsAgain(logger, folder);
-        }
+        Made();
         if (current is not null)
         {
             current.Sealed = true;
@@ -285,14 +293,28 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         segments.Enqueue(current);
     }
 
-    /// <summary>Making a segment failed: the next try waits, and the failure is logged when it starts. Called under the lock.</summary>
+    /// <summary>
+    /// Making a segment failed: the next try waits, and the failure is logged when it starts, at most once a minute (a
+    /// disk that is nearly full can fail one segment and take the next). Called under the lock.
+    /// </summary>
     private void Failed(Exception e)
     {
         retryAt = Environment.TickCount64 + (long)RetryAfter.TotalMilliseconds;
-        if (!failing)
+        if (!failing && Environment.TickCount64 >= logAgainAt)
         {
-            failing = true;
             LogSegmentFailed(logger, e, folder);
+            logAgainAt = Environment.TickCount64 + 60_000;
+        }
+        failing = true;
+    }
+
+    /// <summary>A segment was made: a failure before it is over. Called under the lock.</summary>
+    private void Made()
+    {
+        if (failing)
+        {
+            failing = false;
+            LogSegmentsAgain(logger, folder);
         }
     }
 
@@ -342,6 +364,10 @@ internal sealed partial class UsageJournal(string folder, ILogger<UsageJournal> 
         lock (gate)
         {
             preparingSpare = false;
+            if (made is not null && made != recycled)
+            {
+                Made();
+            }
             if (open)
             {
                 (spare, made) = (made, null);

@@ -60,7 +60,7 @@ public sealed class JournalFullDiskTests : IDisposable
             if (sut.Admit(usage) is { } segment)
             {
                 admitted.Add(key);
-                sut.Complete(usage);
+                sut.Complete(usage, segment);
             }
         }
 
@@ -103,9 +103,11 @@ public sealed class JournalFullDiskTests : IDisposable
 
         Assert.Empty(sut.Open());
         var unjournaled = sut.Admit(UsageJournalTests.Event("01A"));
-        sut.Release(unjournaled);
         disk.Free();
         var journaled = sut.Admit(UsageJournalTests.Event("01B"));
+        // A call whose admission found no room has no line at all: no segment holds one of its lines.
+        Assert.Null(sut.Complete(UsageJournalTests.Event("01A"), unjournaled));
+        sut.Release(unjournaled);
 
         Assert.Null(unjournaled);
         Assert.Equal(1, sut.SkippedLines);

@@ -40,10 +40,10 @@ public sealed class UsageJournalTests : IDisposable
         var first = Event("01A");
         var second = Event("01B");
 
-        sut.Admit(first);
+        var firstIn = sut.Admit(first);
         var secondIn = sut.Admit(second);
         first.OutputTokens = 40;
-        sut.Complete(first);
+        sut.Complete(first, firstIn);
         sut.Void(secondIn, second);
 
         var records = ReadFolder();
@@ -99,7 +99,7 @@ public sealed class UsageJournalTests : IDisposable
         sut.Open();
         var a = sut.Admit(Event("01A"))!;
         var first = a.Path;
-        sut.Complete(Event("01A"));
+        sut.Complete(Event("01A"), a);
 
         sut.Release(a);
 
@@ -114,7 +114,7 @@ public sealed class UsageJournalTests : IDisposable
         var sut = Journal(sealBytes: 100);
         sut.Open();
         var a = sut.Admit(Event("01A"))!;
-        sut.Complete(Event("01A")); // a's line sealed its segment: this one starts the next
+        sut.Complete(Event("01A"), a); // a's line sealed its segment: this one starts the next
         sut.Release(a); // a's segment goes out of the journal, zeroed, as the spare
         var spare = Assert.Single(Directory.GetFiles(folder, "*.spare"));
         Assert.Equal(spare, a.Path);
@@ -174,7 +174,7 @@ public sealed class UsageJournalTests : IDisposable
         var sut = Journal();
         sut.Open();
         var a = sut.Admit(Event("01A"))!;
-        sut.Complete(Event("01A"));
+        sut.Complete(Event("01A"), a);
         sut.Release(a);
 
         sut.Dispose();
