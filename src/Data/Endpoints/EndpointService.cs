@@ -163,8 +163,9 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (SaveFailures.IsUniqueViolation(e))
         {
+            // Another write took the slug after the check; the unique index decided.
             throw DuplicateSlug(slug);
         }
         await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);

@@ -39,8 +39,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         group.Models = ModelParser.Parse(input.Models, group.Id);
         List<Group> ancestors = [];
         var parent = hierarchy.ParentGroupId is { } parentId
-            ? await GroupTree.FindAsync(db, parentId, ct) ?? throw DomainException.NotFound(
-                "hierarchy.parent_group_id", $"hierarchy.parent_group_id: no group \"{parentId}\".")
+            ? await GroupTree.FindAsync(db, parentId, ct) ?? throw UnknownParent(parentId)
             : null;
         group.Enforcement = HierarchyRules.ModeOf(hierarchy.LimitEnforcement, parent);
         if (parent is not null)
@@ -65,7 +64,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         AuditLog.Record(db, actor, "group.create", "group", group.Id, null, view, group.CreatedAt);
         var change = ChangeSet.Groups(group.Id);
         ChangeJournal.Record(db, change, group.CreatedAt);
-        await SaveAsync(db, external, ct);
+        await SaveAsync(db, external, group.ParentGroupId, ct);
         await changes.PublishAsync(change, ct);
         return view;
     }
@@ -239,16 +238,25 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
     private static DomainException DuplicateExternalId(string external) => DomainException.Invalid(
         "metadata.external_entity_id", $"metadata.external_entity_id \"{external}\" is already used by a live group.", "duplicate");
 
-    private static async Task SaveAsync(FrontierDbContext db, string external, CancellationToken ct)
+    private static DomainException UnknownParent(string parentId) => DomainException.NotFound(
+        "hierarchy.parent_group_id", $"hierarchy.parent_group_id: no group \"{parentId}\".");
+
+    /// <summary>Saves a create; a constraint that refuses it was met by a write that raced past the checks.</summary>
+    private static async Task SaveAsync(FrontierDbContext db, string external, string? parentId, CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (SaveFailures.IsUniqueViolation(e))
         {
             // Two creates raced past the check; the unique index decided.
             throw DuplicateExternalId(external);
+        }
+        catch (DbUpdateException e) when (parentId is not null && SaveFailures.IsForeignKeyViolation(e))
+        {
+            // The parent's row went after it was read.
+            throw UnknownParent(parentId);
         }
     }
 }
