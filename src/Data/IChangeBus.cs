@@ -25,7 +25,8 @@ public interface IChangeBus
     /// Runs this host's handlers before it returns, so that the caller's next request meets the change here (a
     /// revoked key is refused at once), then tells the other hosts. <paramref name="ct"/> only stops the caller
     /// waiting: the refresh itself runs to the end, as the change is committed and a refresh cut short would leave
-    /// the data plane serving what was changed.
+    /// the data plane serving what was changed. A handler that fails is logged, not thrown: the change is committed,
+    /// so its caller gets its answer, and the change journal's next catch-up applies it here.
     /// </summary>
     Task PublishAsync(ChangeSet change, CancellationToken ct = default);
 

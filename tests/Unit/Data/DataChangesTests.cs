@@ -1,11 +1,15 @@
 using FrontierGateway.Data;
+using Microsoft.Extensions.Logging;
 
 namespace FrontierGateway.Tests.Unit.Data;
 
 /// <summary>The in-process change bus: what one host does with a committed change.</summary>
 public sealed class DataChangesTests
 {
-    private readonly DataChanges sut = new();
+    private readonly LogCapture logged = new();
+    private readonly DataChanges sut;
+
+    public DataChangesTests() => sut = new DataChanges(new LoggerFactory([logged]).CreateLogger<DataChanges>());
 
     [Fact]
     public async Task PublishAsync_RunsEveryHandlerBeforeItReturns()
@@ -38,5 +42,28 @@ public sealed class DataChangesTests
 
         // The handler ran to its end, and its own token was never cancelled by the caller's.
         Assert.False(await finished.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task PublishAsync_AHandlerFails_TheOthersRunAndTheFailureIsLoggedNotThrown()
+    {
+        var seen = new List<string>();
+        sut.Subscribe((_, _) => throw new InvalidOperationException("the snapshot's read failed"));
+        sut.Subscribe((change, _) => { seen.Add(change.KeyPrefixes[0]); return Task.CompletedTask; });
+
+        await sut.PublishAsync(ChangeSet.Keys("k1"));
+
+        Assert.Equal(["k1"], seen);
+        var warning = Assert.Single(logged.Messages);
+        Assert.StartsWith("Warning FrontierGateway.Data.DataChanges: Applying a committed change (0 groups, 1 keys", warning);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_AHandlerFails_Throws()
+    {
+        // Another host's change: its bus logs the failure, and the catch-up applies it.
+        sut.Subscribe((_, _) => throw new InvalidOperationException("the snapshot's read failed"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sut.DeliverAsync(ChangeSet.Keys("k1"), CancellationToken.None));
     }
 }

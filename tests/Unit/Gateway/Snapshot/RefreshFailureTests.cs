@@ -1,0 +1,90 @@
+using System.Net;
+using FrontierGateway.Data;
+using FrontierGateway.Data.Endpoints;
+using FrontierGateway.Gateway.Snapshot;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FrontierGateway.Tests.Unit.Gateway.Snapshot;
+
+/// <summary>
+/// A management write whose snapshot refresh fails after its commit: the caller gets its 200 (the write is in the
+/// database, and a retry would make it twice), and the change journal's catch-up puts it in force.
+/// </summary>
+public sealed class RefreshFailureTests
+{
+    [Fact]
+    public async Task Writes_RefreshFailsAfterTheCommit_AreAnsweredAndTheNextCatchUpAppliesThem()
+    {
+        await using var factory = new FailingRefreshFactory();
+        // No resync during the test: the catch-up is the test's own.
+        factory.Settings["Gateway:ResyncSeconds"] = "86400";
+        var sut = factory.Client();
+        var store = factory.Services.GetRequiredService<SnapshotStore>();
+        var parent = await sut.CreateGroupAsync("refresh-parent");
+        factory.Refresh.Failing = true;
+
+        var child = await sut.PostAsync("/v1/gateway/groups", $$"""
+            {"metadata":{"external_entity_id":"refresh-child"},"models":[{"slug":"refresh/m"}],"hierarchy":{"parent_group_id":"{{parent}}" } }
+            """);
+        var limits = await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/groups/{parent}", """
+            {"models":[{"slug":"refresh/m","rate_limits":[{"type":"REQUEST","unit":"MINUTE","threshold":7}]}]}
+            """);
+        var key = await sut.PostAsync($"/v1/gateway/groups/{parent}/api_keys", """{"name":"refresh"}""");
+        var endpoint = await sut.PostAsync("/v1/gateway/endpoints", """{"slug":"refresh/m","targets":[{"provider":"SIMULATED"}]}""");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
+            new[] { child.Status, limits.Status, key.Status, endpoint.Status });
+        var (childId, apiKey) = (child.Body!["id"]!.GetValue<string>(), key.Body!["api_key"]!.GetValue<string>());
+        var prefix = apiKey[..16];
+        Assert.True(await factory.QueryAsync(db => db.Groups.AnyAsync(g => g.Id == childId)));
+        Assert.True(await factory.QueryAsync(db => db.CustomerApiKeys.AnyAsync(k => k.Prefix == prefix)));
+        Assert.True(await factory.QueryAsync(db => db.Endpoints.AnyAsync(e => e.Slug == "refresh/m")));
+        Assert.Equal(7, await factory.QueryAsync(db => db.ModelLimits.Where(l => db.GroupModels
+            .Any(m => m.Id == l.GroupModelId && m.GroupId == parent)).Select(l => l.Threshold).SingleAsync()));
+        // The refreshes did fail: nothing of the writes is in the snapshot yet.
+        Assert.False(store.Current.Keys.ContainsKey(prefix));
+        Assert.False(store.Current.Groups.ContainsKey(childId));
+        Assert.False(store.Current.Endpoints.ContainsKey("refresh/m"));
+        var warnings = factory.Logged.Messages.Where(m => m.Contains("the next catch-up", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, warnings.Count);
+        Assert.DoesNotContain(factory.Logged.Messages, m => m.Contains(apiKey[17..], StringComparison.Ordinal));
+
+        factory.Refresh.Failing = false;
+        await store.CatchUpAsync(CancellationToken.None);
+
+        Assert.True(store.Current.Keys.ContainsKey(prefix));
+        Assert.True(store.Current.Groups.ContainsKey(childId));
+        Assert.Equal(7, store.Current.Groups[parent].Find("refresh/m")!.Rules.Single().Threshold);
+        Assert.True(store.Current.Endpoints.ContainsKey("refresh/m"));
+    }
+
+    /// <summary>The host, its snapshot reading the database through <see cref="FailingContexts"/>.</summary>
+    private sealed class FailingRefreshFactory : GatewayFactory
+    {
+        public FailingContexts Refresh { get; private set; } = null!;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton(sp =>
+            {
+                Refresh = new FailingContexts(sp.GetRequiredService<IDbContextFactory<FrontierDbContext>>());
+                return new SnapshotLoader(Refresh, sp.GetRequiredService<EndpointService>());
+            }));
+        }
+    }
+
+    /// <summary>The host's contexts, refused while <see cref="Failing"/>: a database the snapshot cannot read.</summary>
+    private sealed class FailingContexts(IDbContextFactory<FrontierDbContext> contexts) : IDbContextFactory<FrontierDbContext>
+    {
+        private volatile bool failing;
+
+        public bool Failing { set => failing = value; }
+
+        public FrontierDbContext CreateDbContext() =>
+            failing ? throw new InvalidOperationException("the test's database refused the snapshot's read") : contexts.CreateDbContext();
+    }
+}
