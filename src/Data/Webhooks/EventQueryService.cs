@@ -82,16 +82,39 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
     private static string Encode(CursorState state) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state)));
 
+    /// <summary>
+    /// Longer than any cursor this API returns: one is returned only when its filters matched events, so its external id
+    /// (at most 255 characters, each at most 6 in JSON) and key prefix are those of stored events.
+    /// </summary>
+    private const int MaxCursorLength = 4096;
+
+    /// <summary>
+    /// The state of a cursor this API returned. Anything else (not base64url, not JSON, fields missing or of the
+    /// wrong type, times that no query of ours gives) is refused naming <c>cursor</c>: its fields are not the
+    /// caller's parameters, and naming one of them would send the caller looking in the wrong place.
+    /// </summary>
     private static CursorState Decode(string cursor)
     {
         try
         {
-            return JsonSerializer.Deserialize<CursorState>(Base64Url.DecodeFromChars(cursor))
-                ?? throw new FormatException();
+            if (cursor.Length <= MaxCursorLength
+                && JsonSerializer.Deserialize<CursorState>(Base64Url.DecodeFromChars(cursor)) is { } state && IsValid(state))
+            {
+                return state;
+            }
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
-            throw DomainException.Invalid("cursor", "cursor is not a cursor this API returned.");
         }
+        throw DomainException.Invalid("cursor", "cursor is not a cursor this API returned.");
     }
+
+    /// <summary>
+    /// Whether <paramref name="state"/> has what every cursor <see cref="ListAsync"/> writes has: UTC times, a time
+    /// range that is not empty, and a last event. (Its last time is not checked against the range: PostgreSQL keeps
+    /// microseconds, so an event can read back a few ticks before a start_time given to the 100 ns.)
+    /// </summary>
+    private static bool IsValid(CursorState state) =>
+        state is { Start.Kind: DateTimeKind.Utc, End.Kind: DateTimeKind.Utc, LastTime.Kind: DateTimeKind.Utc, LastKey.Length: > 0 }
+        && state.Start < state.End;
 }

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Net;
+using System.Text;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Tests.Unit.Gateway.Inference;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,6 +83,32 @@ public abstract class EventsApiTests(GatewayFactory factory)
     [InlineData("/v1/gateway/webhook/deliveries?status=LOST", "status")]
     public async Task List_BadQuery_Is400NamingTheParameter(string url, string param) =>
         (await factory.Client().GetJsonAsync(url)).AssertError(HttpStatusCode.BadRequest, param);
+
+    private const string Hour = "\"Start\":\"2026-05-13T12:00:00Z\",\"End\":\"2026-05-13T13:00:00Z\"";
+
+    /// <summary>Cursors the API never returned, each well past what the decoding checks.</summary>
+    public static TheoryData<string> ForgedCursors => new()
+    {
+        "e30",
+        Cursor("null"),
+        Cursor("[1,2]"),
+        Cursor("""{"Start":5,"End":true,"LastKey":[]}"""),
+        Cursor($$"""{{{Hour}}}"""),
+        Cursor($$"""{{{Hour}},"LastTime":"2026-05-13T12:30:00Z","LastKey":""}"""),
+        Cursor("""{"Start":"2026-05-13T13:00:00Z","End":"2026-05-13T12:00:00Z","LastTime":"2026-05-13T12:30:00Z","LastKey":"k"}"""),
+        Cursor("""{"Start":"2026-05-13T12:00:00","End":"2026-05-13T13:00:00","LastTime":"2026-05-13T12:30:00","LastKey":"k"}"""),
+        "not a cursor!",
+        new string('A', 100_000),
+        Cursor($$"""{{{Hour}},"LastTime":"2026-05-13T12:30:00Z","LastKey":"{{new string('k', 100_000)}}"}"""),
+    };
+
+    [Theory]
+    [MemberData(nameof(ForgedCursors))]
+    public async Task List_ForgedCursor_Is400NamingTheCursor(string cursor) =>
+        (await factory.Client().GetJsonAsync($"/v1/gateway/events?cursor={Uri.EscapeDataString(cursor)}"))
+            .AssertError(HttpStatusCode.BadRequest, "cursor");
+
+    private static string Cursor(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
 
     [Theory]
     [InlineData("""{"url":"ftp://example.com/hook"}""", "url")]
