@@ -20,7 +20,8 @@ public sealed record SpendReport(DateTime From, DateTime To, IReadOnlyList<Spend
 /// <summary>
 /// Spend from the costs stored on usage events (each fixed when its call ended, from the price in force then), so a
 /// price change never rewrites the past. A group's spend is its own keys' calls, not its descendants'. Reaches back as
-/// far as events are kept (<c>Webhooks:RetentionDays</c> after their delivery).
+/// far as events are kept (<c>Webhooks:RetentionDays</c> after their delivery, or after their delivery's last attempt
+/// if it failed).
 /// </summary>
 public sealed class SpendService(IDbContextFactory<FrontierDbContext> dbFactory)
 {

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace FrontierGateway.Gateway.Webhooks;
 
 /// <summary>
-/// Hourly, removes delivered deliveries and their events older than the retention; with several hosts, the one that
-/// holds the lease <see cref="LeaseName"/> for the hour does.
+/// Hourly, removes the deliveries that are done (delivered, failed or dead) and their events, once the retention has
+/// passed since their last attempt; with several hosts, the one that holds the lease <see cref="LeaseName"/> for the
+/// hour does. A pending delivery is never removed, however old: it is still being tried.
 /// </summary>
 internal sealed class RetentionPruner(IDbContextFactory<FrontierDbContext> dbFactory, JobLeases leases,
     IOptions<WebhookOptions> options, TimeProvider time, ILogger<RetentionPruner> logger)
@@ -20,7 +21,7 @@ internal sealed class RetentionPruner(IDbContextFactory<FrontierDbContext> dbFac
 
     protected override string Lease => LeaseName;
 
-    protected override string What => "delivered webhook deliveries";
+    protected override string What => "finished webhook deliveries";
 
     /// <summary>Deliveries removed, with their events, in one statement each: bounded, so that a long backlog of them
     /// does not hold SQLite's write lock, which the usage writer and the batcher wait on, for one long delete.</summary>
@@ -36,13 +37,20 @@ internal sealed class RetentionPruner(IDbContextFactory<FrontierDbContext> dbFac
         {
             // Events first: a run cut off between the two leaves a delivery whose events are gone, which the next takes.
             await EventsOf(db, ids).ExecuteDeleteAsync(ct);
-            removed += await db.WebhookDeliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
+            // Checked again: a failed or dead one redelivered meanwhile is pending, and stays to be sent (its payload
+            // holds its events).
+            removed += await OldDeliveries(db, cutoff).Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
         }
         return removed;
     }
 
+    /// <summary>
+    /// Delivered ones from their delivery; failed and dead ones from their last attempt, which set that status (one
+    /// redelivered and dead again is kept from its new last attempt).
+    /// </summary>
     private static IQueryable<WebhookDelivery> OldDeliveries(FrontierDbContext db, DateTime cutoff) =>
-        db.WebhookDeliveries.Where(d => d.Status == DeliveryStatus.Delivered && d.DeliveredAt < cutoff);
+        db.WebhookDeliveries.Where(d => (d.Status == DeliveryStatus.Delivered && d.DeliveredAt < cutoff)
+            || ((d.Status == DeliveryStatus.Failed || d.Status == DeliveryStatus.Dead) && d.LastAttemptAt < cutoff));
 
     /// <summary>The events of the deliveries, reached through the DeliveryId index (not a scan of every event).</summary>
     internal static IQueryable<UsageEvent> EventsOf(FrontierDbContext db, List<string> deliveries) =>

@@ -25,7 +25,10 @@ public sealed class WebhookOptions
     /// <summary>Deliveries attempted at once, so one slow receiver call does not hold up the rest.</summary>
     public int Parallelism { get; set; } = 4;
 
-    /// <summary>Delivered deliveries and their events are pruned after this many days.</summary>
+    /// <summary>
+    /// Delivered, failed and dead deliveries and their events are pruned this many days after their delivery (for a
+    /// failed or dead one, its last attempt).
+    /// </summary>
     public int RetentionDays { get; set; } = 30;
 
     /// <summary>
