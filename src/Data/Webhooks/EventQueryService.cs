@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FrontierGateway.Data.Entities;
 using FrontierGateway.Data.Paging;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +11,9 @@ namespace FrontierGateway.Data.Webhooks;
 /// <summary>The raw query of <c>GET /v1/gateway/events</c>, as strings, validated here.</summary>
 public sealed record EventQueryInput(string? StartTime, string? EndTime, string? ExternalEntityId, string? ApiKeyPrefix,
     string? Limit, string? Cursor);
+
+/// <summary>What a page of events is taken from: a time range, the filters, and the order.</summary>
+internal sealed record EventWindow(DateTime Start, DateTime End, string? External, string? Prefix, bool NewestFirst);
 
 /// <summary>Billing events in ascending time, for pulling instead of (or besides) webhooks.</summary>
 public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFactory, TimeProvider time)
@@ -42,7 +46,20 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
         var descending = state?.NewestFirst ?? newestFirst;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.UsageEvents.AsNoTracking().Where(e => e.Timestamp >= start && e.Timestamp < end);
+        var window = new EventWindow(start, end, external, prefix, descending);
+        var after = state is null ? ((DateTime, string)?)null : (state.LastTime, state.LastKey);
+        var rows = await Page(db, window, after).Take(size + 1).ToListAsync(ct);
+        var hasMore = rows.Count > size;
+        var items = hasMore ? rows.GetRange(0, size) : rows;
+        var next = hasMore ? Encode(new CursorState(start, end, external, prefix, items[^1].Timestamp, items[^1].IdempotencyKey, descending)) : null;
+        return new Page<BillingEvent>(items.ConvertAll(BillingEvent.From), hasMore, next);
+    }
+
+    /// <summary>The events of one page: the window's, in its order, after the last event of the previous page.</summary>
+    internal static IQueryable<UsageEvent> Page(FrontierDbContext db, EventWindow window, (DateTime Time, string Key)? after)
+    {
+        var (start, end, external, prefix, descending) = window;
+        var query = db.UsageEvents.AsNoTracking();
         if (external is not null)
         {
             query = query.Where(e => e.ExternalEntityId == external);
@@ -51,21 +68,22 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
         {
             query = query.Where(e => e.ApiKeyPrefix == prefix);
         }
-        if (state is not null)
+        // After a cursor, its time is the range's bound on that side instead of the window's, and the rest of that time
+        // is filtered out. SQLite seeks an index to the first bound of a column it is given and only filters with a
+        // second one, and cannot seek on "later, or the same time and a greater key" at all: in those shapes a page
+        // 90,000 events into one customer's day read all of them (10 ms against 0.1 ms, 1 million events). A cursor
+        // outside the window (only a forged one) takes what it took in those shapes: the whole window, or nothing.
+        query = (after, descending) switch
         {
-            var (t, k) = (state.LastTime, state.LastKey);
-            query = descending
-                ? query.Where(e => e.Timestamp < t || (e.Timestamp == t && string.Compare(e.IdempotencyKey, k) < 0))
-                : query.Where(e => e.Timestamp > t || (e.Timestamp == t && string.Compare(e.IdempotencyKey, k) > 0));
-        }
-        query = descending
+            ((var t, var k), false) when t >= start => query.Where(e => e.Timestamp >= t && e.Timestamp < end
+                && !(e.Timestamp == t && string.Compare(e.IdempotencyKey, k) <= 0)),
+            ((var t, var k), true) when t < end => query.Where(e => e.Timestamp >= start && e.Timestamp <= t
+                && !(e.Timestamp == t && string.Compare(e.IdempotencyKey, k) >= 0)),
+            _ => query.Where(e => e.Timestamp >= start && e.Timestamp < end),
+        };
+        return descending
             ? query.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.IdempotencyKey)
             : query.OrderBy(e => e.Timestamp).ThenBy(e => e.IdempotencyKey);
-        var rows = await query.Take(size + 1).ToListAsync(ct);
-        var hasMore = rows.Count > size;
-        var items = hasMore ? rows.GetRange(0, size) : rows;
-        var next = hasMore ? Encode(new CursorState(start, end, external, prefix, items[^1].Timestamp, items[^1].IdempotencyKey, descending)) : null;
-        return new Page<BillingEvent>(items.ConvertAll(BillingEvent.From), hasMore, next);
     }
 
     private static DateTime? ParseTime(string? value, string param)
