@@ -63,6 +63,28 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         }
         // Checked before anything changes: a bad price leaves the endpoint as it was.
         var price = PriceParser.Parse(input.Price);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await PatchOnceAsync(id, input, price, actor, ct);
+            }
+            catch (DbUpdateException e) when (attempt < MaxAttempts
+                && (e is DbUpdateConcurrencyException || SaveFailures.IsForeignKeyViolation(e)))
+            {
+                // Another write changed (its targets replaced) or removed the endpoint after it was read (a new target
+                // then refers to no endpoint): read it again, and apply this patch to what is there now (or answer
+                // 404), as if it had come second.
+            }
+        }
+    }
+
+    /// <summary>Tries of a patch whose endpoint another write keeps changing under it; the last failure is a 500.</summary>
+    private const int MaxAttempts = 3;
+
+    private async Task<EndpointView> PatchOnceAsync(string id, EndpointInput input, (bool Keep, ModelPrice? Price) price,
+        string actor, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var endpoint = await FindOrThrowAsync(db, id, ct);
         var before = ToView(endpoint);
@@ -93,7 +115,15 @@ public sealed class EndpointService(IDbContextFactory<FrontierDbContext> dbFacto
         db.Endpoints.Remove(endpoint);
         AuditLog.Record(db, actor, "endpoint.delete", "endpoint", id, ToView(endpoint), null, now);
         ChangeJournal.Record(db, ChangeSet.EndpointsChanged, now);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another delete removed it after it was read: the second delete's 404.
+            throw DomainException.NotFound("id", $"No endpoint \"{id}\".");
+        }
         await changes.PublishAsync(ChangeSet.EndpointsChanged, ct);
         return new DeletedEndpointView(id, endpoint.Slug, now);
     }

@@ -97,6 +97,52 @@ public abstract class WriteRaceTests(WriteRaceTests.RaceFactory factory)
         Assert.Equal(0, await factory.QueryAsync(db => db.Endpoints.CountAsync(e => e.Slug == "race/fail")));
     }
 
+    [Fact]
+    public async Task PatchEndpointTargets_AnotherPatchReplacedThemJustBeforeTheSave_ThisPatchComesSecond()
+    {
+        var (_, created) = await sut.PostAsync("/v1/gateway/endpoints", """{"slug":"race/patch","targets":[{"provider":"SIMULATED"}]}""");
+        var id = created!["id"]!.GetValue<string>();
+        factory.Race.BeforeSave(ChangedEndpoint(id), () => Service<EndpointService>().PatchAsync(id,
+            new EndpointInput(null, [new TargetInput("OPENAI_COMPATIBLE", "http://127.0.0.1:9/first", null, null, null, null)]), "test"));
+
+        var response = await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/endpoints/{id}",
+            """{"targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:9/second"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var stored = await factory.QueryAsync(db => db.EndpointTargets.Where(t => t.EndpointId == id).Select(t => t.BaseUrl).ToListAsync());
+        Assert.Equal(["http://127.0.0.1:9/second"], stored);
+    }
+
+    [Fact]
+    public async Task PatchEndpoint_DeletedJustBeforeTheSave_Is404()
+    {
+        var (_, created) = await sut.PostAsync("/v1/gateway/endpoints", """{"slug":"race/gone","targets":[{"provider":"SIMULATED"}]}""");
+        var id = created!["id"]!.GetValue<string>();
+        factory.Race.BeforeSave(ChangedEndpoint(id), () => Service<EndpointService>().DeleteAsync(id, "test"));
+
+        var response = await sut.SendAsync(HttpMethod.Patch, $"/v1/gateway/endpoints/{id}",
+            """{"targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:9/late"}]}""");
+
+        response.AssertError(HttpStatusCode.NotFound, "id");
+        Assert.Equal(0, await factory.QueryAsync(db => db.Endpoints.CountAsync(e => e.Id == id)));
+    }
+
+    [Fact]
+    public async Task DeleteEndpoint_DeletedJustBeforeTheSave_Is404()
+    {
+        var (_, created) = await sut.PostAsync("/v1/gateway/endpoints", """{"slug":"race/twice","targets":[{"provider":"SIMULATED"}]}""");
+        var id = created!["id"]!.GetValue<string>();
+        factory.Race.BeforeSave(ChangedEndpoint(id), () => Service<EndpointService>().DeleteAsync(id, "test"));
+
+        var response = await sut.SendAsync(HttpMethod.Delete, $"/v1/gateway/endpoints/{id}");
+
+        response.AssertError(HttpStatusCode.NotFound, "id");
+    }
+
+    private static Func<DbContext, bool> ChangedEndpoint(string id) => db =>
+        db.ChangeTracker.Entries<FrontierGateway.Data.Entities.Endpoint>()
+            .Any(e => e.State is EntityState.Modified or EntityState.Deleted && e.Entity.Id == id);
+
     /// <summary>What the database raises for a write it could not make, with no constraint involved.</summary>
     private static DbException Failure(DataProvider provider) => provider == DataProvider.Sqlite
         ? new SqliteException("SQLite Error 5: 'database is locked'.", 5)
