@@ -137,8 +137,9 @@ internal sealed partial class UsageRecorder(IDbContextFactory<FrontierDbContext>
             if (await WriteAsync(batch))
             {
                 batch.Clear();
-                // Drained: now the events left in the journal only.
-                if (Volatile.Read(ref queued) == 0 && journalOnly.Count > 0)
+                // Caught up (less than a batch waiting: under steady traffic the queue is seldom empty): now the
+                // events left in the journal only.
+                if (Volatile.Read(ref queued) < batchSize && journalOnly.Count > 0)
                 {
                     await StoreJournalOnlyAsync();
                 }

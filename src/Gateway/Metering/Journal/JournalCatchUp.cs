@@ -50,8 +50,11 @@ internal static class JournalCatchUp
         var missing = chunk.Where(e => !stored.Contains(e.IdempotencyKey)).ToList();
         if (missing.Count > 0)
         {
-            // Skipped if the write-behind stores one of them first (an event queued as the journal's were taken).
+            // One transaction a chunk: a row each would be a commit (an fsync) each. Skipped if the write-behind
+            // stores one of them first (an event queued as the journal's were taken).
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await PreparedInsert.InsertAsync(db, missing, skipExisting: true, ct: ct);
+            await transaction.CommitAsync(ct);
         }
         return missing.Count;
     }
