@@ -60,7 +60,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private string Output
+    public string Output
     {
         get
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using FrontierGateway.Tests.Unit.Gateway.Webhooks;
+using Microsoft.Data.Sqlite;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering.Journal;
 
@@ -63,6 +64,46 @@ public sealed class KillUnderLoadTests
         var requestsToday = usage["usage"]!["your-org/your-model"]![0]!["current_usage"]!.GetValue<long>();
         Assert.True(requestsToday >= events.Count, $"daily counter {requestsToday} < {events.Count} stored events");
         Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task KilledWhileEventsWaitInTheJournalOnly_EveryCompleted200HasExactlyOneEvent()
+    {
+        var folder = GatewayFactory.NewFolder();
+        var answered = new ConcurrentDictionary<string, bool>();
+        var settings = new Dictionary<string, string>(Settings)
+        {
+            ["Gateway:UsageBatchSize"] = "20", ["Gateway:UsageFlushMilliseconds"] = "100", ["Gateway:UsageQueueLimit"] = "40",
+        };
+        string key;
+        await using (var host = await HostProcess.StartAsync(folder, settings))
+        {
+            var admin = host.Client();
+            var group = await admin.CreateGroupAsync("kill-journal-only", models: """[{"slug":"your-org/your-model"}]""");
+            key = (await admin.PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}")).Body!["api_key"]!.GetValue<string>();
+            // The events table is gone for a while: the writer's batches fail, the queue fills to its limit, and the
+            // events after it are in the journal only when the kill comes.
+            await RenameAsync(folder, "UsageEvents", "UsageEventsAway");
+            await LoadThenKillAsync(host, key, answered);
+            Assert.True(host.Output.Contains("reached its limit of 40 events"), $"{answered.Count} answered; {host.Output}");
+        }
+
+        await RenameAsync(folder, "UsageEventsAway", "UsageEvents");
+        await using var last = await HostProcess.StartAsync(folder, settings);
+        var events = await AllEventsAsync(last.Client());
+
+        Assert.True(answered.Count >= 100, $"only {answered.Count} calls answered");
+        AssertExactlyOnce(answered.Keys, events);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static async Task RenameAsync(string folder, string table, string to)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "frontier.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var rename = connection.CreateCommand();
+        rename.CommandText = $"ALTER TABLE \"{table}\" RENAME TO \"{to}\"";
+        await rename.ExecuteNonQueryAsync();
     }
 
     /// <summary>Every answered call's id appears in exactly one event; other events (calls the kill cut off) are interrupted.</summary>
