@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace FrontierGateway.Tests.Unit;
 
@@ -10,13 +9,12 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process process;
     private readonly System.Text.StringBuilder output = new();
 
-    private HostProcess(Process process, Uri baseAddress)
-    {
-        this.process = process;
-        BaseAddress = baseAddress;
-    }
+    /// <summary>Set from the host's own "Now listening on" line: the port it bound, not one picked for it.</summary>
+    private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Uri BaseAddress { get; }
+    private HostProcess(Process process) => this.process = process;
+
+    public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>The operating system's id of the host process (a part of its host id).</summary>
     public int ProcessId => process.Id;
@@ -26,7 +24,6 @@ public sealed class HostProcess : IAsyncDisposable
         var root = RepositoryRoot();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var dll = Path.Combine(root, "src", "Portal", "bin", configuration, "net10.0", "FrontierGateway.Portal.dll");
-        var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             WorkingDirectory = Path.Combine(root, "src", "Portal"),
@@ -34,7 +31,10 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        // Port 0, read back from the host's log: a port found free and then handed to the host can be taken in between
+        // (by another test's host, which then answered this test's calls: same bootstrap key, another database).
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Data__Folder"] = dataFolder;
         start.Environment["Management__BootstrapApiKey"] = GatewayFactory.ManageKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -43,7 +43,7 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__")] = value;
         }
         var process = Process.Start(start)!;
-        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var host = new HostProcess(process);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
@@ -54,6 +54,11 @@ public sealed class HostProcess : IAsyncDisposable
 
     private void Append(string? line)
     {
+        const string Listening = "Now listening on: ";
+        if (line?.IndexOf(Listening, StringComparison.Ordinal) is >= 0 and var at)
+        {
+            listening.TrySetResult(new Uri(line[(at + Listening.Length)..].Trim() + "/"));
+        }
         lock (output)
         {
             output.AppendLine(line);
@@ -87,6 +92,13 @@ public sealed class HostProcess : IAsyncDisposable
 
     private async Task WaitUntilUpAsync()
     {
+        var exited = process.WaitForExitAsync();
+        var limit = Task.Delay(TimeSpan.FromSeconds(60));
+        if (await Task.WhenAny(listening.Task, exited, limit) != listening.Task)
+        {
+            throw new InvalidOperationException($"The host did not say where it listens: {(process.HasExited ? $"exited with code {process.ExitCode}" : "60 s")}: {Output}");
+        }
+        BaseAddress = await listening.Task;
         using var client = Client();
         for (var i = 0; i < 600; i++)
         {
@@ -107,13 +119,6 @@ public sealed class HostProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException("The host did not answer within 60 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static string RepositoryRoot()
