@@ -54,14 +54,14 @@ public sealed class UsageRecorderTests
         await factory.EventsAsync(group, 1);
 
         // The events table is gone for a while: each write fails, and the calls are still answered.
-        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEvents\" RENAME TO \"UsageEventsAway\""));
+        await EventsTableAsync(factory, away: true);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(200, await caller.ChatAsync().StatusAsync());
         }
         await HostPair.UntilAsync(() => Task.FromResult(factory.Logged.Messages.Any(m => m.Contains("usage events failed", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(10), "a write refused");
-        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEventsAway\" RENAME TO \"UsageEvents\""));
+        await EventsTableAsync(factory, away: false);
 
         var events = await factory.EventsAsync(group, 4);
         Assert.Equal(4, events.Count);
@@ -82,7 +82,7 @@ public sealed class UsageRecorderTests
         Assert.Equal(200, await caller.ChatAsync().StatusAsync());
         await factory.EventsAsync(group, 1);
 
-        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEvents\" RENAME TO \"UsageEventsAway\""));
+        await EventsTableAsync(factory, away: true);
         for (var i = 0; i < 20; i++)
         {
             Assert.Equal(200, await caller.ChatAsync().StatusAsync());
@@ -91,7 +91,7 @@ public sealed class UsageRecorderTests
         }
         Assert.InRange(recorder.JournalOnly, 20 - 4 - 2, 20);
         Assert.Contains(factory.Logged.Messages, m => m.Contains("reached its limit of 4 events", StringComparison.Ordinal));
-        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEventsAway\" RENAME TO \"UsageEvents\""));
+        await EventsTableAsync(factory, away: false);
 
         var events = await factory.EventsAsync(group, 21);
         await HostPair.UntilAsync(() => Task.FromResult(recorder.JournalOnly == 0), TimeSpan.FromSeconds(20), "every event stored from the journal");
@@ -121,7 +121,7 @@ public sealed class UsageRecorderTests
         var (group, key) = await factory.CustomerAsync("rec-limit-steady");
         var caller = factory.Caller(key);
         var recorder = factory.Services.GetRequiredService<UsageRecorder>();
-        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEvents\" RENAME TO \"UsageEventsAway\""));
+        await EventsTableAsync(factory, away: true);
         for (var i = 0; i < 60; i++)
         {
             Assert.Equal(200, await caller.ChatAsync().StatusAsync());
@@ -142,7 +142,7 @@ public sealed class UsageRecorderTests
                 await Task.Delay(5);
             }
         });
-        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEventsAway\" RENAME TO \"UsageEvents\""));
+        await EventsTableAsync(factory, away: false);
         await HostPair.UntilAsync(() => Task.FromResult(recorder.JournalOnly == 0), TimeSpan.FromSeconds(20), "every event stored from the journal while calls go on");
         var queuedAgainAt = Volatile.Read(ref calls);
         await HostPair.UntilAsync(() => Task.FromResult(Volatile.Read(ref calls) >= queuedAgainAt + 5), TimeSpan.FromSeconds(20), "five more calls");
@@ -178,7 +178,7 @@ public sealed class UsageRecorderTests
         first.Settings["Gateway:UsageQueueLimit"] = "2";
         (group, var key) = await first.CustomerAsync("rec-limit-stop");
         var caller = first.Caller(key);
-        await first.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"UsageEvents\" RENAME TO \"UsageEventsAway\""));
+        await EventsTableAsync(first, away: true);
         for (var i = 0; i < 10; i++)
         {
             Assert.Equal(200, await caller.ChatAsync().StatusAsync());
@@ -275,6 +275,10 @@ public sealed class UsageRecorderTests
 
         Assert.Equal(3, await second.QueryAsync(db => db.UsageEvents.CountAsync(e => e.GroupId == group)));
     }
+
+    /// <summary>Takes the events table away (each write of the usage writer then fails, as with the database down) or back.</summary>
+    private static Task EventsTableAsync(GatewayFactory factory, bool away) => factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+        away ? "ALTER TABLE \"UsageEvents\" RENAME TO \"UsageEventsAway\"" : "ALTER TABLE \"UsageEventsAway\" RENAME TO \"UsageEvents\""));
 
     /// <summary>The host, on <paramref name="time"/> when one is given (its timers included), else on the factory's clock.</summary>
     private sealed class ManualClockFactory(ManualTime? time) : GatewayFactory
