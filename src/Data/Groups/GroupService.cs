@@ -28,6 +28,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var hierarchy = input.Hierarchy ?? throw DomainException.Invalid("hierarchy", "hierarchy is required.");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await HierarchyLock.BeginAsync(db, ct);
         var group = new Group
         {
             Id = Ids.New("grp"),
@@ -65,6 +66,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var change = ChangeSet.Groups(group.Id);
         ChangeJournal.Record(db, change, group.CreatedAt);
         await SaveAsync(db, external, group.ParentGroupId, ct);
+        await transaction.CommitAsync(ct);
         await changes.PublishAsync(change, ct);
         return view;
     }
@@ -148,6 +150,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         CheckName(input.Metadata?.Name);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await HierarchyLock.BeginAsync(db, ct);
         var group = await FindOrThrowAsync(db, id, ct);
         var chain = await GroupTree.ChainAsync(db, group, null, ct);
         var before = GroupMapper.ToView(chain);
@@ -176,6 +179,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
             ChangeJournal.Record(db, change, now);
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         if (change is not null)
         {
             await changes.PublishAsync(change, ct);
@@ -186,6 +190,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
     public async Task<DeletedGroupView> DeleteAsync(string id, string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await HierarchyLock.BeginAsync(db, ct);
         var group = await FindOrThrowAsync(db, id, ct);
         var now = time.GetUtcNow().UtcDateTime;
         List<Group> subtree = [group, .. await GroupTree.DescendantsAsync(db, id, ct)];
@@ -199,6 +204,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         var change = new ChangeSet(ids, keys.ConvertAll(k => k.Prefix), false);
         ChangeJournal.Record(db, change, now);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         await revocations.RecordAsync(keys.ConvertAll(k => new RevokedKey(k.Prefix, k.GroupId)), ids, ct);
         await changes.PublishAsync(change, ct);
         return view;

@@ -22,6 +22,8 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
             throw DomainException.Invalid("expires_at", "expires_at must be in the future.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Not into a group a delete is taking away (it would miss this key and leave it live).
+        await using var transaction = await HierarchyLock.BeginAsync(db, ct);
         await GroupService.FindOrThrowAsync(db, groupId, ct);
         var (prefix, secret) = KeySecrets.NewKey();
         // A revoked key keeps its prefix for good.
@@ -42,6 +44,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
         AuditLog.Record(db, actor, "key.create", "api_key", prefix, null, ToView(key), now);
         ChangeJournal.Record(db, ChangeSet.Keys(prefix), now);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         await changes.PublishAsync(ChangeSet.Keys(prefix), ct);
         return new MintedKeyView($"{prefix}.{secret}", prefix, key.Name, key.ExpiresAt);
     }

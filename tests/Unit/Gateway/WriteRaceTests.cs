@@ -30,35 +30,51 @@ public abstract class WriteRaceTests(WriteRaceTests.RaceFactory factory)
     private T Service<T>() where T : notnull => factory.Services.GetRequiredService<T>();
 
     [Fact]
-    public async Task CreateGroup_ExternalIdTakenJustBeforeTheSave_Is400Duplicate()
+    public async Task CreateGroup_AnotherWithTheSameExternalIdAtOnce_OneIs200_TheOther400Duplicate()
     {
-        factory.Race.BeforeSave(AddedGroup("race-dupe"), () => Service<GroupService>().CreateAsync(new GroupCreateInput(
+        var other = factory.Race.AlongsideSave(AddedGroup("race-dupe"), () => Service<GroupService>().CreateAsync(new GroupCreateInput(
             new MetadataInput(null, "race-dupe"), [new ModelInput("acme/m", [], [])], new HierarchyInput(null, null)), "test"));
 
         var response = await sut.PostAsync("/v1/gateway/groups", """
             {"metadata":{"external_entity_id":"race-dupe"},"models":[{"slug":"acme/m"}],"hierarchy":{"parent_group_id":null}}
             """);
 
-        response.AssertError(HttpStatusCode.BadRequest, "metadata.external_entity_id");
-        Assert.Equal("duplicate", response.Body!["error"]!["code"]!.GetValue<string>());
+        // Hierarchy writes take turns: the other create waits for this one, then finds the id taken.
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("duplicate", (await Assert.ThrowsAsync<DomainException>(() => other)).Code);
         Assert.Equal(1, await factory.QueryAsync(db => db.Groups.CountAsync(g => g.ExternalEntityId == "race-dupe")));
     }
 
     [Fact]
-    public async Task CreateGroup_ParentGoneJustBeforeTheSave_Is404NamingTheParent()
+    public async Task CreateChild_ParentDeletedAtOnce_NoGroupIsLeftLiveUnderADeletedOne()
     {
         var parent = await sut.CreateGroupAsync("race-parent");
-        // Gone from the table: what the foreign key checks (a delete through the API only marks the row).
-        factory.Race.BeforeSave(AddedGroup("race-orphan"), () => factory.QueryAsync(db =>
-            db.Database.ExecuteSqlAsync($"DELETE FROM \"Groups\" WHERE \"Id\" = {parent}")));
+        var other = factory.Race.AlongsideSave(AddedGroup("race-orphan"), () => Service<GroupService>().DeleteAsync(parent, "test"));
 
         var response = await sut.PostAsync("/v1/gateway/groups", $$"""
             {"metadata":{"external_entity_id":"race-orphan"},"models":[{"slug":"acme/m"}],"hierarchy":{"parent_group_id":"{{parent}}" } }
             """);
+        await other;
 
-        response.AssertError(HttpStatusCode.NotFound, "hierarchy.parent_group_id");
-        Assert.Contains(parent, response.Body!["error"]!["message"]!.GetValue<string>());
-        Assert.Equal(0, await factory.QueryAsync(db => db.Groups.IgnoreQueryFilters().CountAsync(g => g.ExternalEntityId == "race-orphan")));
+        // The delete waited for the create and took the new child with its parent.
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(0, await factory.QueryAsync(db => db.Groups.IgnoreQueryFilters()
+            .CountAsync(g => g.DeletedAt == null && g.ParentGroupId == parent)));
+    }
+
+    [Fact]
+    public async Task MintKey_GroupDeletedAtOnce_TheKeyIsNotLeftLive()
+    {
+        var group = await sut.CreateGroupAsync("race-mint");
+        var other = factory.Race.AlongsideSave(db => db.ChangeTracker.Entries<CustomerApiKey>()
+            .Any(e => e.State == EntityState.Added && e.Entity.GroupId == group), () => Service<GroupService>().DeleteAsync(group, "test"));
+
+        var response = await sut.PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}");
+        await other;
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(0, await factory.QueryAsync(db => db.CustomerApiKeys.IgnoreQueryFilters()
+            .CountAsync(k => k.GroupId == group && k.RevokedAt == null)));
     }
 
     [Fact]
@@ -181,6 +197,21 @@ public abstract class WriteRaceTests(WriteRaceTests.RaceFactory factory)
         private (string Insert, DbException Failure)? failure;
 
         public void BeforeSave(Func<DbContext, bool> when, Func<Task> write) => before = new Race(when, write);
+
+        /// <summary>
+        /// Starts <paramref name="write"/> as the matching save begins and gives it 300 ms before the save goes on, as a
+        /// concurrent request would; answers the other write's own task.
+        /// </summary>
+        public Task AlongsideSave(Func<DbContext, bool> when, Func<Task> write)
+        {
+            var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+            before = new Race(when, async () =>
+            {
+                started.SetResult(Task.Run(write));
+                await Task.Delay(300);
+            });
+            return started.Task.Unwrap();
+        }
 
         public void FailInsertInto(string table, DbException e) => failure = ($"INSERT INTO \"{table}\"", e);
 
