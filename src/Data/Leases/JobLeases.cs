@@ -36,9 +36,9 @@ public sealed class JobLeases(IDbContextFactory<FrontierDbContext> dbFactory, Ho
             await db.SaveChangesAsync(ct);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (SaveFailures.IsUniqueViolation(e))
         {
-            // Another host created it first: it holds it.
+            // Another host created it first: it holds it. Any other failure is not "held" and goes to the caller.
             return false;
         }
     }

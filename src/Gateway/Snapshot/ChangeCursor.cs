@@ -20,7 +20,12 @@ internal sealed class ChangeCursor(long floor)
     /// <summary>Every id up to this one has been applied or given up on; the journal is read from the next.</summary>
     public long Floor { get; private set; } = floor;
 
-    /// <summary>Whether <paramref name="id"/> is new to this host (then it counts as applied).</summary>
+    /// <summary>Whether <paramref name="id"/> is new to this host.</summary>
+    public bool IsNew(long id) => id > Floor && !above.Contains(id);
+
+    /// <summary>
+    /// Counts <paramref name="id"/> as applied (once its change is in the snapshot, not before); whether it was new.
+    /// </summary>
     public bool Take(long id) => id > Floor && above.Add(id);
 
     /// <summary>Moves <see cref="Floor"/> past the ids applied without a hole between, and past holes too old to fill.</summary>

@@ -13,16 +13,22 @@ namespace FrontierGateway.Gateway.Snapshot;
 internal sealed partial class SnapshotResync(SnapshotStore snapshots, IOptions<GatewayOptions> options, TimeProvider time,
     ILogger<SnapshotResync> logger) : BackgroundService
 {
+    /// <summary>The first wait after a failed resync; it doubles with each failure after it, up to the period.</summary>
+    internal static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var every = TimeSpan.FromSeconds(options.Value.ResyncSeconds);
         var whole = TimeSpan.FromMinutes(options.Value.FullResyncMinutes);
-        using var timer = new PeriodicTimer(every, time);
         var lastWhole = time.GetTimestamp();
+        TimeSpan? retry = null;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                // A change whose refresh failed (a revocation among them) is caught up with at once, not a period
+                // later; after a failed resync, the next try waits its backoff whatever is signalled meanwhile.
+                await WaitAsync(retry ?? every, retry is null ? snapshots.Behind : null, stoppingToken);
                 try
                 {
                     // A tick lands within one period of the whole read's time, not a period after it.
@@ -35,10 +41,12 @@ internal sealed partial class SnapshotResync(SnapshotStore snapshots, IOptions<G
                     {
                         await snapshots.CatchUpAsync(stoppingToken);
                     }
+                    retry = null;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // The current snapshot stays; the next tick tries again.
+                    // The current snapshot stays; the next try comes sooner than the period, then less and less soon.
+                    retry = retry is { } last ? Min(2 * last, every) : Min(FirstRetry, every);
                     LogResyncFailed(logger, e);
                 }
             }
@@ -48,6 +56,17 @@ internal sealed partial class SnapshotResync(SnapshotStore snapshots, IOptions<G
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Catching up with the change journal failed; the current snapshot stays until the next resync.")]
+    private async Task WaitAsync(TimeSpan period, Task? signal, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(period, time, stop.Token);
+        await (signal is null ? delay : Task.WhenAny(delay, signal));
+        await stop.CancelAsync();
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catching up with the change journal failed; the current snapshot stays until the next try.")]
     private static partial void LogResyncFailed(ILogger logger, Exception e);
 }

@@ -137,6 +137,11 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         await reloading.WaitAsync(ct);
         try
         {
+            if (behind.Task.IsCompleted)
+            {
+                // What failed before this point is in the journal this catch-up reads; a failure after it signals again.
+                Volatile.Write(ref behind, new(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
             if (!loaded)
             {
                 // Between a failed first read and its next try: that read brings what the journal would.
@@ -148,10 +153,12 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             do
             {
                 entries = await loader.ReadChangesAsync(after, CatchUpBatch, ct);
-                var fresh = entries.Where(e => cursor.Take(e.Id)).Select(e => e.Change).ToList();
+                var fresh = entries.Where(e => cursor.IsNew(e.Id)).ToList();
                 if (fresh.Count > 0)
                 {
-                    await ApplyAsync(Merge(fresh), ct);
+                    // Taken only once applied: entries whose refresh failed are read again by the next catch-up.
+                    await ApplyAsync(Merge([.. fresh.Select(e => e.Change)]), ct);
+                    fresh.ForEach(e => cursor.Take(e.Id));
                     LogCaughtUp(logger, fresh.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 after = entries.Count > 0 ? entries[^1].Id : after;
@@ -195,11 +202,30 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             missed?.Add(change);
             current = await RefreshAsync(current, change, ct);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A key is only ever changed by its mint, its revocation or its group's deletion: until it can be read
+            // again, a changed key is refused rather than kept as it was (a revoked key must not stay usable).
+            if (change.KeyPrefixes.Count > 0)
+            {
+                current = current with { Keys = current.Keys.With([], change.KeyPrefixes) };
+            }
+            behind.TrySetResult();
+            throw;
+        }
         finally
         {
             writer.Release();
         }
     }
+
+    /// <summary>
+    /// Completes when a change's refresh has failed since the last catch-up began: <see cref="SnapshotResync"/> then
+    /// catches up at once instead of at its next period.
+    /// </summary>
+    public Task Behind => Volatile.Read(ref behind).Task;
+
+    private TaskCompletionSource behind = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary><paramref name="next"/> with what <paramref name="change"/> touched read again; under the writer lock.</summary>
     private async Task<GatewaySnapshot> RefreshAsync(GatewaySnapshot next, ChangeSet change, CancellationToken ct)

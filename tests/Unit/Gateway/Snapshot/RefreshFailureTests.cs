@@ -2,6 +2,7 @@ using System.Net;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Endpoints;
 using FrontierGateway.Gateway.Snapshot;
+using FrontierGateway.Tests.Unit.Gateway.Inference;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -61,30 +62,112 @@ public sealed class RefreshFailureTests
         Assert.True(store.Current.Endpoints.ContainsKey("refresh/m"));
     }
 
+    [Fact]
+    public async Task Revoke_RefreshFailsAfterTheCommit_KeyIsRefusedAtOnce()
+    {
+        await using var factory = new FailingRefreshFactory();
+        factory.Settings["Gateway:ResyncSeconds"] = "86400";
+        var (group, key) = await factory.CustomerAsync("refresh-revoke");
+        var (other, otherKey) = await factory.CustomerAsync("refresh-revoke-other");
+        using var caller = factory.Caller(key);
+        using var otherCaller = factory.Caller(otherKey);
+        Assert.Equal(200, await caller.GetAsync("/v1/models").StatusAsync());
+        factory.Refresh.Failing = true;
+
+        var (revoked, _) = await factory.Client().SendAsync(HttpMethod.Delete, $"/v1/gateway/groups/{group}/api_keys/{key[..16]}");
+        var (deleted, _) = await factory.Client().SendAsync(HttpMethod.Delete, $"/v1/gateway/groups/{other}");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], new[] { revoked, deleted });
+        Assert.Equal(401, await caller.GetAsync("/v1/models").StatusAsync());
+        Assert.Equal(401, await otherCaller.GetAsync("/v1/models").StatusAsync());
+    }
+
+    [Fact]
+    public async Task CatchUp_RefreshFailsAfterTheJournalIsRead_TheNextCatchUpAppliesTheEntries()
+    {
+        await using var factory = new FailingRefreshFactory { Resync = false };
+        factory.Settings["Gateway:ResyncSeconds"] = "86400";
+        var store = factory.Services.GetRequiredService<SnapshotStore>();
+        var group = await factory.Client().CreateGroupAsync("refresh-catch-up");
+        factory.Refresh.Failing = true;
+        var (status, body) = await factory.Client().PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}");
+        var prefix = body!["api_key"]!.GetValue<string>()[..16];
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(store.Current.Keys.ContainsKey(prefix));
+
+        // The journal's read succeeds; the refresh of what it lists fails.
+        factory.Refresh.FailAfter(1);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CatchUpAsync(CancellationToken.None));
+        factory.Refresh.Failing = false;
+        await store.CatchUpAsync(CancellationToken.None);
+
+        Assert.True(store.Current.Keys.ContainsKey(prefix));
+    }
+
+    [Fact]
+    public async Task Change_RefreshFails_IsInForceOnceTheDatabaseAnswersWithoutWaitingForTheResyncPeriod()
+    {
+        await using var factory = new FailingRefreshFactory();
+        factory.Settings["Gateway:ResyncSeconds"] = "86400";
+        var store = factory.Services.GetRequiredService<SnapshotStore>();
+        var group = await factory.Client().CreateGroupAsync("refresh-soon");
+        factory.Refresh.Failing = true;
+        var (status, body) = await factory.Client().PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}");
+        var key = body!["api_key"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var caller = factory.Caller(key);
+        Assert.Equal(401, await caller.GetAsync("/v1/models").StatusAsync());
+
+        // The resync tries at once, then after 1 s, 2 s, ...: the database answering again is met within seconds.
+        await Task.Delay(1500);
+        factory.Refresh.Failing = false;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!store.Current.Keys.ContainsKey(key[..16]) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(200, await caller.GetAsync("/v1/models").StatusAsync());
+    }
+
     /// <summary>The host, its snapshot reading the database through <see cref="FailingContexts"/>.</summary>
     private sealed class FailingRefreshFactory : GatewayFactory
     {
         public FailingContexts Refresh { get; private set; } = null!;
 
+        /// <summary>False: no <see cref="SnapshotResync"/>, every catch-up is the test's own.</summary>
+        public bool Resync { get; init; } = true;
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton(sp =>
+            builder.ConfigureTestServices(services =>
             {
-                Refresh = new FailingContexts(sp.GetRequiredService<IDbContextFactory<FrontierDbContext>>());
-                return new SnapshotLoader(Refresh, sp.GetRequiredService<EndpointService>());
-            }));
+                services.AddSingleton(sp =>
+                {
+                    Refresh = new FailingContexts(sp.GetRequiredService<IDbContextFactory<FrontierDbContext>>());
+                    return new SnapshotLoader(Refresh, sp.GetRequiredService<EndpointService>());
+                });
+                if (!Resync)
+                {
+                    services.Remove(services.Single(d => d.ImplementationType == typeof(SnapshotResync)));
+                }
+            });
         }
     }
 
     /// <summary>The host's contexts, refused while <see cref="Failing"/>: a database the snapshot cannot read.</summary>
     private sealed class FailingContexts(IDbContextFactory<FrontierDbContext> contexts) : IDbContextFactory<FrontierDbContext>
     {
-        private volatile bool failing;
+        /// <summary>How many more contexts are handed out before they are refused.</summary>
+        private int allowed = int.MaxValue;
 
-        public bool Failing { set => failing = value; }
+        public bool Failing { set => Volatile.Write(ref allowed, value ? 0 : int.MaxValue); }
 
-        public FrontierDbContext CreateDbContext() =>
-            failing ? throw new InvalidOperationException("the test's database refused the snapshot's read") : contexts.CreateDbContext();
+        public void FailAfter(int contexts) => Volatile.Write(ref allowed, contexts);
+
+        public FrontierDbContext CreateDbContext() => Interlocked.Decrement(ref allowed) < 0
+            ? throw new InvalidOperationException("the test's database refused the snapshot's read")
+            : contexts.CreateDbContext();
     }
 }
