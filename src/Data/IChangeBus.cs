@@ -4,6 +4,12 @@ namespace FrontierGateway.Data;
 /// <param name="All">Everything may have changed: the snapshot is read again whole (a host that may have missed changes).</param>
 public sealed record ChangeSet(IReadOnlyList<string> GroupIds, IReadOnlyList<string> KeyPrefixes, bool Endpoints, bool All = false)
 {
+    /// <summary>
+    /// The keys this change revoked (a revocation, a group's deletion): taken out of a snapshot before anything is
+    /// read, so that a refresh that fails leaves none of them usable. Not journaled: a catch-up reads the keys' rows.
+    /// </summary>
+    public IReadOnlyList<string> Revoked { get; init; } = [];
+
     public static ChangeSet Groups(params IReadOnlyList<string> ids) => new(ids, [], false);
     public static ChangeSet Keys(params IReadOnlyList<string> prefixes) => new([], prefixes, false);
     public static readonly ChangeSet EndpointsChanged = new([], [], true);

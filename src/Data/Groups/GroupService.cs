@@ -67,7 +67,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         ChangeJournal.Record(db, change, group.CreatedAt);
         await SaveAsync(db, external, group.ParentGroupId, ct);
         await transaction.CommitAsync(ct);
-        await changes.PublishAsync(change, ct);
+        await changes.PublishAsync(change with { Revoked = change.KeyPrefixes }, ct);
         return view;
     }
 
@@ -206,7 +206,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await revocations.RecordAsync(keys.ConvertAll(k => new RevokedKey(k.Prefix, k.GroupId)), ids, ct);
-        await changes.PublishAsync(change, ct);
+        await changes.PublishAsync(change with { Revoked = change.KeyPrefixes }, ct);
         return view;
     }
 

@@ -29,10 +29,12 @@ internal sealed partial class SnapshotResync(SnapshotStore snapshots, IOptions<G
                 // A change whose refresh failed (a revocation among them) is caught up with at once, not a period
                 // later; after a failed resync, the next try waits its backoff whatever is signalled meanwhile.
                 await WaitAsync(retry ?? every, retry is null ? snapshots.Behind : null, stoppingToken);
+                snapshots.ClearBehind();
+                // A tick lands within one period of the whole read's time, not a period after it.
+                var wholeRead = time.GetElapsedTime(lastWhole) + every / 2 >= whole;
                 try
                 {
-                    // A tick lands within one period of the whole read's time, not a period after it.
-                    if (time.GetElapsedTime(lastWhole) + every / 2 >= whole)
+                    if (wholeRead)
                     {
                         await snapshots.ReloadAsync(stoppingToken);
                         lastWhole = time.GetTimestamp();
@@ -45,8 +47,9 @@ internal sealed partial class SnapshotResync(SnapshotStore snapshots, IOptions<G
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // The current snapshot stays; the next try comes sooner than the period, then less and less soon.
-                    retry = retry is { } last ? Min(2 * last, every) : Min(FirstRetry, every);
+                    // The current snapshot stays. A catch-up (a few rows) is tried again sooner than the period, then
+                    // less and less soon; a whole read (seconds of the database at a million keys) a period later.
+                    retry = wholeRead ? every : retry is { } last ? Min(2 * last, every) : Min(FirstRetry, every);
                     LogResyncFailed(logger, e);
                 }
             }

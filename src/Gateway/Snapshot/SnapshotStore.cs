@@ -123,6 +123,13 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         }
         finally
         {
+            if (missed is not null)
+            {
+                // A read that failed: changes are no longer kept for it.
+                await writer.WaitAsync(CancellationToken.None);
+                missed = null;
+                writer.Release();
+            }
             reloading.Release();
         }
     }
@@ -137,11 +144,6 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         await reloading.WaitAsync(ct);
         try
         {
-            if (behind.Task.IsCompleted)
-            {
-                // What failed before this point is in the journal this catch-up reads; a failure after it signals again.
-                Volatile.Write(ref behind, new(TaskCreationOptions.RunContinuationsAsynchronously));
-            }
             if (!loaded)
             {
                 // Between a failed first read and its next try: that read brings what the journal would.
@@ -193,23 +195,30 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         if (change.All)
         {
             // What this host may have missed is in the journal.
-            await CatchUpAsync(ct);
+            try
+            {
+                await CatchUpAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                behind.TrySetResult();
+                throw;
+            }
             return;
         }
         await writer.WaitAsync(ct);
         try
         {
             missed?.Add(change);
+            if (change.Revoked.Count > 0)
+            {
+                // Refused from here on, with nothing to read: whatever the refresh below meets.
+                current = current with { Keys = current.Keys.With([], change.Revoked) };
+            }
             current = await RefreshAsync(current, change, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A key is only ever changed by its mint, its revocation or its group's deletion: until it can be read
-            // again, a changed key is refused rather than kept as it was (a revoked key must not stay usable).
-            if (change.KeyPrefixes.Count > 0)
-            {
-                current = current with { Keys = current.Keys.With([], change.KeyPrefixes) };
-            }
             behind.TrySetResult();
             throw;
         }
@@ -220,10 +229,19 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
     }
 
     /// <summary>
-    /// Completes when a change's refresh has failed since the last catch-up began: <see cref="SnapshotResync"/> then
+    /// Completes when a change's refresh has failed since <see cref="ClearBehind"/>: <see cref="SnapshotResync"/> then
     /// catches up at once instead of at its next period.
     /// </summary>
     public Task Behind => Volatile.Read(ref behind).Task;
+
+    /// <summary>Called as a resync begins: what failed before it is in the journal (or the whole read) it reads.</summary>
+    public void ClearBehind()
+    {
+        if (behind.Task.IsCompleted)
+        {
+            Volatile.Write(ref behind, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+    }
 
     private TaskCompletionSource behind = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

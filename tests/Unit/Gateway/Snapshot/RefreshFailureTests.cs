@@ -89,6 +89,8 @@ public sealed class RefreshFailureTests
         factory.Settings["Gateway:ResyncSeconds"] = "86400";
         var store = factory.Services.GetRequiredService<SnapshotStore>();
         var group = await factory.Client().CreateGroupAsync("refresh-catch-up");
+        var (_, live) = await factory.Client().PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}");
+        var livePrefix = live!["api_key"]!.GetValue<string>()[..16];
         factory.Refresh.Failing = true;
         var (status, body) = await factory.Client().PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}");
         var prefix = body!["api_key"]!.GetValue<string>()[..16];
@@ -98,6 +100,8 @@ public sealed class RefreshFailureTests
         // The journal's read succeeds; the refresh of what it lists fails.
         factory.Refresh.FailAfter(1);
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.CatchUpAsync(CancellationToken.None));
+        // The failed refresh listed the live key's mint too: the key is kept as it was, not refused.
+        Assert.True(store.Current.Keys.ContainsKey(livePrefix));
         factory.Refresh.Failing = false;
         await store.CatchUpAsync(CancellationToken.None);
 
@@ -108,7 +112,9 @@ public sealed class RefreshFailureTests
     public async Task Change_RefreshFails_IsInForceOnceTheDatabaseAnswersWithoutWaitingForTheResyncPeriod()
     {
         await using var factory = new FailingRefreshFactory();
+        // Neither a period nor a whole read during the test: only the catch-up the failure asks for.
         factory.Settings["Gateway:ResyncSeconds"] = "86400";
+        factory.Settings["Gateway:FullResyncMinutes"] = "1000000";
         var store = factory.Services.GetRequiredService<SnapshotStore>();
         var group = await factory.Client().CreateGroupAsync("refresh-soon");
         factory.Refresh.Failing = true;
@@ -128,6 +134,34 @@ public sealed class RefreshFailureTests
         }
 
         Assert.Equal(200, await caller.GetAsync("/v1/models").StatusAsync());
+    }
+
+    [Fact]
+    public async Task RefreshFails_ResyncDueForAWholeRead_ReadsItOnceNotOverAndOver()
+    {
+        await using var factory = new FailingRefreshFactory();
+        // Every resync is a whole read (the period is past the whole read's), and the period is a day.
+        factory.Settings["Gateway:ResyncSeconds"] = "86400";
+        factory.Settings["Gateway:FullResyncMinutes"] = "1";
+        factory.Settings["Logging:LogLevel:FrontierGateway.Gateway.Snapshot"] = "Information";
+        var store = factory.Services.GetRequiredService<SnapshotStore>();
+        var group = await factory.Client().CreateGroupAsync("refresh-whole");
+        int WholeReads() => factory.Logged.Messages.Count(m => m.Contains("Snapshot read whole", StringComparison.Ordinal));
+        var before = WholeReads();
+        factory.Refresh.FailNext(1);
+
+        var (status, body) = await factory.Client().PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}");
+        var prefix = body!["api_key"]!.GetValue<string>()[..16];
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!store.Current.Keys.ContainsKey(prefix) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        await Task.Delay(2000);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(store.Current.Keys.ContainsKey(prefix));
+        Assert.Equal(1, WholeReads() - before);
     }
 
     /// <summary>The host, its snapshot reading the database through <see cref="FailingContexts"/>.</summary>
@@ -159,15 +193,32 @@ public sealed class RefreshFailureTests
     /// <summary>The host's contexts, refused while <see cref="Failing"/>: a database the snapshot cannot read.</summary>
     private sealed class FailingContexts(IDbContextFactory<FrontierDbContext> contexts) : IDbContextFactory<FrontierDbContext>
     {
-        /// <summary>How many more contexts are handed out before they are refused.</summary>
+        /// <summary>How many more contexts are handed out before refusals begin.</summary>
         private int allowed = int.MaxValue;
 
-        public bool Failing { set => Volatile.Write(ref allowed, value ? 0 : int.MaxValue); }
+        /// <summary>How many are refused once they begin; the ones after are handed out again.</summary>
+        private int refusals;
 
-        public void FailAfter(int contexts) => Volatile.Write(ref allowed, contexts);
+        public bool Failing
+        {
+            set => Set(value ? 0 : int.MaxValue, value ? int.MaxValue : 0);
+        }
 
-        public FrontierDbContext CreateDbContext() => Interlocked.Decrement(ref allowed) < 0
-            ? throw new InvalidOperationException("the test's database refused the snapshot's read")
-            : contexts.CreateDbContext();
+        /// <summary>Hands out <paramref name="count"/> more contexts, then refuses every one.</summary>
+        public void FailAfter(int count) => Set(count, int.MaxValue);
+
+        /// <summary>Refuses the next <paramref name="count"/> contexts only.</summary>
+        public void FailNext(int count) => Set(0, count);
+
+        public FrontierDbContext CreateDbContext() =>
+            Interlocked.Decrement(ref allowed) < 0 && Interlocked.Decrement(ref refusals) >= 0
+                ? throw new InvalidOperationException("the test's database refused the snapshot's read")
+                : contexts.CreateDbContext();
+
+        private void Set(int allow, int refuse)
+        {
+            Volatile.Write(ref refusals, refuse);
+            Volatile.Write(ref allowed, allow);
+        }
     }
 }
