@@ -87,11 +87,16 @@ internal sealed class MeteringMiddleware(RequestDelegate next, ICounterStore cou
             (usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens) = (counted.Input, counted.Output, counted.Cached);
             usage.Estimated = meter.Usage is null;
             EventCost.Apply(usage, call.Route.Price);
+            if (requestLog.Enabled)
+            {
+                // The event is the call's entry in the request log (LoggedCalls): no log row of its own. Journaled
+                // with the latency so far; once the last bytes are out, the latency to them.
+                RequestLogRows.Fill(usage, call, context, usage.Timestamp);
+            }
             var completedIn = journal.Complete(usage, admittedIn);
             await ReleaseAsync(meter, context);
             if (requestLog.Enabled)
             {
-                // The event is the call's entry in the request log (LoggedCalls): no log row of its own.
                 RequestLogRows.Fill(usage, call, context, time.GetUtcNow().UtcDateTime);
             }
             recorder.Record(usage, admittedIn, completedIn);

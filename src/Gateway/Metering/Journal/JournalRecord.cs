@@ -57,6 +57,12 @@ internal readonly record struct JournalRecord(JournalKind Kind, UsageEvent Event
             json.WriteNumber("out"u8, Event.OutputTokens);
             json.WriteNumber("ca"u8, Event.CachedInputTokens);
             json.WriteBoolean("est"u8, Event.Estimated);
+            if (Event.Status is { } status)
+            {
+                // The request log's status and latency, so that a call stored from the journal is listed there too.
+                json.WriteNumber("st"u8, status);
+                json.WriteNumber("lat"u8, Event.LatencyMicroseconds ?? 0);
+            }
             if (Event.Cost is { } cost)
             {
                 json.WriteNumber("c"u8, cost);
@@ -112,6 +118,9 @@ internal readonly record struct JournalRecord(JournalKind Kind, UsageEvent Event
                 // Lines of a build before prices have no cost: their calls had none.
                 Cost = root.TryGetProperty("c", out var cost) ? cost.GetDecimal() : null,
                 CostCurrency = root.TryGetProperty("cc", out var currency) ? currency.GetString() : null,
+                // Lines of a build before them, or written with the request log off, have neither.
+                Status = root.TryGetProperty("st", out var status) ? status.GetInt32() : null,
+                LatencyMicroseconds = root.TryGetProperty("lat", out var latency) ? latency.GetInt64() : null,
             });
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

@@ -23,6 +23,19 @@ public sealed class JournalRecordTests
     }
 
     [Fact]
+    public void Decode_CompletedLineWithStatus_KeepsStatusAndLatency()
+    {
+        var completed = Event(null);
+        (completed.Status, completed.LatencyMicroseconds) = (201, 1234);
+
+        var decoded = JournalRecord.Decode(new JournalRecord(JournalKind.Completed, completed).Encode().Span);
+        var without = JournalRecord.Decode(new JournalRecord(JournalKind.Completed, Event(null)).Encode().Span);
+
+        Assert.Equal((201, 1234L), (decoded!.Value.Event.Status, decoded.Value.Event.LatencyMicroseconds));
+        Assert.Equal((null, null), (without!.Value.Event.Status, without.Value.Event.LatencyMicroseconds));
+    }
+
+    [Fact]
     public void Decode_LineWithoutCost_NoCost()
     {
         var sut = new JournalRecord(JournalKind.Admitted, Event(null));

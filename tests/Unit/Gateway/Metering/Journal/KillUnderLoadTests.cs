@@ -58,6 +58,7 @@ public sealed class KillUnderLoadTests
 
         Assert.True(answered.Count >= 100 * Kills, $"only {answered.Count} calls answered");
         AssertExactlyOnce(answered.Keys, events);
+        await AssertInTheRequestLogAsync(folder, answered.Keys);
         AssertExactlyOnce(answered.Keys, [.. receiver.Events.Values]);
         Assert.Equal(0, receiver.SignatureFailures);
         var usage = (await last.Client().GetJsonAsync($"/v1/gateway/groups/{group}/usage")).Body!;
@@ -94,6 +95,7 @@ public sealed class KillUnderLoadTests
 
         Assert.True(answered.Count >= 100, $"only {answered.Count} calls answered");
         AssertExactlyOnce(answered.Keys, events);
+        await AssertInTheRequestLogAsync(folder, answered.Keys);
         Directory.Delete(folder, recursive: true);
     }
 
@@ -104,6 +106,29 @@ public sealed class KillUnderLoadTests
         await using var rename = connection.CreateCommand();
         rename.CommandText = $"ALTER TABLE \"{table}\" RENAME TO \"{to}\"";
         await rename.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Every answered call is in the request log with its status and a latency: its event carries them, whether it was
+    /// stored from memory or from the journal (replayed after the kill, or read back after the queue's limit).
+    /// </summary>
+    private static async Task AssertInTheRequestLogAsync(string folder, ICollection<string> answered)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "frontier.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var read = connection.CreateCommand();
+        read.CommandText = """SELECT "RequestMetadata", "Status", "LatencyMicroseconds" FROM "UsageEvents" WHERE "RequestMetadata" IS NOT NULL""";
+        var logged = new Dictionary<string, (int? Status, long? Latency)>();
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var call = JsonNode.Parse(reader.GetString(0))!["call"]!.GetValue<string>();
+                logged[call] = (reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+            }
+        }
+        var unlisted = answered.Where(id => !logged.TryGetValue(id, out var call) || call.Status != 200 || call.Latency is not > 0).ToList();
+        Assert.True(unlisted.Count == 0, $"{unlisted.Count} of {answered.Count} answered calls are not in the request log with their status");
     }
 
     /// <summary>Every answered call's id appears in exactly one event; other events (calls the kill cut off) are interrupted.</summary>
