@@ -35,7 +35,7 @@ public sealed partial class DataChanges(ILogger<DataChanges> logger) : IChangeBu
     /// <summary>
     /// Runs every handler on a change this host just committed. One that fails is logged and the others still run:
     /// the write is in the database, so its caller gets its answer (a 500 would have it retried and made twice), and
-    /// the change journal's next catch-up (<c>Gateway:ResyncSeconds</c>) applies what the handler did not.
+    /// the change journal's catch-up applies what the handler did not (the snapshot's asks for one at once).
     /// </summary>
     private async Task ApplyCommittedAsync(ChangeSet change)
     {

@@ -30,10 +30,14 @@ public sealed class UsageEvent
     public string? CostCurrency { get; set; }
     /// <summary>
     /// The call's answer status, for the request log (<see cref="LoggedCall"/>): a metered call's log row is its event,
-    /// not a row of its own. Null when the request log is off, and for an event replayed from the journal.
+    /// not a row of its own. Null when the request log is off, for a call the host's end cut off (an interrupted
+    /// event), and for an event of a journal line written by a build before status was journaled.
     /// </summary>
     public int? Status { get; set; }
-    /// <summary>From the call's start to its last byte, for the request log; null when <see cref="Status"/> is.</summary>
+    /// <summary>
+    /// From the call's start to its last byte, for the request log (from a journal line: to its last chunk, a little
+    /// earlier); null when <see cref="Status"/> is.
+    /// </summary>
     public long? LatencyMicroseconds { get; set; }
     /// <summary>The webhook delivery that carries this event; null until it is batched.</summary>
     public string? DeliveryId { get; set; }

@@ -67,7 +67,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         ChangeJournal.Record(db, change, group.CreatedAt);
         await SaveAsync(db, external, group.ParentGroupId, ct);
         await transaction.CommitAsync(ct);
-        await changes.PublishAsync(change with { Revoked = change.KeyPrefixes }, ct);
+        await changes.PublishAsync(change, ct);
         return view;
     }
 

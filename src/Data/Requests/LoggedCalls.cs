@@ -8,7 +8,7 @@ namespace FrontierGateway.Data.Requests;
 /// only its <see cref="UsageEvent"/>, which carries its status and latency (one row a call on the request path, not
 /// two). A page reads each table newest first through its own index and merges the two; a UNION ALL view of both was
 /// read whole and sorted by SQLite for every page. An event without a status (written with the request log off, or
-/// replayed from the journal after a crash) is not in the log.
+/// the interrupted event of a call a crash cut off) is not in the log.
 /// </summary>
 internal static class LoggedCalls
 {

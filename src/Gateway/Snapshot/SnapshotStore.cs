@@ -94,6 +94,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             var (keys, groups) = (await keysRead, await groupsRead);
             var read = new GatewaySnapshot(keys, groups.Policies, endpoints);
             await writer.WaitAsync(ct);
+            var previous = hierarchy;
             try
             {
                 hierarchy = new GroupHierarchy(groups.Parents);
@@ -111,6 +112,12 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
                 listener.Update(read.Endpoints.Values);
                 loaded = true;
                 Volatile.Write(ref loadedAt, started);
+            }
+            catch
+            {
+                // The read is not swapped in: the hierarchy stays the one of the snapshot that stays.
+                hierarchy = previous;
+                throw;
             }
             finally
             {

@@ -92,7 +92,7 @@ public abstract class RequestLogServiceTests(DataProvider provider) : DatabaseTe
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
             // Two events at the time of a log row (the key orders them), and one the log does not show: no status
-            // (written with the request log off, or replayed from the journal).
+            // (written with the request log off, or a call a crash cut off).
             db.UsageEvents.AddRange(Event("01JEVENT0000000000000000A1", 6, 200), Event("01JEVENT0000000000000000A2", 4, 200),
                 Event("01JEVENT0000000000000000A3", 4, 201), Event("01JEVENT0000000000000000A4", 7, null));
             await db.SaveChangesAsync();
