@@ -5,10 +5,11 @@ namespace FrontierGateway.Data;
 public sealed record ChangeSet(IReadOnlyList<string> GroupIds, IReadOnlyList<string> KeyPrefixes, bool Endpoints, bool All = false)
 {
     /// <summary>
-    /// The keys this change revoked (a revocation, a group's deletion): taken out of a snapshot before anything is
-    /// read, so that a refresh that fails leaves none of them usable. Not journaled: a catch-up reads the keys' rows.
+    /// Every key of <see cref="KeyPrefixes"/> was revoked (a revocation, a group's deletion): they are taken out of a
+    /// snapshot before anything is read, so that a refresh that fails leaves none of them usable. Not journaled: a
+    /// catch-up reads the keys' rows.
     /// </summary>
-    public IReadOnlyList<string> Revoked { get; init; } = [];
+    public bool KeysRevoked { get; init; }
 
     public static ChangeSet Groups(params IReadOnlyList<string> ids) => new(ids, [], false);
     public static ChangeSet Keys(params IReadOnlyList<string> prefixes) => new([], prefixes, false);

@@ -206,7 +206,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await revocations.RecordAsync(keys.ConvertAll(k => new RevokedKey(k.Prefix, k.GroupId)), ids, ct);
-        await changes.PublishAsync(change with { Revoked = change.KeyPrefixes }, ct);
+        await changes.PublishAsync(change with { KeysRevoked = true }, ct);
         return view;
     }
 

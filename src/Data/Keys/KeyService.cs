@@ -97,7 +97,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
         ChangeJournal.Record(db, ChangeSet.Keys(prefix), key.RevokedAt.Value);
         await db.SaveChangesAsync(ct);
         await revocations.RecordAsync([new RevokedKey(prefix, key.GroupId)], [], ct);
-        await changes.PublishAsync(ChangeSet.Keys(prefix) with { Revoked = [prefix] }, ct);
+        await changes.PublishAsync(ChangeSet.Keys(prefix) with { KeysRevoked = true }, ct);
         return new RevokedKeyView(prefix);
     }
 

@@ -217,10 +217,10 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         try
         {
             missed?.Add(change);
-            if (change.Revoked.Count > 0)
+            if (change.KeysRevoked)
             {
                 // Refused from here on, with nothing to read: whatever the refresh below meets.
-                current = current with { Keys = current.Keys.With([], change.Revoked) };
+                current = current with { Keys = current.Keys.With([], change.KeyPrefixes) };
             }
             current = await RefreshAsync(current, change, ct);
         }
