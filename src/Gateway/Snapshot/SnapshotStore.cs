@@ -112,6 +112,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
                 listener.Update(read.Endpoints.Values);
                 loaded = true;
                 Volatile.Write(ref loadedAt, started);
+                Recovered(started);
             }
             catch
             {
@@ -177,6 +178,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             if (loaded)
             {
                 Volatile.Write(ref loadedAt, started);
+                Recovered(started);
             }
         }
         finally
@@ -226,6 +228,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            Volatile.Write(ref failedAt, Stopwatch.GetTimestamp());
             behind.TrySetResult();
             throw;
         }
@@ -234,23 +237,6 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             writer.Release();
         }
     }
-
-    /// <summary>
-    /// Completes when a change's refresh has failed since <see cref="ClearBehind"/>: <see cref="SnapshotResync"/> then
-    /// catches up at once instead of at its next period.
-    /// </summary>
-    public Task Behind => Volatile.Read(ref behind).Task;
-
-    /// <summary>Called as a resync begins: what failed before it is in the journal (or the whole read) it reads.</summary>
-    public void ClearBehind()
-    {
-        if (behind.Task.IsCompleted)
-        {
-            Volatile.Write(ref behind, new(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-    }
-
-    private TaskCompletionSource behind = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary><paramref name="next"/> with what <paramref name="change"/> touched read again; under the writer lock.</summary>
     private async Task<GatewaySnapshot> RefreshAsync(GatewaySnapshot next, ChangeSet change, CancellationToken ct)

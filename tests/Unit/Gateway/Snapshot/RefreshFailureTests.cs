@@ -123,6 +123,7 @@ public sealed class RefreshFailureTests
         Assert.Equal(HttpStatusCode.OK, status);
         using var caller = factory.Caller(key);
         Assert.Equal(401, await caller.GetAsync("/v1/models").StatusAsync());
+        Assert.Equal("Degraded", await SnapshotReadinessAsync(factory));
 
         // The resync tries at once, then after 1 s, 2 s, ...: the database answering again is met within seconds.
         await Task.Delay(1500);
@@ -134,6 +135,14 @@ public sealed class RefreshFailureTests
         }
 
         Assert.Equal(200, await caller.GetAsync("/v1/models").StatusAsync());
+        Assert.Equal("Healthy", await SnapshotReadinessAsync(factory));
+    }
+
+    private static async Task<string> SnapshotReadinessAsync(GatewayFactory factory)
+    {
+        var (status, ready) = await factory.CreateClient().GetJsonAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, status);
+        return ready!["checks"]!["snapshot"]!["status"]!.GetValue<string>();
     }
 
     [Fact]
