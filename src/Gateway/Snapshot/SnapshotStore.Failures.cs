@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace FrontierGateway.Gateway.Snapshot;
 
 /// <summary>
@@ -20,6 +22,13 @@ internal sealed partial class SnapshotStore
 
     /// <summary>When a change's refresh last failed (a Stopwatch timestamp), until a later catch-up or read succeeds; 0 none.</summary>
     private long failedAt;
+
+    /// <summary>A change could not be applied: readiness Degraded, and the resync asked to catch up at once.</summary>
+    private void Failed()
+    {
+        Volatile.Write(ref failedAt, Stopwatch.GetTimestamp());
+        behind.TrySetResult();
+    }
 
     /// <summary>Marks the host up to date with what had failed before <paramref name="started"/>.</summary>
     private void Recovered(long started)

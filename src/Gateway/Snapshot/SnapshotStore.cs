@@ -210,7 +210,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                behind.TrySetResult();
+                Failed();
                 throw;
             }
             return;
@@ -228,8 +228,7 @@ internal sealed partial class SnapshotStore : IHostedService, IGroupRoots
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Volatile.Write(ref failedAt, Stopwatch.GetTimestamp());
-            behind.TrySetResult();
+            Failed();
             throw;
         }
         finally
