@@ -34,7 +34,7 @@ public abstract class PortalTest : BunitContext, IAsyncLifetime
     /// <summary>The email <see cref="SignInAsync"/> gives an Admin.</summary>
     public const string AdminEmail = "admin@example.com";
 
-    private readonly TestData data = new();
+    private readonly TestData data;
     private readonly BunitAuthorizationContext authorization;
 
     /// <summary>
@@ -43,8 +43,10 @@ public abstract class PortalTest : BunitContext, IAsyncLifetime
     /// </summary>
     static PortalTest() => DefaultWaitTimeout = TimeSpan.FromSeconds(10);
 
-    protected PortalTest()
+    /// <param name="provider">The database the portal's services use: SQLite, as most portal tests run, or PostgreSQL.</param>
+    protected PortalTest(DataProvider provider = DataProvider.Sqlite)
     {
+        data = new(provider);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddPortalMudServices();
         // Before TestData's own Identity registration, whose user store knows no roles: Identity adds its stores only
