@@ -134,6 +134,37 @@ public abstract class RequestLogServiceTests(DataProvider provider) : DatabaseTe
         Assert.Equal(["req_ev_A1", "req_5", "req_4", "req_3"], page.Rows.Select(r => r.RequestId));
     }
 
+    [Fact]
+    public async Task ListAsync_OneKey_ItsCallsOnly_ARevokedKeysToo_AKeyNeverMintedNone()
+    {
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.Groups.Add(new Group { Id = "grp_b", Name = "Beta", ExternalEntityId = "beta", Depth = 1 });
+            db.CustomerApiKeys.AddRange(
+                new CustomerApiKey { Prefix = "prefix0000000000", SecretHash = new byte[32], GroupId = "grp_a" },
+                new CustomerApiKey { Prefix = "revoked000000000", SecretHash = new byte[32], GroupId = "grp_b", RevokedAt = Start });
+            var refused = Row(6, "grp_b", 429);
+            refused.KeyPrefix = "revoked000000000";
+            var metered = Event("01JEVENT0000000000000000B1", 7, 200);
+            (metered.GroupId, metered.ApiKeyPrefix) = ("grp_b", "revoked000000000");
+            db.RequestLog.Add(refused);
+            db.UsageEvents.Add(metered);
+            await db.SaveChangesAsync();
+        }
+
+        var revoked = await sut.ListAsync(new RequestLogFilter(KeyPrefix: "revoked000000000"));
+        var live = await sut.ListAsync(new RequestLogFilter(KeyPrefix: "prefix0000000000"));
+        var unknown = await sut.ListAsync(new RequestLogFilter(KeyPrefix: "unknown000000000"));
+
+        Assert.Equal(["req_ev_B1", "req_6"], revoked.Rows.Select(r => r.RequestId));
+        // The key's rows in its own group only (grp_b's row of that prefix is another key's, in these made-up rows).
+        Assert.Equal(["req_5", "req_4", "req_3", "req_1", "req_0"], live.Rows.Select(r => r.RequestId));
+        Assert.Empty(unknown.Rows);
+        await using var read = await DbFactory.CreateDbContextAsync();
+        var filter = await RequestLogService.WithKeysGroupAsync(read, new RequestLogFilter(KeyPrefix: "revoked000000000"), default);
+        Assert.Equal("grp_b", filter!.GroupId);
+    }
+
     private static UsageEvent Event(string key, int second, int? status) => new()
     {
         IdempotencyKey = key, Timestamp = Start.AddSeconds(second), RequestId = "req_ev_" + key[^2..], ModelSlug = "org/m",
@@ -185,5 +216,21 @@ public sealed class RequestLogPlanTests() : DatabaseTest(DataProvider.Sqlite)
         await using var db = await DbFactory.CreateDbContextAsync();
 
         Assert.Null(LoggedCalls.Events(db, new RequestLogFilter(Outcome: outcome)));
+    }
+
+    [Fact]
+    public async Task Page_OneKey_ReadsItsGroupsIndexes()
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        db.Groups.Add(new Group { Id = "grp_k", Name = "Keyed", ExternalEntityId = "keyed", Depth = 1 });
+        db.CustomerApiKeys.Add(new CustomerApiKey { Prefix = "keyed00000000000", SecretHash = new byte[32], GroupId = "grp_k" });
+        await db.SaveChangesAsync();
+
+        var filter = await RequestLogService.WithKeysGroupAsync(db, new RequestLogFilter(KeyPrefix: "keyed00000000000"), default);
+        var rows = await QueryPlan.ExplainAsync(db, LoggedCalls.Rows(db, filter!).Take(51));
+        var events = await QueryPlan.ExplainAsync(db, LoggedCalls.Events(db, filter!)!.Take(51));
+
+        Assert.Contains(rows, l => l.Contains("IX_RequestLog_GroupId_Timestamp", StringComparison.Ordinal));
+        Assert.Contains(events, l => l.Contains("IX_UsageEvents_GroupId_Timestamp", StringComparison.Ordinal));
     }
 }
