@@ -1,4 +1,5 @@
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Keys;
 using Microsoft.EntityFrameworkCore;
 
 namespace FrontierGateway.Data.Requests;
@@ -39,11 +40,7 @@ public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFac
             throw DomainException.Invalid("limit", $"limit must be from 1 to {MaxLimit}.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await WithKeysGroupAsync(db, filter, ct) is not { } narrowed)
-        {
-            return new RequestLogPage([], null);
-        }
-        filter = narrowed;
+        filter = await WithKeysGroupAsync(db, filter, ct);
         // Each table's newest rows past the cursor, one more than a page: the merge's first Limit + 1 are among them.
         var take = filter.Limit + 1;
         var rows = await LoggedCalls.Rows(db, filter).Take(take).ToListAsync(ct);
@@ -59,21 +56,12 @@ public sealed class RequestLogService(IDbContextFactory<FrontierDbContext> dbFac
         return new RequestLogPage(page, more ? new RequestLogCursor(page[^1].Timestamp, page[^1].Key) : null);
     }
 
-    /// <summary>
-    /// A key's calls are all its group's: a filter on a key also names the key's group, so that each table is read
-    /// through its group index (the group's calls) rather than its time index (every call, until a page of the key's
-    /// is found: all of them, for a key rarely used). Null for a key that was never minted (revoked ones count).
-    /// </summary>
-    internal static async Task<RequestLogFilter?> WithKeysGroupAsync(FrontierDbContext db, RequestLogFilter filter, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(filter.KeyPrefix) || filter.GroupId is not null)
-        {
-            return filter;
-        }
-        var group = await db.CustomerApiKeys.IgnoreQueryFilters().AsNoTracking()
-            .Where(k => k.Prefix == filter.KeyPrefix).Select(k => k.GroupId).FirstOrDefaultAsync(ct);
-        return group is null ? null : filter with { GroupId = group };
-    }
+    /// <summary>A filter on a key also names the key's group (<see cref="KeyQueries.GroupOfAsync"/>), when it has one.</summary>
+    internal static async Task<RequestLogFilter> WithKeysGroupAsync(FrontierDbContext db, RequestLogFilter filter, CancellationToken ct) =>
+        string.IsNullOrEmpty(filter.KeyPrefix) || filter.GroupId is not null
+            || await KeyQueries.GroupOfAsync(db, filter.KeyPrefix, ct) is not { } group
+            ? filter
+            : filter with { GroupId = group };
 
     /// <summary>The groups with the most refused calls (429) since <paramref name="since"/>, most first.</summary>
     public async Task<IReadOnlyList<Usage.GroupRefusals>> MostRefusedAsync(DateTime since, int top = 10, CancellationToken ct = default)

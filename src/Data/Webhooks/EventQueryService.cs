@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FrontierGateway.Data.Entities;
+using FrontierGateway.Data.Keys;
 using FrontierGateway.Data.Paging;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,11 @@ public sealed record EventQueryInput(string? StartTime, string? EndTime, string?
     string? Limit, string? Cursor);
 
 /// <summary>What a page of events is taken from: a time range, the filters, and the order.</summary>
-internal sealed record EventWindow(DateTime Start, DateTime End, string? External, string? Prefix, bool NewestFirst);
+internal sealed record EventWindow(DateTime Start, DateTime End, string? External, string? Prefix, bool NewestFirst)
+{
+    /// <summary>The group of the key <see cref="Prefix"/> names, when a key has it (<see cref="KeyQueries.GroupOfAsync"/>).</summary>
+    public string? KeysGroup { get; init; }
+}
 
 /// <summary>Billing events in ascending time, for pulling instead of (or besides) webhooks.</summary>
 public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFactory, TimeProvider time)
@@ -46,7 +51,10 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
         var descending = state?.NewestFirst ?? newestFirst;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var window = new EventWindow(start, end, external, prefix, descending);
+        var window = new EventWindow(start, end, external, prefix, descending)
+        {
+            KeysGroup = prefix is null ? null : await KeyQueries.GroupOfAsync(db, prefix, ct),
+        };
         var after = state is null ? ((DateTime, string)?)null : (state.LastTime, state.LastKey);
         var rows = await Page(db, window, after).Take(size + 1).ToListAsync(ct);
         var hasMore = rows.Count > size;
@@ -67,6 +75,10 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
         if (prefix is not null)
         {
             query = query.Where(e => e.ApiKeyPrefix == prefix);
+        }
+        if (window.KeysGroup is { } group)
+        {
+            query = query.Where(e => e.GroupId == group);
         }
         // After a cursor, its time is the range's bound on that side instead of the window's, and the rest of that time
         // is filtered out. SQLite seeks an index to the first bound of a column it is given and only filters with a

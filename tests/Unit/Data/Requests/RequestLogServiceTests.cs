@@ -162,7 +162,7 @@ public abstract class RequestLogServiceTests(DataProvider provider) : DatabaseTe
         Assert.Empty(unknown.Rows);
         await using var read = await DbFactory.CreateDbContextAsync();
         var filter = await RequestLogService.WithKeysGroupAsync(read, new RequestLogFilter(KeyPrefix: "revoked000000000"), default);
-        Assert.Equal("grp_b", filter!.GroupId);
+        Assert.Equal("grp_b", filter.GroupId);
     }
 
     private static UsageEvent Event(string key, int second, int? status) => new()
@@ -227,8 +227,8 @@ public sealed class RequestLogPlanTests() : DatabaseTest(DataProvider.Sqlite)
         await db.SaveChangesAsync();
 
         var filter = await RequestLogService.WithKeysGroupAsync(db, new RequestLogFilter(KeyPrefix: "keyed00000000000"), default);
-        var rows = await QueryPlan.ExplainAsync(db, LoggedCalls.Rows(db, filter!).Take(51));
-        var events = await QueryPlan.ExplainAsync(db, LoggedCalls.Events(db, filter!)!.Take(51));
+        var rows = await QueryPlan.ExplainAsync(db, LoggedCalls.Rows(db, filter).Take(51));
+        var events = await QueryPlan.ExplainAsync(db, LoggedCalls.Events(db, filter)!.Take(51));
 
         Assert.Contains(rows, l => l.Contains("IX_RequestLog_GroupId_Timestamp", StringComparison.Ordinal));
         Assert.Contains(events, l => l.Contains("IX_UsageEvents_GroupId_Timestamp", StringComparison.Ordinal));

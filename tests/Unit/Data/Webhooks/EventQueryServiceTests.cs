@@ -14,15 +14,23 @@ public abstract class EventQueryServiceTests(DataProvider provider) : DatabaseTe
     private static readonly DateTime Start = new(2026, 5, 13, 12, 0, 0, DateTimeKind.Utc);
 
     [Theory]
-    [InlineData(false, "cust_a", null)]
-    [InlineData(false, null, "keya000000000001")]
-    [InlineData(false, null, null)]
-    [InlineData(true, "cust_a", null)]
-    [InlineData(true, null, "keya000000000001")]
-    [InlineData(true, null, null)]
+    [InlineData(false, "cust_a", null, false)]
+    [InlineData(false, null, "keya000000000001", false)]
+    [InlineData(false, null, "keya000000000001", true)]
+    [InlineData(false, null, null, false)]
+    [InlineData(true, "cust_a", null, false)]
+    [InlineData(true, null, "keya000000000001", false)]
+    [InlineData(true, null, "keya000000000001", true)]
+    [InlineData(true, null, null, false)]
     public async Task List_PagesThroughEventsOfEqualTimes_EachOnceInTimeThenKeyOrder(bool newestFirst, string? external,
-        string? prefix)
+        string? prefix, bool keysMinted)
     {
+        if (keysMinted)
+        {
+            // Events of keys that have their rows (as calls make them): the page also reads by the key's group.
+            await MintAsync("cust_a", "keya000000000001");
+            await MintAsync("cust_b", "keyb000000000001");
+        }
         // Three seconds with three events each of one customer's key and three of another's, and events just outside.
         var events = Enumerable.Range(0, 9).SelectMany(i => new[]
         {
@@ -61,9 +69,32 @@ public abstract class EventQueryServiceTests(DataProvider provider) : DatabaseTe
         Assert.Equal(expected, seen);
     }
 
+    private async Task MintAsync(string external, string prefix)
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        db.Groups.Add(new Group { Id = "grp_" + external, Name = external, ExternalEntityId = external, Depth = 1 });
+        db.CustomerApiKeys.Add(new CustomerApiKey { Prefix = prefix, SecretHash = new byte[32], GroupId = "grp_" + external });
+        await db.SaveChangesAsync();
+    }
+
     private static UsageEvent Event(DateTime time, string external, string prefix) => new()
     {
         IdempotencyKey = Ids.NewUlid(), Timestamp = time, RequestId = "req_" + external, ModelSlug = "acme/m",
         GroupId = "grp_" + external, ExternalEntityId = external, ApiKeyPrefix = prefix, InputTokens = 1, OutputTokens = 1,
     };
+}
+
+/// <summary>SQLite's plan for a page of one key's events: the key's group's index, not every event's time index.</summary>
+public sealed class EventQueryPlanTests() : DatabaseTest(DataProvider.Sqlite)
+{
+    [Fact]
+    public async Task Page_OneKey_ReadsItsGroupsIndex()
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        var window = new EventWindow(DateTime.UtcNow.AddDays(-1), DateTime.UtcNow, null, "keya000000000001", false) { KeysGroup = "grp_a" };
+
+        var plan = await QueryPlan.ExplainAsync(db, EventQueryService.Page(db, window, null).Take(101));
+
+        Assert.Contains(plan, l => l.Contains("IX_UsageEvents_GroupId_Timestamp", StringComparison.Ordinal));
+    }
 }
