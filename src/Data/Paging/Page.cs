@@ -29,7 +29,8 @@ public sealed record PageRequest(int Limit, string? After)
         try
         {
             var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            if (text.StartsWith("c1:", StringComparison.Ordinal) && text.Length > 3)
+            // A forged cursor's id goes into the query as it is (StoredText: U+0000 fails it on PostgreSQL).
+            if (text.StartsWith("c1:", StringComparison.Ordinal) && text.Length > 3 && StoredText.CanHold(text))
             {
                 return text[3..];
             }

@@ -141,10 +141,12 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
 
     /// <summary>
     /// Whether <paramref name="state"/> has what every cursor <see cref="ListAsync"/> writes has: UTC times, a time
-    /// range that is not empty, and a last event. (Its last time is not checked against the range: PostgreSQL keeps
-    /// microseconds, so an event can read back a few ticks before a start_time given to the 100 ns.)
+    /// range that is not empty, a last event, and text a query can hold (<see cref="StoredText"/>). (Its last time is
+    /// not checked against the range: PostgreSQL keeps microseconds, so an event can read back a few ticks before a
+    /// start_time given to the 100 ns.)
     /// </summary>
     private static bool IsValid(CursorState state) =>
         state is { Start.Kind: DateTimeKind.Utc, End.Kind: DateTimeKind.Utc, LastTime.Kind: DateTimeKind.Utc, LastKey.Length: > 0 }
-        && state.Start < state.End;
+        && state.Start < state.End
+        && StoredText.CanHold(state.External) && StoredText.CanHold(state.Prefix) && StoredText.CanHold(state.LastKey);
 }

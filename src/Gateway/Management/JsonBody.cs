@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using FrontierGateway.Data;
 using FrontierGateway.Gateway.Wire;
@@ -10,6 +11,9 @@ namespace FrontierGateway.Gateway.Management;
 public static partial class JsonBody
 {
     public const int MaxBytes = 1024 * 1024;
+
+    /// <summary>The API's options, with every string read through <see cref="StoredTextConverter"/>.</summary>
+    private static readonly JsonSerializerOptions Options = new(ApiJson.Options) { Converters = { new StoredTextConverter() } };
 
     public static async Task<T> ReadAsync<T>(HttpRequest request, Func<T>? whenEmpty = null) where T : class
     {
@@ -35,7 +39,7 @@ public static partial class JsonBody
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options)
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options)
                 ?? throw new DomainException(400, null, "The body must be a JSON object, not null.", "invalid_json");
         }
         catch (JsonException e)
@@ -44,6 +48,7 @@ public static partial class JsonBody
             var expected = param is null ? null : Expected<T>(param);
             var message = param is null
                 ? "The body is not valid JSON or not a JSON object."
+                : e is NulInText ? StoredText.Refusal(param)
                 : expected is null ? $"{param} is not valid JSON." : $"{param} must be {expected}.";
             throw new DomainException(400, param, message, "invalid_json");
         }
@@ -89,6 +94,24 @@ public static partial class JsonBody
             _ => "an object",
         };
     }
+
+    /// <summary>
+    /// Refuses a string holding U+0000 where it is read, so that the refusal names the field (<see cref="StoredText"/>);
+    /// any other token is left to the serializer's own type error.
+    /// </summary>
+    private sealed class StoredTextConverter : JsonConverter<string>
+    {
+        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var value = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException();
+            return StoredText.CanHold(value) ? value : throw new NulInText();
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value);
+    }
+
+    private sealed class NulInText : JsonException;
 
     private static DomainException TooLarge() =>
         new(400, null, $"The body is larger than {MaxBytes} bytes.", "body_too_large");

@@ -19,7 +19,7 @@ public static class ManagementApi
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(Prefix).RequireAuthorization(WorkspaceKeyAuthentication.ViewPolicy).DisableAntiforgery();
-        api.AddEndpointFilter(ApiError.NameRequestId);
+        api.AddEndpointFilter(ApiError.NameRequestId).AddEndpointFilter(QueryText.Check);
         // Finally: it sees each endpoint's methods, however the resource class mapped them.
         ((IEndpointConventionBuilder)api).Finally(endpoint =>
         {
