@@ -12,8 +12,16 @@ public static partial class JsonBody
 {
     public const int MaxBytes = 1024 * 1024;
 
-    /// <summary>The API's options, with every string read through <see cref="StoredTextConverter"/>.</summary>
-    private static readonly JsonSerializerOptions Options = new(ApiJson.Options) { Converters = { new StoredTextConverter() } };
+    /// <summary>
+    /// The API's options, with every string read through <see cref="StoredTextConverter"/>, and a repeated property
+    /// name refused: the last one silently won, so <c>{"metadata":{...},"metadata":{...}}</c> wrote whichever came
+    /// second, where the inference API refuses the same body.
+    /// </summary>
+    private static readonly JsonSerializerOptions Options = new(ApiJson.Options)
+    {
+        Converters = { new StoredTextConverter() },
+        AllowDuplicateProperties = false,
+    };
 
     public static async Task<T> ReadAsync<T>(HttpRequest request, Func<T>? whenEmpty = null) where T : class
     {
@@ -49,10 +57,19 @@ public static partial class JsonBody
             var message = param is null
                 ? "The body is not valid JSON or not a JSON object."
                 : e is NulInText ? StoredText.Refusal(param)
+                : IsRepeatedName(e) ? $"A property name is repeated at {param}."
                 : expected is null ? $"{param} is not valid JSON." : $"{param} must be {expected}.";
-            throw new DomainException(400, param, message, "invalid_json");
+            throw new DomainException(400, param, message, IsRepeatedName(e) ? "duplicate_parameter" : "invalid_json");
         }
     }
+
+    /// <summary>
+    /// The serializer's refusal of a repeated name carries no type of its own, only its message; <c>BadInputTests</c>
+    /// pins the wording, so a runtime that changes it fails a test instead of reporting "must be a string". Its path is
+    /// the repeated property, or for a name repeated inside a <see cref="JsonElement"/> field (price) that field.
+    /// </summary>
+    private static bool IsRepeatedName(JsonException e) =>
+        e.Message.StartsWith("Duplicate property", StringComparison.Ordinal);
 
     private static async Task ReadAllAsync(HttpRequest request, MemoryStream buffer)
     {

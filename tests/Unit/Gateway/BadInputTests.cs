@@ -68,6 +68,34 @@ public sealed class BadInputTests(GatewayFactory factory) : IClassFixture<Gatewa
     }
 
     [Theory]
+    [InlineData("""{"metadata":{"external_entity_id":"dup-3"},"metadata":{"external_entity_id":"dup-4"},"models":[{"slug":"a/b"}],"hierarchy":{}}""", "metadata")]
+    [InlineData("""{"metadata":{"external_entity_id":"dup-1","external_entity_id":"dup-2"},"models":[{"slug":"a/b"}],"hierarchy":{}}""", "metadata.external_entity_id")]
+    [InlineData("""{"metadata":{"external_entity_id":"dup"},"models":[{"slug":"a/b","slug":"c/d"}],"hierarchy":{}}""", "models[0].slug")]
+    public async Task CreateGroup_RepeatedPropertyName_Is400NamingIt_AndWritesNothing(string body, string param)
+    {
+        var before = await CountRowsAsync();
+
+        var response = await factory.Client().PostAsync("/v1/gateway/groups", body);
+
+        response.AssertError(HttpStatusCode.BadRequest, param);
+        Assert.Equal($"A property name is repeated at {param}.", response.Body!["error"]!["message"]!.GetValue<string>());
+        Assert.Equal("duplicate_parameter", response.Body!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(before, await CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task CreateEndpoint_RepeatedNameInPrice_Is400NamingPrice()
+    {
+        var response = await factory.Client().PostAsync("/v1/gateway/endpoints", """
+            {"slug":"dup/price","targets":[{"provider":"SIMULATED"}],
+             "price":{"currency":"USD","input_per_million":"1","input_per_million":"2","output_per_million":"1"}}
+            """);
+
+        response.AssertError(HttpStatusCode.BadRequest, "price");
+        Assert.Equal("A property name is repeated at price.", response.Body!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData("/v1/gateway/groups?limit=0", "limit")]
     [InlineData("/v1/gateway/groups?limit=1001", "limit")]
     [InlineData("/v1/gateway/groups?cursor=garbage", "cursor")]
