@@ -59,7 +59,8 @@ public static partial class JsonBody
                 : e is NulInText ? StoredText.Refusal(param)
                 : IsRepeatedName(e) ? $"A property name is repeated at {param}."
                 : expected is null ? $"{param} is not valid JSON." : $"{param} must be {expected}.";
-            throw new DomainException(400, param, message, IsRepeatedName(e) ? "duplicate_parameter" : "invalid_json");
+            var code = e is NulInText ? "invalid_value" : IsRepeatedName(e) ? "duplicate_parameter" : "invalid_json";
+            throw new DomainException(400, param, message, code);
         }
     }
 

@@ -26,7 +26,8 @@ public abstract class NulCharacterTests(GatewayFactory factory)
         var response = await factory.Client().PostAsync("/v1/gateway/groups", body);
 
         response.AssertError(HttpStatusCode.BadRequest, param);
-        Assert.Contains("U+0000", response.Body!["error"]!["message"]!.GetValue<string>());
+        Assert.Equal($"{param} must not contain the character U+0000.", response.Body!["error"]!["message"]!.GetValue<string>());
+        Assert.Equal("invalid_value", response.Body!["error"]!["code"]!.GetValue<string>());
         Assert.Equal(before, await factory.QueryAsync(db => db.Groups.CountAsync()));
     }
 
