@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using FrontierGateway.Data;
 using FrontierGateway.Gateway.Wire;
@@ -13,13 +12,14 @@ public static partial class JsonBody
     public const int MaxBytes = 1024 * 1024;
 
     /// <summary>
-    /// The API's options, with every string read through <see cref="StoredTextConverter"/>, and a repeated property
+    /// The API's options, with every string read through <see cref="StoredTextConverter"/>, every timestamp through
+    /// <see cref="Rfc3339Converter"/>, and a repeated property
     /// name refused: the last one silently won, so <c>{"metadata":{...},"metadata":{...}}</c> wrote whichever came
     /// second, where the inference API refuses the same body.
     /// </summary>
     private static readonly JsonSerializerOptions Options = new(ApiJson.Options)
     {
-        Converters = { new StoredTextConverter() },
+        Converters = { new StoredTextConverter(), new Rfc3339Converter() },
         AllowDuplicateProperties = false,
     };
 
@@ -112,24 +112,6 @@ public static partial class JsonBody
             _ => "an object",
         };
     }
-
-    /// <summary>
-    /// Refuses a string holding U+0000 where it is read, so that the refusal names the field (<see cref="StoredText"/>);
-    /// any other token is left to the serializer's own type error.
-    /// </summary>
-    private sealed class StoredTextConverter : JsonConverter<string>
-    {
-        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            var value = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException();
-            return StoredText.CanHold(value) ? value : throw new NulInText();
-        }
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value);
-    }
-
-    private sealed class NulInText : JsonException;
 
     private static DomainException TooLarge() =>
         new(400, null, $"The body is larger than {MaxBytes} bytes.", "body_too_large");

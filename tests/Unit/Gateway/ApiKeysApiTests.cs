@@ -54,6 +54,8 @@ public abstract class ApiKeysApiTests(GatewayFactory factory)
     [Theory]
     [InlineData("""{"expires_at":"2001-01-01T00:00:00Z"}""", "expires_at")]
     [InlineData("""{"expires_at":"tomorrow"}""", "expires_at")]
+    [InlineData("""{"expires_at":"2099-01-01T00:00:00"}""", "expires_at")]
+    [InlineData("""{"expires_at":"2099-01-01"}""", "expires_at")]
     [InlineData("""{"name":7}""", "name")]
     public async Task Mint_BadBody_Is400NamingTheField(string body, string param)
     {
@@ -61,6 +63,16 @@ public abstract class ApiKeysApiTests(GatewayFactory factory)
 
         (await sut.PostAsync($"/v1/gateway/groups/{group}/api_keys", body)).AssertError(HttpStatusCode.BadRequest, param);
         Assert.Equal(0, await factory.QueryAsync(db => db.CustomerApiKeys.CountAsync(k => k.GroupId == group)));
+    }
+
+    [Fact]
+    public async Task Mint_ExpiresAtWithOffset_IsThatInstant()
+    {
+        var group = await sut.CreateGroupAsync("keys-offset");
+
+        var (_, minted) = await sut.PostAsync($"/v1/gateway/groups/{group}/api_keys", """{"expires_at":"2099-01-01T00:00:00+05:30"}""");
+
+        Assert.Equal("2098-12-31T18:30:00Z", minted!["expires_at"]!.GetValue<string>());
     }
 
     [Fact]
