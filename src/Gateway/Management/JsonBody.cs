@@ -23,6 +23,8 @@ public static partial class JsonBody
         AllowDuplicateProperties = false,
     };
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     public static async Task<T> ReadAsync<T>(HttpRequest request, Func<T>? whenEmpty = null) where T : class
     {
         if (request.ContentLength > MaxBytes)
@@ -41,13 +43,16 @@ public static partial class JsonBody
             throw e.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge()
                 : new DomainException(400, null, $"The body could not be read: {e.Message}", "invalid_body");
         }
-        if (buffer.Length == 0)
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        // A UTF-8 byte order mark, which some clients' encodings write first, is not part of the JSON (RFC 8259 §8.1).
+        json = json.StartsWith(Utf8Bom) ? json[Utf8Bom.Length..] : json;
+        if (json.Length == 0)
         {
             return whenEmpty is not null ? whenEmpty() : throw new DomainException(400, null, "A JSON object body is required.", "missing_body");
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options)
+            return JsonSerializer.Deserialize<T>(json, Options)
                 ?? throw new DomainException(400, null, "The body must be a JSON object, not null.", "invalid_json");
         }
         catch (JsonException e)

@@ -60,6 +60,19 @@ public sealed class BadInputTests(GatewayFactory factory) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task CreateGroup_BodyWithAByteOrderMark_IsRead()
+    {
+        // What PowerShell's and some .NET clients' UTF-8 encodings send; RFC 8259 lets a parser ignore it.
+        var json = $$"""{"metadata":{"external_entity_id":"bom"},"models":[{"slug":"a/b"}],{{Hierarchy}} }""";
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(json)]);
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await factory.Client().PostAsync("/v1/gateway/groups", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task CreateGroup_OversizeBody_Is400()
     {
         var body = $$"""{"metadata":{"external_entity_id":"big","name":"{{new string('x', 2 * 1024 * 1024)}}" } }""";
