@@ -6,6 +6,12 @@ namespace FrontierGateway.Data.Groups;
 /// <summary>Turns the wire <c>models</c> list into entities, or refuses it naming the field.</summary>
 public static partial class ModelParser
 {
+    /// <summary>
+    /// 2^53 - 1: the largest integer a double holds exactly. The Redis store's scripts compare counts and thresholds as
+    /// Lua numbers (doubles), so a larger threshold would be enforced to within a few units, not to the token.
+    /// </summary>
+    public const long MaxThreshold = 9_007_199_254_740_991;
+
     public const int MaxSlugLength = 255;
 
     /// <summary>
@@ -68,9 +74,9 @@ public static partial class ModelParser
             {
                 throw DomainException.Invalid($"{at}.unit", $"{at}.unit must be one of {units}{Got(limit.Unit)}.");
             }
-            if (limit.Threshold is not { } threshold || threshold < 1)
+            if (limit.Threshold is not { } threshold || threshold is < 1 or > MaxThreshold)
             {
-                throw DomainException.Invalid($"{at}.threshold", $"{at}.threshold must be an integer of at least 1.");
+                throw DomainException.Invalid($"{at}.threshold", $"{at}.threshold must be an integer from 1 to {MaxThreshold}.");
             }
             var duplicate = model.Limits.Any(l => l.Kind == kind && l.Type == type
                 && (kind == LimitKind.Rate || l.Unit == unit));

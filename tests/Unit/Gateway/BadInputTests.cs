@@ -26,6 +26,7 @@ public sealed class BadInputTests(GatewayFactory factory) : IClassFixture<Gatewa
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":1.5}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].threshold" },
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":0}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].threshold" },
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":-3}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].threshold" },
+        { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","usage_limits":[{"type":"TOKEN","unit":"DAY","threshold":9007199254740992}]}],{{Hierarchy}} }""", "models[0].usage_limits[0].threshold" },
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKEN","unit":"MINUTE","threshold":1},{"type":"TOKEN","unit":"SECOND","threshold":1}]}],{{Hierarchy}} }""", "models[0].rate_limits[1]" },
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","rate_limits":[{"type":"TOKENS","unit":"MINUTE","threshold":1}]}],{{Hierarchy}} }""", "models[0].rate_limits[0].type" },
         { $$"""{"metadata":{"external_entity_id":"e"},"models":[{"slug":"a/b","usage_limits":[{"type":"TOKEN","unit":"WEEK","threshold":1}]}],{{Hierarchy}} }""", "models[0].usage_limits[0].unit" },
@@ -57,6 +58,17 @@ public sealed class BadInputTests(GatewayFactory factory) : IClassFixture<Gatewa
         var (_, error) = await factory.Client().PostAsync("/v1/gateway/groups", body);
 
         Assert.Equal(message, error!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CreateGroup_LargestThreshold_IsKeptExactly()
+    {
+        var (status, body) = await factory.Client().PostAsync("/v1/gateway/groups", $$"""
+            {"metadata":{"external_entity_id":"max-threshold"},"models":[{"slug":"a/b","usage_limits":[{"type":"TOKEN","unit":"DAY","threshold":9007199254740991}]}],{{Hierarchy}} }
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(9007199254740991, body!["models"]![0]!["usage_limits"]![0]!["threshold"]!.GetValue<long>());
     }
 
     [Fact]
