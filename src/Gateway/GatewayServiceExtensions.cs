@@ -11,6 +11,7 @@ using FrontierGateway.Gateway.Simulated;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Webhooks;
 using FrontierGateway.Gateway.Wire;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,6 +52,9 @@ public static class GatewayServiceExtensions
         });
         services.AddOptions<SocketTransportOptions>().Configure<IOptions<GatewayOptions>>((sockets, gateway) =>
             sockets.Backlog = gateway.Value.ListenBacklog);
+        // Kestrel's own cap (30,000,000 bytes by default) was below the inference API's: a body between the two was
+        // refused as larger than MaxBodyBytes, which it was not. Each API's reader enforces its own limit below this.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = InferenceRequest.MaxBodyBytes);
         services.AddSingleton<TargetHealth>();
         services.AddSingleton<IEndpointListener, ProxyConfigUpdater>();
         services.AddSingleton<SnapshotLoader>();

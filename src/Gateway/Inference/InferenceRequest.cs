@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using FrontierGateway.Gateway.Snapshot;
 using FrontierGateway.Gateway.Wire;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace FrontierGateway.Gateway.Inference;
 
@@ -50,12 +49,6 @@ internal sealed class InferenceRequest : IDisposable
         if (request.ContentLength > MaxBodyBytes)
         {
             return (null, TooLarge);
-        }
-        // Kestrel's own cap (30,000,000 bytes unless configured) is below ours: a body between the two was refused as
-        // larger than MaxBodyBytes, which it was not. Ours is the limit the contract states; the read below enforces it.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } cap)
-        {
-            cap.MaxRequestBodySize = MaxBodyBytes;
         }
         byte[] buffer;
         int length;
