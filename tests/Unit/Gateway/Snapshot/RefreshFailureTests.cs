@@ -146,6 +146,30 @@ public sealed class RefreshFailureTests
     }
 
     [Fact]
+    public async Task CatchUpAfterABusOutage_Fails_ReadinessDegradedUntilTheResyncCatchesUp()
+    {
+        await using var factory = new FailingRefreshFactory();
+        factory.Settings["Gateway:ResyncSeconds"] = "86400";
+        factory.Settings["Gateway:FullResyncMinutes"] = "1000000";
+        _ = factory.Client();
+        var bus = factory.Services.GetRequiredService<DataChanges>();
+        factory.Refresh.Failing = true;
+
+        // What a shared bus delivers when its connection comes back: catch up with everything this host may have missed.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bus.DeliverAsync(ChangeSet.Everything, CancellationToken.None));
+        var degraded = await SnapshotReadinessAsync(factory);
+        factory.Refresh.Failing = false;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await SnapshotReadinessAsync(factory) != "Healthy" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("Degraded", degraded);
+        Assert.Equal("Healthy", await SnapshotReadinessAsync(factory));
+    }
+
+    [Fact]
     public async Task RefreshFails_ResyncDueForAWholeRead_ReadsItOnceNotOverAndOver()
     {
         await using var factory = new FailingRefreshFactory();
