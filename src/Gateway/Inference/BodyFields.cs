@@ -29,7 +29,7 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
     /// <summary>Where the body's closing brace is.</summary>
     public int End { get; private init; }
 
-    private static readonly BodyError MissingModel = new("you must provide a model parameter (a string: the model slug).",
+    private static readonly BodyError MissingModel = new("you must provide a model parameter.",
         "model", "missing_required_parameter");
 
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
@@ -80,7 +80,8 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
             var start = (int)reader.TokenStartIndex;
             var error = name switch
             {
-                "model" when reader.TokenType != JsonTokenType.String => MissingModel,
+                "model" when reader.TokenType == JsonTokenType.Null => MissingModel,
+                "model" when reader.TokenType != JsonTokenType.String => BodyError.InvalidType("model", "a string", BodyChecks.Kind(ref reader)),
                 "stream" => BodyChecks.Boolean(ref reader, "stream", out stream),
                 "stream_options" => StreamOptions(ref reader, out includeUsage),
                 "metadata" when reader.TokenType == JsonTokenType.StartObject => BodyChecks.Metadata(ref reader),

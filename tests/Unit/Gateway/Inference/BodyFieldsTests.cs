@@ -23,7 +23,9 @@ public sealed class BodyFieldsTests
     [InlineData("""{"model":"a/b","metadata":["x"]}""", "metadata", "invalid_type")]
     [InlineData("""{"model":"a/b","metadata":{"k":1}}""", "metadata.k", "invalid_type")]
     [InlineData("""{"model":"a/b","metadata":{"k":{"x":"y"}}}""", "metadata.k", "invalid_type")]
-    [InlineData("""{"model":{"x":1}}""", "model", "missing_required_parameter")]
+    [InlineData("""{"model":{"x":1}}""", "model", "invalid_type")]
+    [InlineData("""{"model":5}""", "model", "invalid_type")]
+    [InlineData("""{"model":["a/b"]}""", "model", "invalid_type")]
     [InlineData("""{"model":null}""", "model", "missing_required_parameter")]
     [InlineData("""{"model":"a/b","max_tokens":5,"max_tokens":6}""", "max_tokens", "duplicate_parameter")]
     public void Read_FieldTheGatewayActsOnIsWrong_NamesIt(string body, string param, string code)
