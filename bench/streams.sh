@@ -21,6 +21,8 @@
 # bench/results/streams-<UTC time>/ (git-ignored). Every process started here is stopped on exit.
 #
 # Knobs (environment): ROUNDS=3 STREAMS="100 1000 5000" CHUNKS=200 INTERVAL_MS=20 PASSES=2 RAMP_S=2
+#   WARMUP_S=0: the warm-up's rounds of 64 short streams go on until WARMUP_S seconds have passed (at least one round),
+#   so that YARP alone and the gateway run tiered-up code, as a host that has served for a while does
 #   CHUNKS_<N> / INTERVAL_MS_<N> (one N only, e.g. INTERVAL_MS_5000=100) TARGETS="direct nginx yarp gateway"
 #   NGINX_WORKERS=auto PUBLISHED=<a `dotnet publish src/Portal` folder> PORT_BASE=18280 KEEP_TMP=0
 #   BEFORE=<another published gateway, e.g. main's>: target `before`, run as `gateway` is (its port, its SQLite file),
@@ -44,6 +46,7 @@ CHUNKS=${CHUNKS:-200}
 INTERVAL_MS=${INTERVAL_MS:-20}
 PASSES=${PASSES:-2}
 RAMP_S=${RAMP_S:-2}
+WARMUP_S=${WARMUP_S:-0}
 TARGETS=${TARGETS:-direct nginx yarp gateway}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 PUBLISHED=${PUBLISHED:-}
@@ -55,6 +58,8 @@ PERF_S=${PERF_S:-4}
 PERF_ENV=""
 # Fully optimised at once (no tiers): a run is too short for the tiers of every method jitted afresh to settle.
 [[ $PERF == 1 ]] && PERF_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 DOTNET_TieredCompilation=0"
+# NET_ENV="A=1 B=2": more environment for both .NET targets (YARP alone and the gateway), e.g. a runtime setting.
+PERF_ENV="$PERF_ENV ${NET_ENV:-}"
 [[ $PERF == 0 ]] || command -v perf >/dev/null || die "PERF=1 needs perf (apt-get install linux-perf)"
 GW_PORT=$PORT_BASE
 STUB_PORT=$((PORT_BASE + 1))
@@ -167,12 +172,12 @@ run() { # target streams round
     log "$target: $n streams x $PASSES passes, $chunks chunks every $interval ms (round $3)"
     local perf_pid=""
     if [[ $PERF == 1 && $target != direct && $target != nginx ]]; then
-        (sleep $((RAMP_S + 1)) && exec perf record -F 499 -o "$TMP/perf.data" -p "$(pids_of "$target")" -- sleep "$PERF_S") \
+        (sleep $((WARMUP_S + RAMP_S + 1)) && exec perf record -F 499 -o "$TMP/perf.data" -p "$(pids_of "$target")" -- sleep "$PERF_S") \
             >"$TMP/perf.log" 2>&1 &
         perf_pid=$!
     fi
     dotnet "$STREAMS_DLL" load --url "$(url_of "$target")" --key "$BENCH_KEY" --streams "$n" --passes "$PASSES" \
-        --chunks "$chunks" --interval-ms "$interval" --ramp-s "$RAMP_S" --pids "$(pids_of "$target")" --out "$out" \
+        --chunks "$chunks" --interval-ms "$interval" --ramp-s "$RAMP_S" --warmup-s "$WARMUP_S" --pids "$(pids_of "$target")" --out "$out" \
         2> >(tee -a "$RESULTS/load.log" >&2) || die "the load against $target failed"
     if [[ -n $perf_pid ]]; then
         wait "$perf_pid" || true

@@ -28,6 +28,7 @@ internal sealed class Arguments(Dictionary<string, string> values)
         Console.Error.WriteLine("usage: streams stub --port P [--chunks 200] [--interval-ms 20]");
         Console.Error.WriteLine("       streams load --url U --streams N --out FILE [--key K] [--chunks 200] [--interval-ms 20]");
         Console.Error.WriteLine("                    [--passes 2] [--ramp-s 2] [--pids p1,p2] [--include-usage false]");
+        Console.Error.WriteLine("                    [--warmup-streams 64] [--warmup-s 0]");
         return 2;
     }
 

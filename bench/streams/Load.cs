@@ -21,8 +21,10 @@ internal static class Load
         var passes = settings.Number("passes", 2);
         var warmup = settings.Number("warmup-streams", 64);
         var ramp = TimeSpan.FromSeconds(settings.Real("ramp-s", 2));
+        var warmupTime = TimeSpan.FromSeconds(settings.Real("warmup-s", 0));
         var pids = settings.Text("pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
-        var timeout = TimeSpan.FromSeconds(settings.Real("timeout-s", ramp.TotalSeconds + 3 * passes * chunks * intervalMs / 1000 + 30));
+        var timeout = TimeSpan.FromSeconds(settings.Real("timeout-s",
+            warmupTime.TotalSeconds + ramp.TotalSeconds + 3 * passes * chunks * intervalMs / 1000 + 30));
         var workers = new Workers(url, settings.Text("key", "none"), Body(chunks, settings.Flag("include-usage", false)),
             intervalMs.ToString(CultureInfo.InvariantCulture));
         using var cts = new CancellationTokenSource(timeout);
@@ -32,8 +34,15 @@ internal static class Load
         {
             using var warmClient = Workers.NewClient();
             var warm = new Workers(url, settings.Text("key", "none"), Body(WarmupChunks, false), "5");
-            warmedUp = (await warm.RunAsync(warmClient, warmup, 2, TimeSpan.FromSeconds(0.5), WarmupChunks, null, cts.Token))
-                .Count(r => r is { Error: null });
+            // At least one round; more until --warmup-s have passed: a host started a moment ago runs code the JIT
+            // has not yet optimised (tiered compilation), which a host that has served for a while has.
+            var warming = Stopwatch.StartNew();
+            do
+            {
+                warmedUp += (await warm.RunAsync(warmClient, warmup, 2, TimeSpan.FromSeconds(0.5), WarmupChunks, null, cts.Token))
+                    .Count(r => r is { Error: null });
+            }
+            while (warming.Elapsed < warmupTime);
             await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
         }
 
