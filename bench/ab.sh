@@ -15,6 +15,8 @@
 # ENV_A / ENV_B: extra VAR=value settings of one side's host; with REDIS=1 a throw-away redis-server (no persistence)
 # listens on 127.0.0.1:PORT_BASE+6, e.g. the Redis admission store against the in-memory one, in one build:
 #   REDIS=1 ENV_A="Limits__Store=Redis Redis__Configuration=127.0.0.1:18186" bench/ab.sh HEAD HEAD
+# TENANTS_A=100 (or _B): that side's calls spread over 100 groups, a key each, in turn (as many customers' calls do;
+# with either above 1, both sides' wrk takes each call's key from a file, so that both pay for the same Lua); 1 by default.
 # PG=1: both sides store their data in a throw-away PostgreSQL (bench/postgres.sh) on PORT_BASE+7, a database each.
 # HOSTS_A=2 (or HOSTS_B): that side runs two hosts on one database behind an nginx balancer (round robin, keep-alive)
 # on the side's port; needs PG=1, and REDIS=1 with the Redis settings in its ENV_ for shared limits and changes, e.g.
@@ -163,7 +165,10 @@ for side in A B; do
     fi
     # Set up through one host in Development (the bootstrap workspace key), then restarted as the side runs.
     start "$side" Development 1
-    KEY[$side]=$(bench_tenant "$(host_port "$side" 0)" "http://127.0.0.1:$STUB_PORT/v1")
+    tenants=TENANTS_$side
+    bench_tenants "$(host_port "$side" 0)" "http://127.0.0.1:$STUB_PORT/v1" "${!tenants:-1}" "$TMP/keys-$side" \
+        || die "setting up $side's tenants failed"
+    KEY[$side]=$(head -n 1 "$TMP/keys-$side")
     stop "$side"
     start "$side" Production
 done
@@ -179,7 +184,9 @@ run() { # side conns duration -> wrk output file (and the gateway's CPU ticks du
     before=$(cpu_ticks "$side")
     [[ -z $REDIS_PID ]] || redis_before=$(awk '{print $14 + $15}' "/proc/$REDIS_PID/stat")
     [[ -z $REDIS_PID ]] || redis-cli -p $((PORT_BASE + 6)) config resetstat >/dev/null
-    BENCH_KEY=${KEY[$side]} wrk -t$threads -c"$conns" -d"$3" --timeout 10s --latency -s "$HERE/chat.lua" \
+    keys_file=""
+    ((${TENANTS_A:-1} == 1 && ${TENANTS_B:-1} == 1)) || keys_file=$TMP/keys-$side
+    BENCH_KEY=${KEY[$side]} BENCH_KEYS_FILE=$keys_file wrk -t$threads -c"$conns" -d"$3" --timeout 10s --latency -s "$HERE/chat.lua" \
         "http://127.0.0.1:${PORT[$side]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed on $side"; }
     echo $(($(cpu_ticks "$side") - before)) >"$out.cpu"
     [[ -z $REDIS_PID ]] || echo $(($(awk '{print $14 + $15}' "/proc/$REDIS_PID/stat") - redis_before)) >"$out.redis-cpu"

@@ -1,5 +1,7 @@
 -- wrk script: one OpenAI chat completion per request.
 --   BENCH_KEY          customer key sent as "Authorization: Bearer <key>" (the stub and nginx ignore it)
+--   BENCH_KEYS_FILE    a file of keys, one a line: each call takes the next key in turn (a Lua call a request, which
+--                      costs wrk more than the fixed request; give it to both sides of a comparison)
 --   BENCH_MODEL        model slug (default bench/stub)
 --   BENCH_SYSTEM_FILE  a file whose text goes first as the system message of every call (as an application's fixed
 --                      system prompt does); none by default
@@ -27,3 +29,25 @@ wrk.path = "/v1/chat/completions"
 wrk.body = '{"model":"' .. model .. '","messages":[' .. system .. '{"role":"user","content":"hi"}]}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. key
+
+-- A keys file: every request of a thread takes the next key, the requests formatted once.
+local keys = {}
+local keys_path = os.getenv("BENCH_KEYS_FILE")
+if keys_path and keys_path ~= "" then
+    for line in io.lines(keys_path) do
+        if line ~= "" then keys[#keys + 1] = line end
+    end
+end
+if #keys > 0 then
+    local requests, next_request = {}, 0
+    -- In init: wrk.format needs the thread's wrk.host, which is not set yet when the script loads.
+    init = function()
+        for i, k in ipairs(keys) do
+            requests[i] = wrk.format(nil, nil, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. k})
+        end
+    end
+    request = function()
+        next_request = next_request % #requests + 1
+        return requests[next_request]
+    end
+end

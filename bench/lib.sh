@@ -39,6 +39,20 @@ bench_tenant() { # port upstream_base_url
     mgmt_at "$port" POST "/v1/gateway/groups/$group/api_keys" '{}' | json_get api_key
 }
 
+# N tenants as bench_tenant makes one (the endpoint once, then N groups of the same limits with a key each), so that
+# the calls spread over N groups as many customers' calls do; their keys, one a line, go to <keys file>.
+bench_tenants() { # port upstream_base_url n keys_file
+    local port=$1 n=$3 file=$4 i group
+    bench_tenant "$port" "$2" >"$file" || return 1
+    for ((i = 1; i < n; i++)); do
+        group=$(mgmt_at "$port" POST /v1/gateway/groups '{"metadata":{"external_entity_id":"bench-'"$i"'"},"models":[{"slug":"bench/stub",
+            "rate_limits":[{"type":"REQUEST","unit":"SECOND","threshold":1000000000},{"type":"TOKEN","unit":"MINUTE","threshold":1000000000000}],
+            "usage_limits":[{"type":"TOKEN","unit":"DAY","threshold":1000000000000}]}],
+            "hierarchy":{"limit_enforcement":"INDEPENDENT","parent_group_id":null}}' | json_get id) || return 1
+        mgmt_at "$port" POST "/v1/gateway/groups/$group/api_keys" '{}' | json_get api_key >>"$file" || return 1
+    done
+}
+
 stop_pid() { # pid [seconds]: TERM, wait, then KILL
     local pid=$1 wait_s=${2:-15} i
     [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
