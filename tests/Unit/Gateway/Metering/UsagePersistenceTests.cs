@@ -1,15 +1,19 @@
+using System.Diagnostics;
 using FrontierGateway.Data;
 using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Tests.Unit.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering;
 
 /// <summary>The day totals' rows, written by several hosts that share the counters (the Redis store).</summary>
 public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTest(provider)
 {
+    private DataProvider Provider { get; } = provider;
+
     public sealed class OnSqlite() : UsagePersistenceTests(DataProvider.Sqlite);
 
     public sealed class OnPostgres() : UsagePersistenceTests(DataProvider.Postgres);
@@ -55,6 +59,118 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
         }
 
         Assert.Equal([4, 4, 9], stored);
+    }
+
+    [Fact]
+    public async Task SaveDaily_ManyCounters_StoredInAFewStatements()
+    {
+        var totals = Enumerable.Range(0, 1_200)
+            .Select(i => KeyValuePair.Create(Key with { GroupId = $"grp_{i:D5}" }, (long)i + 1)).ToList();
+
+        var statements = await StatementsAsync(db => UsagePersistence.SaveDailyAsync(db, totals, Now));
+
+        await using var check = await DbFactory.CreateDbContextAsync();
+        var stored = await check.DailyUsage.Where(u => u.Day == Key.Day).ToDictionaryAsync(u => u.GroupId, u => u.Value);
+        Assert.Equal(totals.ToDictionary(t => t.Key.GroupId, t => t.Value), stored);
+        // A statement a counter cost the usage writer more than its events once calls came from many groups.
+        Assert.Equal(3, statements);
+    }
+
+    [Fact]
+    public async Task SaveLastUsed_MovesEachKeyForwardNeverBack_RevokedKeysToo_UnknownPrefixesIgnored()
+    {
+        var earlier = Now.AddMinutes(-5);
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
+            db.CustomerApiKeys.AddRange(
+                new CustomerApiKey { Prefix = "never00000000000", SecretHash = new byte[32], GroupId = "grp_a" },
+                new CustomerApiKey { Prefix = "later00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = Now.AddHours(1) },
+                new CustomerApiKey { Prefix = "older00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = earlier },
+                new CustomerApiKey { Prefix = "revoked000000000", SecretHash = new byte[32], GroupId = "grp_a", RevokedAt = earlier });
+            await db.SaveChangesAsync();
+        }
+        var used = new[] { "never00000000000", "later00000000000", "older00000000000", "revoked000000000", "unknown000000000" }
+            .ToDictionary(p => p, _ => Now.AddTicks(1_234_560)); // microseconds: what PostgreSQL keeps
+
+        await StatementsAsync(db => UsagePersistence.SaveLastUsedAsync(db, used));
+
+        await using var check = await DbFactory.CreateDbContextAsync();
+        var stored = await check.CustomerApiKeys.IgnoreQueryFilters().ToDictionaryAsync(k => k.Prefix, k => k.LastUsedAt);
+        Assert.Equal(new Dictionary<string, DateTime?>
+        {
+            ["never00000000000"] = Now.AddTicks(1_234_560),
+            ["later00000000000"] = Now.AddHours(1),
+            ["older00000000000"] = Now.AddTicks(1_234_560),
+            ["revoked000000000"] = Now.AddTicks(1_234_560),
+        }, stored);
+    }
+
+    [Fact]
+    public async Task SaveLastUsed_ManyKeys_AllWrittenInAFewStatements()
+    {
+        var prefixes = Enumerable.Range(0, 1_200).Select(i => $"key{i:D13}").ToList();
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            db.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
+            db.CustomerApiKeys.AddRange(prefixes.Select(p => new CustomerApiKey { Prefix = p, SecretHash = new byte[32], GroupId = "grp_a" }));
+            await db.SaveChangesAsync();
+        }
+        var used = prefixes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => Now.AddSeconds(x.i));
+
+        var statements = await StatementsAsync(db => UsagePersistence.SaveLastUsedAsync(db, used));
+
+        await using var check = await DbFactory.CreateDbContextAsync();
+        var stored = await check.CustomerApiKeys.ToDictionaryAsync(k => k.Prefix, k => k.LastUsedAt);
+        Assert.Equal(used.ToDictionary(u => u.Key, u => (DateTime?)u.Value), stored);
+        // Three chunks; on PostgreSQL each first locks its rows in prefix order.
+        Assert.Equal(Provider == DataProvider.Postgres ? 6 : 3, statements);
+    }
+
+    /// <summary>Runs <paramref name="write"/> in a transaction, saves and commits; the statements that sent.</summary>
+    private async Task<int> StatementsAsync(Func<FrontierDbContext, Task> write)
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var statements = 0;
+        using var listeners = new Listeners(listener =>
+            listener.Name == DbLoggerCategory.Name
+                ? listener.Subscribe(new Events(e =>
+                {
+                    if (e.Key == RelationalEventId.CommandExecuted.Name && e.Value is CommandExecutedEventData data && data.Context == db)
+                    {
+                        Interlocked.Increment(ref statements);
+                    }
+                }))
+                : null);
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(listeners);
+        await write(db);
+        // As the usage writer does: whatever the write left in the unit of work goes too.
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return statements;
+    }
+
+    private sealed class Listeners(Func<DiagnosticListener, IDisposable?> onListener) : IObserver<DiagnosticListener>, IDisposable
+    {
+        private readonly List<IDisposable> subscriptions = [];
+        public void OnNext(DiagnosticListener value)
+        {
+            if (onListener(value) is { } subscription)
+            {
+                subscriptions.Add(subscription);
+            }
+        }
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+        public void Dispose() => subscriptions.ForEach(s => s.Dispose());
+    }
+
+    private sealed class Events(Action<KeyValuePair<string, object?>> onEvent) : IObserver<KeyValuePair<string, object?>>
+    {
+        public void OnNext(KeyValuePair<string, object?> value) => onEvent(value);
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
     }
 
     private async Task<long?> StoredAsync()
