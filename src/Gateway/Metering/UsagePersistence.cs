@@ -6,9 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FrontierGateway.Gateway.Metering;
 
 /// <summary>
-/// Writes the in-memory totals back to their tables, in the caller's unit of work: a few statements a batch however
-/// many groups and keys it touched (each a statement of its own cost the writer ~1.5 statements a call once calls
-/// came from 100 groups).
+/// Writes the in-memory totals back to their tables, in the caller's unit of work: a few statements a batch, however
+/// many groups and keys it touched (not a statement a counter and a tracked update a key).
 /// </summary>
 internal static class UsagePersistence
 {
@@ -28,23 +27,16 @@ internal static class UsagePersistence
             .ThenBy(t => t.Key.Slug, StringComparer.Ordinal).ThenBy(t => t.Key.Type).ThenBy(t => t.Key.Day).ToList();
         foreach (var chunk in ordered.Chunk(RowsPerStatement))
         {
-            var values = new List<object>(chunk.Length * 6);
-            var rows = new StringBuilder();
-            foreach (var (key, value) in chunk)
-            {
-                var at = values.Count;
-                rows.Append(rows.Length == 0 ? "" : ", ")
-                    .Append($"({{{at}}}, {{{at + 1}}}, {{{at + 2}}}, {{{at + 3}}}, {{{at + 4}}}, {{{at + 5}}})");
-                values.AddRange([key.GroupId, key.Slug, key.Type.ToString(), key.Day, value, now]);
-            }
-            // Only placeholders are put into the text; every value is a parameter.
-            var sql = """INSERT INTO "DailyUsage" ("GroupId", "Slug", "Type", "Day", "Value", "UpdatedAt") VALUES """ + rows + """
+            var values = chunk.SelectMany(t => new object[] { t.Key.GroupId, t.Key.Slug, t.Key.Type.ToString(), t.Key.Day, t.Value, now })
+                .ToList();
+            var sql = """INSERT INTO "DailyUsage" ("GroupId", "Slug", "Type", "Day", "Value", "UpdatedAt") VALUES """
+                + Rows(db, chunk.Length, 6) + """
 
                 ON CONFLICT ("GroupId", "Slug", "Type", "Day") DO UPDATE SET
                     "Value" = CASE WHEN excluded."Value" > "DailyUsage"."Value" THEN excluded."Value" ELSE "DailyUsage"."Value" END,
                     "UpdatedAt" = excluded."UpdatedAt"
                 """;
-            await db.Database.ExecuteSqlRawAsync(sql, values);
+            await ExecuteAsync(db, sql, values);
         }
     }
 
@@ -57,27 +49,49 @@ internal static class UsagePersistence
     {
         foreach (var chunk in used.OrderBy(u => u.Key, StringComparer.Ordinal).Chunk(RowsPerStatement))
         {
-            var values = new List<object>(chunk.Length * 2);
-            var rows = new StringBuilder();
-            foreach (var (prefix, at) in chunk)
-            {
-                rows.Append(rows.Length == 0 ? "" : ", ").Append($"({{{values.Count}}}, {{{values.Count + 1}}})");
-                values.AddRange([prefix, at]);
-            }
-            // Only placeholders are put into the text; every value is a parameter.
-            var list = rows.ToString();
+            var values = chunk.SelectMany(u => new object[] { u.Key, u.Value }).ToList();
+            var rows = Rows(db, chunk.Length, 2);
             if (db.Database.IsNpgsql())
             {
-                var locks = """SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" IN (SELECT column1 FROM (VALUES """ + list
-                    + """) AS l) ORDER BY "Prefix" FOR UPDATE""";
-                await db.Database.ExecuteSqlRawAsync(locks, values);
+                await ExecuteAsync(db, """SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" IN (SELECT column1 FROM (VALUES """
+                    + rows + """) AS l) ORDER BY "Prefix" FOR UPDATE""", values);
             }
-            var sql = """UPDATE "CustomerApiKeys" SET "LastUsedAt" = v.column2 FROM (VALUES """ + list + """
+            await ExecuteAsync(db, """UPDATE "CustomerApiKeys" SET "LastUsedAt" = v.column2 FROM (VALUES """ + rows + """
                 ) AS v
                 WHERE "CustomerApiKeys"."Prefix" = v.column1
                     AND ("CustomerApiKeys"."LastUsedAt" IS NULL OR "CustomerApiKeys"."LastUsedAt" < v.column2)
-                """;
-            await db.Database.ExecuteSqlRawAsync(sql, values);
+                """, values);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> rows of <paramref name="width"/> placeholders, numbered in order: <c>?1</c> on SQLite
+    /// (bound by position), <c>{0}</c> on PostgreSQL (EF Core's parameters). Only placeholders go into the text.
+    /// </summary>
+    private static string Rows(FrontierDbContext db, int count, int width)
+    {
+        var sqlite = !db.Database.IsNpgsql();
+        var text = new StringBuilder();
+        for (var row = 0; row < count; row++)
+        {
+            text.Append(row == 0 ? "(" : ", (");
+            for (var column = 0; column < width; column++)
+            {
+                var n = row * width + column;
+                text.Append(column == 0 ? "" : ", ").Append(sqlite ? $"?{n + 1}" : $"{{{n}}}");
+            }
+            text.Append(')');
+        }
+        return text.ToString();
+    }
+
+    private static Task ExecuteAsync(FrontierDbContext db, string sql, List<object> values)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return db.Database.ExecuteSqlRawAsync(sql, values);
+        }
+        PreparedInsert.ExecuteOnSqlite(db, sql, values!);
+        return Task.CompletedTask;
     }
 }

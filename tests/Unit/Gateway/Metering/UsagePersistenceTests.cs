@@ -4,8 +4,10 @@ using FrontierGateway.Data.Entities;
 using FrontierGateway.Gateway.Limits;
 using FrontierGateway.Gateway.Metering;
 using FrontierGateway.Tests.Unit.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering;
 
@@ -144,11 +146,22 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
                 }))
                 : null);
         using var subscription = DiagnosticListener.AllListeners.Subscribe(listeners);
+        // SQLite also tells of the statements run by position, past EF Core and Microsoft.Data.Sqlite.
+        var sqlite = Provider == DataProvider.Sqlite ? ((SqliteConnection)db.Database.GetDbConnection()).Handle : null;
+        var traced = 0;
+        if (sqlite is not null)
+        {
+            raw.sqlite3_trace(sqlite, (strdelegate_trace)((_, _) => Interlocked.Increment(ref traced)), null);
+        }
         await write(db);
         // As the usage writer does: whatever the write left in the unit of work goes too.
         await db.SaveChangesAsync();
+        if (sqlite is not null)
+        {
+            raw.sqlite3_trace(sqlite, (strdelegate_trace?)null, null);
+        }
         await transaction.CommitAsync();
-        return statements;
+        return sqlite is null ? statements : traced;
     }
 
     private sealed class Listeners(Func<DiagnosticListener, IDisposable?> onListener) : IObserver<DiagnosticListener>, IDisposable
