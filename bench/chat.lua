@@ -40,7 +40,7 @@ if keys_path and keys_path ~= "" then
 end
 if #keys > 0 then
     local requests, next_request = {}, 0
-    -- In init: wrk.format needs the thread's wrk.host, which is not set yet when the script loads.
+    -- In init: wrk.format takes the Host header from wrk.headers, which wrk.init sets after the script loads.
     init = function()
         for i, k in ipairs(keys) do
             requests[i] = wrk.format(nil, nil, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. k})

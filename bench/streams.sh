@@ -47,6 +47,7 @@ INTERVAL_MS=${INTERVAL_MS:-20}
 PASSES=${PASSES:-2}
 RAMP_S=${RAMP_S:-2}
 WARMUP_S=${WARMUP_S:-0}
+[[ $WARMUP_S =~ ^[0-9]+$ ]] || die "WARMUP_S must be a whole number of seconds"
 TARGETS=${TARGETS:-direct nginx yarp gateway}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 PUBLISHED=${PUBLISHED:-}

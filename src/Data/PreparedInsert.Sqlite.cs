@@ -40,39 +40,23 @@ public static partial class PreparedInsert
     /// does not wait; a row written outside one, or on a shared cache, can find the database busy, and waits as
     /// Microsoft.Data.Sqlite's own commands wait (<see cref="Step"/>).
     /// </remarks>
-    private static void InsertOnSqlite<T>(FrontierDbContext db, SqliteConnection connection, Target target, IReadOnlyList<T> events,
-        bool yieldBetweenRows, bool skipExisting, CancellationToken ct) where T : class
+    private static void InsertOnSqlite<T>(FrontierDbContext db, Target target, IReadOnlyList<T> events, bool yieldBetweenRows,
+        bool skipExisting, CancellationToken ct) where T : class
     {
         var columns = target.Columns;
-        var text = InsertText(db, target, 1, n => "?" + (n + 1), skipExisting);
-        db.Database.OpenConnection();
-        var utf8 = ArrayPool<byte>.Shared.Rent(1024);
-        try
+        using var prepared = new Prepared(db, InsertText(db, target, 1, n => "?" + (n + 1), skipExisting));
+        for (var row = 0; row < events.Count; row++)
         {
-            var handle = connection.Handle!;
-            var timeout = TimeSpan.FromSeconds(db.Database.GetCommandTimeout() ?? connection.DefaultTimeout);
-            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, text, out var statement), handle);
-            using (statement)
+            ct.ThrowIfCancellationRequested();
+            if (yieldBetweenRows && row > 0 && row % RowsBetweenYields == 0)
             {
-                for (var row = 0; row < events.Count; row++)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    if (yieldBetweenRows && row > 0 && row % RowsBetweenYields == 0)
-                    {
-                        Thread.Yield();
-                    }
-                    for (var i = 0; i < columns.Length; i++)
-                    {
-                        SqliteException.ThrowExceptionForRC(Bind(statement, i + 1, StoredValue(columns[i], events[row]), ref utf8), handle);
-                    }
-                    Step(statement, handle, timeout, ct);
-                }
+                Thread.Yield();
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(utf8);
-            db.Database.CloseConnection();
+            for (var i = 0; i < columns.Length; i++)
+            {
+                prepared.Bind(i + 1, StoredValue(columns[i], events[row]));
+            }
+            prepared.Step(ct);
         }
     }
 
@@ -84,25 +68,60 @@ public static partial class PreparedInsert
     /// </summary>
     public static void ExecuteOnSqlite(FrontierDbContext db, string sql, IReadOnlyList<object?> values, CancellationToken ct = default)
     {
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        db.Database.OpenConnection();
-        var utf8 = ArrayPool<byte>.Shared.Rent(256);
-        try
+        using var prepared = new Prepared(db, sql);
+        // An unbound placeholder would read as NULL, quietly.
+        if (prepared.Placeholders != values.Count)
         {
-            var handle = connection.Handle!;
-            var timeout = TimeSpan.FromSeconds(db.Database.GetCommandTimeout() ?? connection.DefaultTimeout);
-            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, sql, out var statement), handle);
-            using (statement)
+            throw new InvalidOperationException($"The statement has {prepared.Placeholders} placeholders for {values.Count} values.");
+        }
+        for (var i = 0; i < values.Count; i++)
+        {
+            prepared.Bind(i + 1, values[i]);
+        }
+        prepared.Step(ct);
+    }
+
+    /// <summary>
+    /// A statement prepared on the context's connection (opened for it, closed after), with the command timeout its
+    /// steps wait up to and a UTF-8 buffer its text values are encoded in.
+    /// </summary>
+    private sealed class Prepared : IDisposable
+    {
+        private readonly FrontierDbContext db;
+        private readonly sqlite3 handle;
+        private readonly sqlite3_stmt statement;
+        private readonly TimeSpan timeout;
+        private byte[] utf8 = ArrayPool<byte>.Shared.Rent(1024);
+
+        public Prepared(FrontierDbContext db, string sql)
+        {
+            this.db = db;
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            db.Database.OpenConnection();
+            try
             {
-                for (var i = 0; i < values.Count; i++)
-                {
-                    SqliteException.ThrowExceptionForRC(Bind(statement, i + 1, values[i], ref utf8), handle);
-                }
-                Step(statement, handle, timeout, ct);
+                handle = connection.Handle!;
+                timeout = TimeSpan.FromSeconds(db.Database.GetCommandTimeout() ?? connection.DefaultTimeout);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, sql, out statement), handle);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(utf8);
+                db.Database.CloseConnection();
+                throw;
             }
         }
-        finally
+
+        public int Placeholders => raw.sqlite3_bind_parameter_count(statement);
+
+        public void Bind(int index, object? value) =>
+            SqliteException.ThrowExceptionForRC(PreparedInsert.Bind(statement, index, value, ref utf8), handle);
+
+        public void Step(CancellationToken ct) => PreparedInsert.Step(statement, handle, timeout, ct);
+
+        public void Dispose()
         {
+            statement.Dispose();
             ArrayPool<byte>.Shared.Return(utf8);
             db.Database.CloseConnection();
         }

@@ -46,9 +46,9 @@ public static partial class PreparedInsert
             return;
         }
         var target = TargetOf(db, typeof(T));
-        if (db.Database.GetDbConnection() is SqliteConnection sqlite && BindsByPosition(target.Columns))
+        if (db.Database.GetDbConnection() is SqliteConnection && BindsByPosition(target.Columns))
         {
-            InsertOnSqlite(db, sqlite, target, events, yieldBetweenRows, skipExisting, ct);
+            InsertOnSqlite(db, target, events, yieldBetweenRows, skipExisting, ct);
             return;
         }
         var rowsPerStatement = db.Database.IsNpgsql() ? PostgresRowsPerStatement : 1;

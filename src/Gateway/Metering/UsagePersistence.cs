@@ -53,8 +53,8 @@ internal static class UsagePersistence
             var rows = Rows(db, chunk.Length, 2);
             if (db.Database.IsNpgsql())
             {
-                await ExecuteAsync(db, """SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" IN (SELECT column1 FROM (VALUES """
-                    + rows + """) AS l) ORDER BY "Prefix" FOR UPDATE""", values);
+                await db.Database.ExecuteSqlAsync(
+                    $"""SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" = ANY({chunk.Select(u => u.Key).ToArray()}) ORDER BY "Prefix" FOR UPDATE""");
             }
             await ExecuteAsync(db, """UPDATE "CustomerApiKeys" SET "LastUsedAt" = v.column2 FROM (VALUES """ + rows + """
                 ) AS v

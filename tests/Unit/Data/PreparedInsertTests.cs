@@ -51,6 +51,18 @@ public abstract class PreparedInsertTests(DataProvider provider) : DatabaseTest(
             await using var read = await DbFactory.CreateDbContextAsync();
             Assert.Equal(1, await read.UsageEvents.CountAsync());
         }
+
+        // A statement run by position with fewer values than placeholders fails instead of reading NULL for the rest.
+        [Fact]
+        public async Task ExecuteOnSqlite_FewerValuesThanPlaceholders_Throws()
+        {
+            await using var db = await DbFactory.CreateDbContextAsync();
+
+            var e = Assert.Throws<InvalidOperationException>(() => PreparedInsert.ExecuteOnSqlite(db,
+                """UPDATE "CustomerApiKeys" SET "LastUsedAt" = ?2 WHERE "Prefix" = ?1""", ["prefix"]));
+
+            Assert.Contains("2 placeholders for 1 values", e.Message);
+        }
     }
 
     public sealed class OnPostgres() : PreparedInsertTests(DataProvider.Postgres);
