@@ -7,6 +7,7 @@ using FrontierGateway.Tests.Unit.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 using SQLitePCL;
 
 namespace FrontierGateway.Tests.Unit.Gateway.Metering;
@@ -18,7 +19,35 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
 
     public sealed class OnSqlite() : UsagePersistenceTests(DataProvider.Sqlite);
 
-    public sealed class OnPostgres() : UsagePersistenceTests(DataProvider.Postgres);
+    public sealed class OnPostgres() : UsagePersistenceTests(DataProvider.Postgres)
+    {
+        // Two hosts updating the same keys lock them in prefix order, first of all: a key whose stored use is later is
+        // not updated, and is locked all the same (the lock statement's; the UPDATE alone would leave it free).
+        [Fact]
+        public async Task SaveLastUsed_LocksEveryKeyOfTheBatch_EvenOneItDoesNotMove()
+        {
+            await using (var seed = await DbFactory.CreateDbContextAsync())
+            {
+                seed.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
+                seed.CustomerApiKeys.AddRange(
+                    new CustomerApiKey { Prefix = "later00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = Now.AddHours(1) },
+                    new CustomerApiKey { Prefix = "older00000000000", SecretHash = new byte[32], GroupId = "grp_a" });
+                await seed.SaveChangesAsync();
+            }
+            await using var db = await DbFactory.CreateDbContextAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+
+            await UsagePersistence.SaveLastUsedAsync(db, new Dictionary<string, DateTime>
+            {
+                ["later00000000000"] = Now, ["older00000000000"] = Now,
+            });
+
+            await using var other = await DbFactory.CreateDbContextAsync();
+            var e = await Assert.ThrowsAsync<PostgresException>(() => other.Database.ExecuteSqlAsync(
+                $"""SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" = {"later00000000000"} FOR UPDATE NOWAIT"""));
+            Assert.Equal(PostgresErrorCodes.LockNotAvailable, e.SqlState);
+        }
+    }
 
     private static readonly DailyKey Key = new("grp_a", "org/m", LimitType.Request, new DateOnly(2026, 5, 13));
     private static readonly DateTime Now = new(2026, 5, 13, 12, 0, 0, DateTimeKind.Utc);
