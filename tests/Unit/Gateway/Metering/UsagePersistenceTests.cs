@@ -47,6 +47,83 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
                 $"""SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" = {"later00000000000"} FOR UPDATE NOWAIT"""));
             Assert.Equal(PostgresErrorCodes.LockNotAvailable, e.SqlState);
         }
+
+        // The order is what keeps two hosts from deadlocking: with the second key held by another transaction, the
+        // writer must already hold the first while it waits. Locking in any other order leaves the first key free.
+        [Fact]
+        public async Task SaveLastUsed_LocksKeysInPrefixOrder()
+        {
+            await using (var seed = await DbFactory.CreateDbContextAsync())
+            {
+                seed.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
+                seed.CustomerApiKeys.AddRange(
+                    new CustomerApiKey { Prefix = "aaaa000000000000", SecretHash = new byte[32], GroupId = "grp_a" },
+                    new CustomerApiKey { Prefix = "bbbb000000000000", SecretHash = new byte[32], GroupId = "grp_a" });
+                await seed.SaveChangesAsync();
+            }
+
+            await AssertLockedFirstAsync(
+                """SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" = 'bbbb000000000000' FOR UPDATE""",
+                db => UsagePersistence.SaveLastUsedAsync(db, new Dictionary<string, DateTime>
+                {
+                    ["bbbb000000000000"] = Now, ["aaaa000000000000"] = Now,
+                }),
+                """SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" = 'aaaa000000000000' FOR UPDATE NOWAIT""");
+        }
+
+        [Fact]
+        public async Task SaveDaily_LocksCountersInKeyOrder()
+        {
+            var first = Key;
+            var second = Key with { GroupId = "grp_b" };
+            await using (var seed = await DbFactory.CreateDbContextAsync())
+            {
+                await UsagePersistence.SaveDailyAsync(seed, [KeyValuePair.Create(first, 1L), KeyValuePair.Create(second, 1L)], Now);
+            }
+
+            await AssertLockedFirstAsync(
+                """SELECT 1 FROM "DailyUsage" WHERE "GroupId" = 'grp_b' FOR UPDATE""",
+                db => UsagePersistence.SaveDailyAsync(db, [KeyValuePair.Create(second, 2L), KeyValuePair.Create(first, 2L)], Now),
+                """SELECT 1 FROM "DailyUsage" WHERE "GroupId" = 'grp_a' FOR UPDATE NOWAIT""");
+        }
+
+        /// <summary>
+        /// Holds a row with <paramref name="holdSecond"/>, runs <paramref name="write"/> in a transaction of its own
+        /// (it waits on that row), and asserts that meanwhile <paramref name="tryFirst"/> finds the first row locked.
+        /// </summary>
+        private async Task AssertLockedFirstAsync(string holdSecond, Func<FrontierDbContext, Task> write, string tryFirst)
+        {
+            await using var holder = await DbFactory.CreateDbContextAsync();
+            await using var held = await holder.Database.BeginTransactionAsync();
+            await holder.Database.ExecuteSqlRawAsync(holdSecond);
+            var writing = Task.Run(async () =>
+            {
+                await using var db = await DbFactory.CreateDbContextAsync();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                await write(db);
+                await transaction.CommitAsync();
+            });
+
+            var firstLocked = false;
+            for (var tries = 0; tries < 50 && !firstLocked && !writing.IsCompleted; tries++)
+            {
+                await Task.Delay(100);
+                await using var probe = await DbFactory.CreateDbContextAsync();
+                await using var probing = await probe.Database.BeginTransactionAsync();
+                try
+                {
+                    await probe.Database.ExecuteSqlRawAsync(tryFirst);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    firstLocked = true;
+                }
+            }
+            await held.CommitAsync();
+            await writing;
+
+            Assert.True(firstLocked, "the writer waited on the second row without holding the first");
+        }
     }
 
     private static readonly DailyKey Key = new("grp_a", "org/m", LimitType.Request, new DateOnly(2026, 5, 13));
