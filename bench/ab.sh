@@ -26,6 +26,10 @@
 # PERF=1: the hosts write perf maps (DOTNET_PerfMapEnabled=1), and after the rounds each side is sampled with
 # `perf record` during one more c=64 run; CPU per call by assembly and the top methods (bench/perf_summary.py) go to
 # profile-A.txt / profile-B.txt in PERF_OUT (default bench/results/profile-<time>), e.g. ROUNDS=0 PERF=1 bench/ab.sh HEAD d2de498.
+# A side may be YARP alone instead of a build: `baseline:plain` (bench/yarp-baseline, the pass-through of bench/run.sh)
+# or `baseline:floor` (the same with the least per-call work a gateway must do: bench/yarp-baseline/Floor.cs), e.g.
+#   bench/ab.sh baseline:floor baseline:plain   # the floor's cost over YARP alone
+#   bench/ab.sh HEAD baseline:plain             # the gateway's, in a run of its own
 # ALLOC=1: after the rounds each side is traced (dotnet-trace, the runtime's sampled allocation events) during one more
 # c=64 run; bytes a call by type and by method (bench/alloc-summary) go to alloc-A.txt / alloc-B.txt in PERF_OUT.
 set -euo pipefail
@@ -46,6 +50,8 @@ LOG_TAG=ab
 declare -A PORT=([A]=$((PORT_BASE + 4)) [B]=$((PORT_BASE + 5)))
 declare -A REF=([A]=$REF_A [B]=$REF_B)
 declare -A PIDS=() KEY=()
+BASELINE_KEY=fgwbenchfloor000.floor-secret-0123456789abcdef # the floor's one key (YARP alone ignores it)
+baseline() { [[ ${REF[$1]} == baseline:* ]]; } # side
 declare -A ENVS=([A]=${ENV_A:-} [B]=${ENV_B:-})
 declare -A HOSTS=([A]=${HOSTS_A:-1} [B]=${HOSTS_B:-1})
 REDIS=${REDIS:-0}
@@ -70,7 +76,7 @@ cleanup() {
     end_cleanup "$rc"
 }
 trap cleanup EXIT
-command -v wrk >/dev/null && command -v nginx >/dev/null || die "needs wrk and nginx (apt-get install wrk nginx-light)"
+need_load_tools
 
 start_nginx "$HERE/nginx.conf.template" 1 "$STUB_PORT" "$((PORT_BASE + 2))"
 if [[ $REDIS == 1 ]]; then
@@ -84,6 +90,16 @@ host_port() { # side index
     local offset=10
     [[ $1 == A ]] || offset=12
     if ((${HOSTS[$1]} == 1)); then echo "${PORT[$1]}"; else echo $((PORT_BASE + offset + $2)); fi
+}
+start_baseline() { # side: YARP alone (baseline:plain) or the floor (baseline:floor) on the side's port
+    local side=$1 floor=()
+    [[ ${REF[$side]} == baseline:plain ]] || floor=(--floor true --key "$BASELINE_KEY")
+    (cd "$TMP/yarp" && exec env ASPNETCORE_ENVIRONMENT=Production $PERF_ENV ${ENVS[$side]} dotnet yarp-baseline.dll \
+        --port "${PORT[$side]}" --upstream "http://127.0.0.1:$STUB_PORT/" "${floor[@]}") >>"$TMP/gw-$side-0.log" 2>&1 &
+    PIDS[$side]="$! "
+    wait_http "http://127.0.0.1:${PORT[$side]}/v1/chat/completions" 200 60 -X POST -H "Authorization: Bearer $BASELINE_KEY" \
+        -H 'Content-Type: application/json' -d '{"model":"bench/stub","messages":[{"role":"user","content":"hi"}]}' \
+        || { tail -n 30 "$TMP/gw-$side-0.log" >&2; die "$side (${REF[$side]}) did not start"; }
 }
 start() { # side environment [host count]
     local side=$1 env_name=$2 count=${3:-${HOSTS[$1]}} i port database=()
@@ -153,6 +169,20 @@ CONF
 done
 
 for side in A B; do
+    if baseline "$side"; then
+        tenants=TENANTS_$side
+        [[ ${REF[$side]} == baseline:plain || ${REF[$side]} == baseline:floor ]] || die "${REF[$side]}: baseline:plain or baseline:floor"
+        ((${HOSTS[$side]} == 1 && ${!tenants:-1} == 1)) || die "$side (${REF[$side]}): one host and one key"
+        if [[ ! -d $TMP/yarp ]]; then
+            log "publishing bench/yarp-baseline (Release)"
+            dotnet publish "$HERE/yarp-baseline" -c Release -o "$TMP/yarp" -nologo -v quiet >"$TMP/publish-yarp.log" 2>&1 \
+                || { tail -n 30 "$TMP/publish-yarp.log" >&2; die "publish of bench/yarp-baseline failed"; }
+        fi
+        printf '%s\n' "$BASELINE_KEY" >"$TMP/keys-$side"
+        KEY[$side]=$BASELINE_KEY
+        start_baseline "$side"
+        continue
+    fi
     published=PUBLISHED_$side
     if [[ -n ${!published:-} ]]; then
         log "using $side = ${!published} (published before)"

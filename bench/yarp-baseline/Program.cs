@@ -3,8 +3,9 @@
 // gateway's distance to nginx is the framework itself.
 //
 //   dotnet yarp-baseline.dll --port 18083 --upstream http://127.0.0.1:18081/
+//   dotnet yarp-baseline.dll --port 18083 --floor --key <prefix.secret>   # the floor of Floor.cs (bench/ab.sh baseline:floor)
 //
-// Both settings may also come from the environment (PORT, UPSTREAM), as any configuration key.
+// The settings may also come from the environment (PORT, UPSTREAM, FLOOR, KEY), as any configuration key.
 using System.Net;
 using Yarp.ReverseProxy.Configuration;
 
@@ -37,6 +38,19 @@ builder.Services.AddReverseProxy().LoadFromMemory(
         },
     ]);
 
+var floor = builder.Configuration.GetValue("floor", false);
+if (floor)
+{
+    var key = builder.Configuration["key"] ?? throw new InvalidOperationException("--floor needs --key <prefix.secret>");
+    builder.Services.AddSingleton(new FloorKeys([key]));
+}
+
 var app = builder.Build();
-app.MapReverseProxy();
+app.MapReverseProxy(proxy =>
+{
+    if (floor)
+    {
+        proxy.UseMiddleware<FloorMiddleware>();
+    }
+});
 app.Run();
