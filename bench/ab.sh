@@ -203,15 +203,15 @@ for side in A B; do
     start "$side" Production
 done
 
-cpu_ticks() { # user + system of a side's hosts, in clock ticks
+cpu_ticks() { # side [field]: user + system (or field 15: system alone) of a side's hosts, in clock ticks
     local p total=0
-    for p in ${PIDS[$1]}; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+    for p in ${PIDS[$1]}; do total=$((total + $(awk -v f="${2:-0}" '{print f ? $f : $14 + $15}' "/proc/$p/stat"))); done
     echo "$total"
 }
 run() { # side conns duration -> wrk output file (and the gateway's CPU ticks during the run in <file>.cpu)
     local side=$1 conns=$2 out="$TMP/$1-c$2-$4.txt" threads=2 before
     ((conns > 1)) || threads=1
-    before=$(cpu_ticks "$side")
+    before=$(cpu_ticks "$side") sys_before=$(cpu_ticks "$side" 15)
     [[ -z $REDIS_PID ]] || redis_before=$(awk '{print $14 + $15}' "/proc/$REDIS_PID/stat")
     [[ -z $REDIS_PID ]] || redis-cli -p $((PORT_BASE + 6)) config resetstat >/dev/null
     keys_file=""
@@ -219,6 +219,7 @@ run() { # side conns duration -> wrk output file (and the gateway's CPU ticks du
     BENCH_KEY=${KEY[$side]} BENCH_KEYS_FILE=$keys_file wrk -t$threads -c"$conns" -d"$3" --timeout 10s --latency -s "$HERE/chat.lua" \
         "http://127.0.0.1:${PORT[$side]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed on $side"; }
     echo $(($(cpu_ticks "$side") - before)) >"$out.cpu"
+    echo $(($(cpu_ticks "$side" 15) - sys_before)) >"$out.sys-cpu"
     [[ -z $REDIS_PID ]] || echo $(($(awk '{print $14 + $15}' "/proc/$REDIS_PID/stat") - redis_before)) >"$out.redis-cpu"
     [[ -z $REDIS_PID ]] || redis-cli -p $((PORT_BASE + 6)) info commandstats >"$out.redis-stats"
     grep -q 'Non-2xx' "$out" && { cat "$out" >&2; die "build $side answered errors"; }
@@ -242,13 +243,14 @@ text64 = open(c64).read()
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text64).group(1))
 calls = int(re.search(r"(\d+) requests in", text64).group(1))
 cpu_us = int(open(c64 + ".cpu").read()) * 1e6 / os.sysconf("SC_CLK_TCK") / calls
+sys_us = int(open(c64 + ".sys-cpu").read()) * 1e6 / os.sysconf("SC_CLK_TCK") / calls
 text = open(c1).read()
 lat = {p: ms(*re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", text, re.M).groups()) for p in ("50", "99")}
 redis = c64 + ".redis-cpu"
 redis_us = int(open(redis).read()) * 1e6 / os.sysconf("SC_CLK_TCK") / calls if os.path.exists(redis) else 0
-print(f"{side}\t{rnd}\t{rps:.0f}\t{lat['50']:.3f}\t{lat['99']:.3f}\t{cpu_us:.1f}\t{redis_us:.1f}")
+print(f"{side}\t{rnd}\t{rps:.0f}\t{lat['50']:.3f}\t{lat['99']:.3f}\t{cpu_us:.1f}\t{redis_us:.1f}\t{sys_us:.1f}")
 PY
-        log "round $r $side: $(tail -n 1 "$TMP/results.tsv" | cut -f3-)  (req/s c=64, p50 ms, p99 ms c=1, CPU µs/call c=64, redis-server's)"
+        log "round $r $side: $(tail -n 1 "$TMP/results.tsv" | cut -f3-)  (req/s c=64, p50 ms, p99 ms c=1, CPU µs/call c=64, redis-server's, the host's in the kernel)"
     done
 done
 
@@ -302,6 +304,8 @@ for name, i in (("p50 at c=1", 3), ("p99 at c=1", 4)):
     print(f"| {name} (ms) | {a:.3f} | {b:.3f} | {a - b:+.3f} ms |")
 a, b = st.median(col("A", 5)), st.median(col("B", 5))
 print(f"| CPU per call at c=64 (µs) | {a:.1f} | {b:.1f} | {a / b:.3f}x |")
+a, b = st.median(col("A", 7)), st.median(col("B", 7))
+print(f"| of it in the kernel (µs) | {a:.1f} | {b:.1f} | {a - b:+.1f} µs |")
 a, b = st.median(col("A", 6)), st.median(col("B", 6))
 if a or b:
     print(f"| redis-server's CPU per call at c=64 (µs) | {a:.1f} | {b:.1f} | {a - b:+.1f} µs |")
