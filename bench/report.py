@@ -288,6 +288,7 @@ def write(results: str, out_path: str) -> int:
                        ("gateway ASPNETCORE_ENVIRONMENT (timed start and load)", "gateway_environment"),
                        ("GC", "gc"), ("GC of the YARP baseline", "yarp_gc"),
                        ("gateway database (Data:Provider)", "provider"), ("PostgreSQL", "postgres"),
+                       ("bench groups the calls spread over, a key each (`TENANTS`)", "tenants"),
                        ("load average (1, 5, 15 min) at the start", "loadavg_start"),
                        ("load average at the end of the load", "loadavg_end"),
                        ("CPU busy (all processes) just before the timed start", "cpu_busy_before_start"),
@@ -341,7 +342,9 @@ def write(results: str, out_path: str) -> int:
     L.append("")
     L.append(f"Data set: {seeded} inserted by `bench/seed.py` straight into the {db} database (trees of a root and "
              "4 children, alternately INDEPENDENT and CASCADING, one model slug per group with three limits; keys "
-             "spread over all groups), plus the bench endpoint, group and key created through the management API.")
+             "spread over all groups), plus the bench endpoint and "
+             + ("its group and key" if meta.get("tenants", "1") == "1" else f"{meta['tenants']} bench groups, a key each,")
+             + " created through the management API.")
     L.append("")
     for label, key, unit in (("start-up, spawn → first HTTP answer of any status", "startup_first_http_s", "s"),
                              ("start-up, spawn → first 200 from `/v1/chat/completions` (snapshot loaded)",

@@ -36,6 +36,8 @@
 #   (bench/perf_summary.py) in profile-yarp.txt and profile-gateway.txt beside the raw outputs. Jitting everything
 #   changes the figures, so the report then goes to the results folder, not docs/PERFORMANCE.md. E.g.
 #   PERF=1 ROUNDS=1 SEED_KEYS=1000 SEED_GROUPS=100 bench/run.sh
+# TENANTS=100: the gateway's calls spread over 100 bench groups, a key each, in turn (as many customers' calls do; one
+#   group by default). Every target's wrk then takes each call's key from a file, so that all pay for the same Lua.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,6 +60,8 @@ QUIET_BUDGET=${QUIET_BUDGET:-120}   # seconds the load phase may spend waiting, 
 PUBLISHED=${PUBLISHED:-}            # an existing `dotnet publish` folder of src/Portal to use instead of publishing
 GATEWAY_ENV=${GATEWAY_ENV:-}        # extra VAR=value pairs for the gateway (and the YARP baseline), e.g. "DOTNET_gcServer=0"
 PERF=${PERF:-0}
+TENANTS=${TENANTS:-1}
+[[ $TENANTS =~ ^[1-9][0-9]*$ ]] || { echo "TENANTS must be a whole number of groups, not '$TENANTS'" >&2; exit 2; }
 [[ $PERF == 0 ]] || GATEWAY_ENV="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 $GATEWAY_ENV"
 PORT_BASE=${PORT_BASE:-18080}       # the loopback ports: PORT_BASE .. PORT_BASE+3 (+4 for PostgreSQL)
 [[ $PROVIDER == Sqlite || $PROVIDER == Postgres ]] || { echo "PROVIDER must be Sqlite or Postgres, not '$PROVIDER'" >&2; exit 2; }
@@ -79,6 +83,7 @@ COMMAND="DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP SEED_GROUPS=$SEED_GROU
 [[ -z $PUBLISHED ]] || COMMAND="PUBLISHED=$PUBLISHED $COMMAND"
 [[ $PORT_BASE == 18080 ]] || COMMAND="PORT_BASE=$PORT_BASE $COMMAND"
 [[ $PROVIDER == Sqlite ]] || COMMAND="PROVIDER=$PROVIDER $COMMAND"
+[[ $TENANTS == 1 ]] || COMMAND="TENANTS=$TENANTS $COMMAND"
 
 # shellcheck source=bench/postgres.sh
 . "$HERE/postgres.sh"
@@ -133,6 +138,7 @@ meta wrk_version "$(wrk -v 2>&1 | head -1 | awk '{print $2}')"
 meta nginx_workers "$NGINX_WORKERS"
 meta seed_groups "$SEED_GROUPS"
 meta seed_keys "$SEED_KEYS"
+meta tenants "$TENANTS"
 meta loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- nginx: stub (a) and proxy (b)
@@ -258,18 +264,12 @@ if [[ $GATEWAY == 1 ]]; then
     start_gateway Development
     wait_http "http://127.0.0.1:$GW_PORT/v1/gateway/endpoints" 200 "$STARTUP_TIMEOUT" -H "Authorization: Api-Key $WS_KEY" \
         || gateway_died "the gateway did not answer GET /v1/gateway/endpoints within ${STARTUP_TIMEOUT}s"
-    mgmt POST /v1/gateway/endpoints \
-        '{"slug":"bench/stub","targets":[{"provider":"OPENAI_COMPATIBLE","base_url":"http://127.0.0.1:'"$STUB_PORT"'/v1","target_model":"stub"}]}' >/dev/null
-    GROUP_ID=$(mgmt POST /v1/gateway/groups '{
-        "metadata": {"name": "bench", "external_entity_id": "bench"},
-        "models": [{"slug": "bench/stub",
-                    "rate_limits": [{"type": "REQUEST", "unit": "SECOND", "threshold": 1000000000},
-                                    {"type": "TOKEN", "unit": "MINUTE", "threshold": 1000000000000}],
-                    "usage_limits": [{"type": "TOKEN", "unit": "DAY", "threshold": 1000000000000}]}],
-        "hierarchy": {"limit_enforcement": "INDEPENDENT", "parent_group_id": null}}' | json_get id)
-    BENCH_KEY=$(mgmt POST "/v1/gateway/groups/$GROUP_ID/api_keys" '{"name":"bench"}' | json_get api_key)
+    # The bench endpoint, and TENANTS groups with rate and usage limits and a key each (bench/lib.sh).
+    bench_tenants "$GW_PORT" "http://127.0.0.1:$STUB_PORT/v1" "$TENANTS" "$TMP/bench-keys" \
+        || gateway_died "setting up the bench endpoint, groups and keys failed"
+    BENCH_KEY=$(head -n 1 "$TMP/bench-keys")
     printf '%s\n' "$BENCH_KEY" >"$TMP/bench-key" # for profiling by hand with KEEP_TMP=1
-    log "bench group $GROUP_ID, key prefix ${BENCH_KEY%%.*}"
+    log "$TENANTS bench group(s), the first key's prefix ${BENCH_KEY%%.*}"
     stop_pid "$GW_PID" 30
     GW_PID=""
 
@@ -313,6 +313,9 @@ if [[ $GATEWAY == 1 ]]; then
     start_yarp
 fi
 export BENCH_KEY
+BENCH_KEYS_FILE=""
+((TENANTS == 1)) || BENCH_KEYS_FILE=$TMP/bench-keys
+export BENCH_KEYS_FILE
 
 # ---------------------------------------------------------------- load
 url_of() {

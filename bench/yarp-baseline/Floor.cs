@@ -91,25 +91,36 @@ internal sealed class MeteredStream(Stream inner) : Stream
     private readonly byte[] kept = ArrayPool<byte>.Shared.Rent(64 * 1024);
     private int length;
 
+    /// <summary>The usage's total_tokens of a JSON response; 0 for any other (a stream, an error page, over 64 KB).</summary>
     public long TotalTokens()
     {
-        var reader = new Utf8JsonReader(kept.AsSpan(0, length));
-        var depth = 0;
+        try
+        {
+            return Read(new Utf8JsonReader(kept.AsSpan(0, length)));
+        }
+        catch (JsonException)
+        {
+            return 0;
+        }
+    }
+
+    private static long Read(Utf8JsonReader reader)
+    {
         var inUsage = false;
         while (reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.PropertyName)
+            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 1)
             {
-                if (reader.CurrentDepth == 1 && reader.ValueTextEquals("usage"u8))
-                {
-                    inUsage = true;
-                    depth = 1;
-                }
-                else if (inUsage && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("total_tokens"u8))
-                {
-                    reader.Read();
-                    return reader.TryGetInt64(out var total) ? total : 0;
-                }
+                inUsage = false;
+            }
+            else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+            {
+                inUsage = reader.ValueTextEquals("usage"u8);
+            }
+            else if (reader.TokenType == JsonTokenType.PropertyName && inUsage && reader.ValueTextEquals("total_tokens"u8))
+            {
+                reader.Read();
+                return reader.TryGetInt64(out var total) ? total : 0;
             }
         }
         return 0;
