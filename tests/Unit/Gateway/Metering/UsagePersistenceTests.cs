@@ -26,14 +26,9 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
         [Fact]
         public async Task SaveLastUsed_LocksEveryKeyOfTheBatch_EvenOneItDoesNotMove()
         {
-            await using (var seed = await DbFactory.CreateDbContextAsync())
-            {
-                seed.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
-                seed.CustomerApiKeys.AddRange(
-                    new CustomerApiKey { Prefix = "later00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = Now.AddHours(1) },
-                    new CustomerApiKey { Prefix = "older00000000000", SecretHash = new byte[32], GroupId = "grp_a" });
-                await seed.SaveChangesAsync();
-            }
+            await SeedKeysAsync(
+                new CustomerApiKey { Prefix = "later00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = Now.AddHours(1) },
+                new CustomerApiKey { Prefix = "older00000000000", SecretHash = new byte[32], GroupId = "grp_a" });
             await using var db = await DbFactory.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
 
@@ -53,14 +48,9 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
         [Fact]
         public async Task SaveLastUsed_LocksKeysInPrefixOrder()
         {
-            await using (var seed = await DbFactory.CreateDbContextAsync())
-            {
-                seed.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
-                seed.CustomerApiKeys.AddRange(
-                    new CustomerApiKey { Prefix = "aaaa000000000000", SecretHash = new byte[32], GroupId = "grp_a" },
-                    new CustomerApiKey { Prefix = "bbbb000000000000", SecretHash = new byte[32], GroupId = "grp_a" });
-                await seed.SaveChangesAsync();
-            }
+            await SeedKeysAsync(
+                new CustomerApiKey { Prefix = "aaaa000000000000", SecretHash = new byte[32], GroupId = "grp_a" },
+                new CustomerApiKey { Prefix = "bbbb000000000000", SecretHash = new byte[32], GroupId = "grp_a" });
 
             await AssertLockedFirstAsync(
                 """SELECT 1 FROM "CustomerApiKeys" WHERE "Prefix" = 'bbbb000000000000' FOR UPDATE""",
@@ -188,16 +178,11 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
     public async Task SaveLastUsed_MovesEachKeyForwardNeverBack_RevokedKeysToo_UnknownPrefixesIgnored()
     {
         var earlier = Now.AddMinutes(-5);
-        await using (var db = await DbFactory.CreateDbContextAsync())
-        {
-            db.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
-            db.CustomerApiKeys.AddRange(
-                new CustomerApiKey { Prefix = "never00000000000", SecretHash = new byte[32], GroupId = "grp_a" },
-                new CustomerApiKey { Prefix = "later00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = Now.AddHours(1) },
-                new CustomerApiKey { Prefix = "older00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = earlier },
-                new CustomerApiKey { Prefix = "revoked000000000", SecretHash = new byte[32], GroupId = "grp_a", RevokedAt = earlier });
-            await db.SaveChangesAsync();
-        }
+        await SeedKeysAsync(
+            new CustomerApiKey { Prefix = "never00000000000", SecretHash = new byte[32], GroupId = "grp_a" },
+            new CustomerApiKey { Prefix = "later00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = Now.AddHours(1) },
+            new CustomerApiKey { Prefix = "older00000000000", SecretHash = new byte[32], GroupId = "grp_a", LastUsedAt = earlier },
+            new CustomerApiKey { Prefix = "revoked000000000", SecretHash = new byte[32], GroupId = "grp_a", RevokedAt = earlier });
         var used = new[] { "never00000000000", "later00000000000", "older00000000000", "revoked000000000", "unknown000000000" }
             .ToDictionary(p => p, _ => Now.AddTicks(1_234_560)); // microseconds: what PostgreSQL keeps
 
@@ -218,12 +203,7 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
     public async Task SaveLastUsed_ManyKeys_AllWrittenInAFewStatements()
     {
         var prefixes = Enumerable.Range(0, 1_200).Select(i => $"key{i:D13}").ToList();
-        await using (var db = await DbFactory.CreateDbContextAsync())
-        {
-            db.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
-            db.CustomerApiKeys.AddRange(prefixes.Select(p => new CustomerApiKey { Prefix = p, SecretHash = new byte[32], GroupId = "grp_a" }));
-            await db.SaveChangesAsync();
-        }
+        await SeedKeysAsync([.. prefixes.Select(p => new CustomerApiKey { Prefix = p, SecretHash = new byte[32], GroupId = "grp_a" })]);
         var used = prefixes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => Now.AddSeconds(x.i));
 
         var statements = await StatementsAsync(db => UsagePersistence.SaveLastUsedAsync(db, used));
@@ -290,6 +270,15 @@ public abstract class UsagePersistenceTests(DataProvider provider) : DatabaseTes
         public void OnNext(KeyValuePair<string, object?> value) => onEvent(value);
         public void OnCompleted() { }
         public void OnError(Exception error) { }
+    }
+
+    /// <summary>Group grp_a with <paramref name="keys"/> in it.</summary>
+    private async Task SeedKeysAsync(params CustomerApiKey[] keys)
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        db.Groups.Add(new Group { Id = "grp_a", Name = "a", ExternalEntityId = "a", Depth = 1 });
+        db.CustomerApiKeys.AddRange(keys);
+        await db.SaveChangesAsync();
     }
 
     private async Task<long?> StoredAsync()
