@@ -156,7 +156,8 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
 
     /// <summary>
     /// Reads a <c>stream_options</c> value (an object or null) to its end; <paramref name="includeUsage"/> is true
-    /// when it holds <c>"include_usage": true</c>.
+    /// when it holds <c>"include_usage": true</c>. A name it repeats is refused, as at the top: the upstream body
+    /// rewrites this object, and which of two values counts would be the upstream's guess.
     /// </summary>
     private static BodyError? StreamOptions(ref Utf8JsonReader reader, out bool includeUsage)
     {
@@ -166,12 +167,18 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
             return reader.TokenType == JsonTokenType.Null ? null
                 : BodyError.InvalidType("stream_options", "an object", BodyChecks.Kind(ref reader));
         }
+        HashSet<string>? names = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
             if (!BodyChecks.IsText(ref reader))
             {
                 return BodyError.NotText("stream_options");
+            }
+            if (!(names ??= new(StringComparer.Ordinal)).Add(reader.GetString()!))
+            {
+                var name = $"stream_options.{reader.GetString()}";
+                return new BodyError($"The body repeats the property '{name}'.", name, "duplicate_parameter");
             }
             reader.Read();
             if (isIncludeUsage && BodyChecks.Boolean(ref reader, "stream_options.include_usage", out includeUsage) is { } error)

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using FrontierGateway.Data.Entities;
+using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -7,7 +8,8 @@ namespace FrontierGateway.Gateway.Inference;
 
 /// <summary>
 /// Per destination: the upstream credential replaces the customer's key. Compression is not asked for,
-/// so that the meter can read the response. (The target and its body are chosen before, by
+/// so that the meter can read the response. The answer keeps the gateway's own <c>x-request-id</c> and
+/// <c>x-ratelimit-*</c> headers, not the upstream's. (The target and its body are chosen before, by
 /// <see cref="UpstreamBodyMiddleware"/>; this hands the body on to <see cref="UpstreamContentHandler"/> in the
 /// outgoing request's options.)
 /// </summary>
@@ -27,7 +29,45 @@ internal sealed class UpstreamTransform : ITransformProvider
         // little on every call).
         context.UseDefaultForwarders = false;
         context.AddRequestTransform(Rewrite);
+        context.AddResponseTransform(KeepOwnHeaders);
     }
+
+    /// <summary>
+    /// The request id and the rate limits a customer sees are the gateway's (set before the call went upstream). An
+    /// upstream such as api.openai.com sends its own under the same names, which YARP's copy appends to ours: those
+    /// values are dropped, and a header only the upstream sent (its account's limits) goes altogether.
+    /// </summary>
+    private static ValueTask KeepOwnHeaders(ResponseTransformContext transform)
+    {
+        if (transform.ProxyResponse is not { } answer || !transform.HeadersCopied)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var headers = transform.HttpContext.Response.Headers;
+        foreach (var (name, values) in answer.Headers.NonValidated)
+        {
+            if (!IsOwn(name))
+            {
+                continue;
+            }
+            // The copy put the upstream's values after the gateway's own.
+            var all = headers[name];
+            var own = all.Count - values.Count;
+            if (own > 0)
+            {
+                headers[name] = new StringValues(all.ToArray()[..own]);
+            }
+            else
+            {
+                headers.Remove(name);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool IsOwn(string header) =>
+        header.Equals("x-request-id", StringComparison.OrdinalIgnoreCase)
+        || header.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase);
 
     private static ValueTask Rewrite(RequestTransformContext transform)
     {

@@ -23,7 +23,7 @@ internal readonly record struct UsageReading(TokenUsage? Usage, bool UsageOnly);
 /// two halves over two chunks) threw there, failing the call unmetered; here each bad part is read as U+FFFD, as a
 /// decoder reads it, and counted.
 /// </remarks>
-internal static class UsageParser
+internal static partial class UsageParser
 {
     /// <summary>
     /// Reads <paramref name="json"/> and appends its generated text to <paramref name="text"/>; null, with nothing
@@ -151,7 +151,8 @@ internal static class UsageParser
 
     private static void ReadChoice(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, PooledBuffer text)
     {
-        TextToken completion = default, delta = default, message = default;
+        TextToken completion = default;
+        MessageText delta = default, message = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("text"u8))
@@ -180,26 +181,36 @@ internal static class UsageParser
         message.AppendTo(json, text);
     }
 
-    // The "content" string of a delta or message object; the reader is left on the object's end (or on the value
-    // that was not an object, for the caller to skip).
-    private static TextToken ReadContent(ref Utf8JsonReader reader)
+    // The texts of a delta or message object: its "content" string and its calls' names and arguments; the reader is
+    // left on the object's end (or on the value that was not an object, for the caller to skip).
+    private static MessageText ReadContent(ref Utf8JsonReader reader)
     {
-        TextToken content = default;
+        MessageText texts = default;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return content;
+            return texts;
         }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isContent = reader.ValueTextEquals("content"u8);
+            var isToolCalls = reader.ValueTextEquals("tool_calls"u8);
+            var isFunctionCall = reader.ValueTextEquals("function_call"u8);
             reader.Read();
             if (isContent)
             {
-                content = TextToken.Of(ref reader);
+                texts = texts with { Content = TextToken.Of(ref reader) };
+            }
+            else if (isToolCalls)
+            {
+                texts = texts with { ToolCalls = Extent.Of(ref reader, JsonTokenType.StartArray) };
+            }
+            else if (isFunctionCall)
+            {
+                texts = texts with { FunctionCall = Extent.Of(ref reader, JsonTokenType.StartObject) };
             }
             reader.Skip();
         }
-        return content;
+        return texts;
     }
 
     /// <summary>Where a string value lies in the payload, quotes included; empty when the value was not a string.</summary>

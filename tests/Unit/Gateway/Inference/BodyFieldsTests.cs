@@ -28,6 +28,9 @@ public sealed class BodyFieldsTests
     [InlineData("""{"model":["a/b"]}""", "model", "invalid_type")]
     [InlineData("""{"model":null}""", "model", "missing_required_parameter")]
     [InlineData("""{"model":"a/b","max_tokens":5,"max_tokens":6}""", "max_tokens", "duplicate_parameter")]
+    // Rewritten for the upstream, where a repeated name threw (a 500).
+    [InlineData("""{"model":"a/b","stream":true,"stream_options":{"include_usage":true,"include_usage":false}}""", "stream_options.include_usage", "duplicate_parameter")]
+    [InlineData("""{"model":"a/b","stream":true,"stream_options":{"x":1,"\u0078":2}}""", "stream_options.x", "duplicate_parameter")]
     public void Read_FieldTheGatewayActsOnIsWrong_NamesIt(string body, string param, string code)
     {
         var (fields, error) = BodyFields.Read(Encoding.UTF8.GetBytes(body));

@@ -42,6 +42,15 @@ public sealed class UsageParserTests
         """{"\u0063hoices":[{"delta":{"cont\u0065nt":"a\nb\"c\\d\u00e9\ud83d\ude00\/"}}],"\u0075sage":{"prompt_tokens":2}}""",
         """{"choices":[{"delta":{"content":"caf\u00e9 ☕ 日本 😀"}}]}""",
         """{"choices":[{"delta":{"content":""}},{"delta":{"content":"x"}}]}""",
+        // A model's calls: each function's name and arguments, after the content; the older function_call too.
+        Head + """[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}]}}]}""",
+        Head + """[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":\"Paris\"}"}}]}}]}""",
+        """{"choices":[{"message":{"content":"Sure.","tool_calls":[{"function":{"name":"a","arguments":"{}"}},{"function":{"arguments":"[1]","name":"b"}}]}}]}""",
+        """{"choices":[{"message":{"content":null,"function_call":{"name":"f","arguments":"{\"x\":1}"}}}]}""",
+        """{"choices":[{"delta":{"tool_calls":[{"function":{"name":"a"},"function":{"name":"b"}}],"tool_calls":[{"function":{"arguments":"c","arguments":"d"}}]}}]}""",
+        """{"choices":[{"delta":{"tool_calls":[1,"x",null,[{"function":{"name":"no"}}],{"function":"no"},{"function":{"name":7,"arguments":["no"]}}]}}]}""",
+        """{"choices":[{"delta":{"tool_calls":{"function":{"name":"no"}},"function_call":[{"name":"no"}]}}]}""",
+        """{"choices":[{"delta":{"tool_calls":[{"function":{"name":"caf\u00e9","arguments":"\ud800"}}]}}]}""",
         // Not text: skipped, whatever its shape.
         """{"choices":[1,"a",null,[{"delta":{"content":"no"}}],{"delta":"no","message":["no"],"text":{"a":"no"}}]}""",
         """{"choices":"no","usage":[]}""",
@@ -258,11 +267,40 @@ public sealed class UsageParserTests
             }
             foreach (var name in new[] { "delta", "message" })
             {
-                if (choice.TryGetProperty(name, out var message) && message.ValueKind == JsonValueKind.Object
-                    && message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+                if (!choice.TryGetProperty(name, out var message) || message.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+                if (message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
                 {
                     text.Append(content.GetString());
                 }
+                if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var call in calls.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object))
+                    {
+                        if (call.TryGetProperty("function", out var function))
+                        {
+                            AppendFunction(function, text);
+                        }
+                    }
+                }
+                if (message.TryGetProperty("function_call", out var functionCall))
+                {
+                    AppendFunction(functionCall, text);
+                }
+            }
+        }
+    }
+
+    private static void AppendFunction(JsonElement function, StringBuilder text)
+    {
+        foreach (var part in new[] { "name", "arguments" })
+        {
+            if (function.ValueKind == JsonValueKind.Object && function.TryGetProperty(part, out var value)
+                && value.ValueKind == JsonValueKind.String)
+            {
+                text.Append(value.GetString());
             }
         }
     }
