@@ -9,7 +9,7 @@ namespace FrontierGateway.Gateway.Inference;
 /// <see cref="Utf8JsonReader"/> over the whole body, which also checks that all of it is valid JSON, that every
 /// string and name in it is text (<see cref="BodyChecks.IsText"/>), and that the fields the gateway acts on
 /// (<c>model</c>, <c>stream</c>, <c>stream_options</c>, <c>metadata</c>, <c>max_tokens</c>,
-/// <c>max_completion_tokens</c>, <c>n</c>) have the types and ranges OpenAI gives them. The rest of the body is
+/// <c>max_completion_tokens</c>, <c>n</c>, <c>best_of</c>) have the types and ranges OpenAI gives them. The rest of the body is
 /// the model's to judge (the simulated one: <see cref="Simulated.SimulatedValidation"/>).
 /// </summary>
 internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, string? Metadata)
@@ -25,6 +25,15 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
 
     /// <summary><c>n</c>: how many answers the call asks for (1 when it does not say).</summary>
     public long Choices { get; private init; } = 1;
+
+    /// <summary><c>best_of</c>: how many answers a completion generates to return the best <c>n</c>; null for none.</summary>
+    public long? BestOf { get; private init; }
+
+    /// <summary>
+    /// How many prompts a <c>prompt</c> array holds (a completion answers each): its items, unless they are numbers
+    /// (one prompt as token ids); 1 for a string or none.
+    /// </summary>
+    public long Prompts { get; private init; } = 1;
 
     /// <summary>Where the body's closing brace is.</summary>
     public int End { get; private init; }
@@ -62,7 +71,8 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
         var includeUsage = false;
         Range? modelValue = null;
         Range? streamOptions = null;
-        long? maxTokens = null, maxCompletionTokens = null, choices = null;
+        long? maxTokens = null, maxCompletionTokens = null, choices = null, bestOf = null;
+        var prompts = 1L;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -89,6 +99,7 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
                 "max_tokens" => BodyChecks.Integer(ref reader, "max_tokens", 1, long.MaxValue),
                 "max_completion_tokens" => BodyChecks.Integer(ref reader, "max_completion_tokens", 1, long.MaxValue),
                 "n" => BodyChecks.Integer(ref reader, "n", 1, BodyChecks.MaxChoices),
+                "best_of" => BodyChecks.Integer(ref reader, "best_of", 1, BodyChecks.MaxChoices),
                 _ => null,
             };
             if (error is not null)
@@ -117,6 +128,16 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
                 case "n" when reader.TokenType == JsonTokenType.Number:
                     choices = reader.GetInt64();
                     break;
+                case "best_of" when reader.TokenType == JsonTokenType.Number:
+                    bestOf = reader.GetInt64();
+                    break;
+                case "prompt":
+                    if (BodyChecks.SkipText(ref reader) is var promptNotText and >= 0)
+                    {
+                        return (null, null, promptNotText);
+                    }
+                    prompts = PromptsIn(body[start..(int)reader.BytesConsumed]);
+                    break;
                 case "metadata" when reader.TokenType == JsonTokenType.EndObject:
                     metadata = Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]);
                     break;
@@ -139,6 +160,8 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
             StreamOptionsValue = streamOptions,
             MaxOutputTokens = maxCompletionTokens ?? maxTokens,
             Choices = choices ?? 1,
+            BestOf = bestOf,
+            Prompts = prompts,
             End = end,
         }, null, -1);
     }
@@ -152,7 +175,31 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
         : reader.ValueTextEquals("max_tokens"u8) ? ("max_tokens", 16)
         : reader.ValueTextEquals("max_completion_tokens"u8) ? ("max_completion_tokens", 32)
         : reader.ValueTextEquals("n"u8) ? ("n", 64)
+        : reader.ValueTextEquals("best_of"u8) ? ("best_of", 128)
+        : reader.ValueTextEquals("prompt"u8) ? ("prompt", 256)
         : (null, 0);
+
+    /// <summary>The prompts a <c>prompt</c> value holds (see <see cref="Prompts"/>).</summary>
+    private static long PromptsIn(ReadOnlySpan<byte> value)
+    {
+        var reader = new Utf8JsonReader(value, Options);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return 1;
+        }
+        var items = 0L;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.Number)
+            {
+                return 1;
+            }
+            items++;
+            reader.Skip();
+        }
+        return Math.Max(items, 1);
+    }
 
     /// <summary>
     /// Reads a <c>stream_options</c> value (an object or null) to its end; <paramref name="includeUsage"/> is true

@@ -6,7 +6,8 @@ namespace FrontierGateway.Gateway.Inference;
 /// <summary>
 /// What admission reserves for a call against every TOKEN limit: the most tokens it can use. Its prompt, counted by
 /// the tokenizer, plus the longest answer it asks for (<c>max_completion_tokens</c>, else <c>max_tokens</c>, else
-/// <c>Limits:DefaultReservedOutputTokens</c>) times its <c>n</c> answers. An embedding has no answer.
+/// <c>Limits:DefaultReservedOutputTokens</c>) times the answers it generates: <c>n</c>, or a completion's
+/// <c>best_of</c> when larger, for each of a completion's prompts. An embedding has no answer.
 /// </summary>
 internal static class TokenReservation
 {
@@ -25,7 +26,8 @@ internal static class TokenReservation
             return prompt;
         }
         var output = fields.MaxOutputTokens ?? defaultOutput;
-        var answers = Math.Max(fields.Choices, 1);
+        var answers = Math.Max(fields.Choices, fields.BestOf ?? 1)
+            * (call.Request.Operation == InferenceOperation.Completions ? fields.Prompts : 1);
         return output >= (Most - prompt) / answers ? Most : prompt + output * answers;
     }
 }

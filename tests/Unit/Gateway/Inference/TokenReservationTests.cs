@@ -68,4 +68,26 @@ public sealed class TokenReservationTests
         Assert.Equal(HttpStatusCode.BadRequest, failed.StatusCode);
         Assert.Single(await host.EventsAsync(group, 1));
     }
+
+    // A completion answers each of its prompts, and generates best_of answers when that is more than n: three times
+    // 40 tokens is over the limit of 100, one time 40 is not.
+    [Theory]
+    [InlineData("""["Say a.","Say b.","Say c."]""", "", true)]
+    [InlineData("""[[1,2],[3],[4,5]]""", "", true)]
+    [InlineData("\"Say a.\"", ""","best_of":3""", true)]
+    [InlineData("\"Say a.\"", ""","best_of":3,"n":2""", true)]
+    [InlineData("""[1,2,3]""", "", false)]
+    [InlineData("\"Say a.\"", ""","n":1""", false)]
+    public async Task Completion_ReservesEveryAnswerItGenerates(string prompt, string more, bool tooLarge)
+    {
+        await using var host = new GatewayFactory();
+        var (_, key) = await host.CustomerAsync("reserve-prompts", Limit(100));
+
+        using var response = await host.Caller(key).PostJsonAsync("/v1/completions",
+            $$"""{"model":"{{Slug}}","prompt":{{prompt}},"max_tokens":40{{more}}}""");
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(tooLarge == (response.StatusCode == HttpStatusCode.TooManyRequests && body.Contains("Request too large")),
+            $"{(int)response.StatusCode} {body}");
+    }
 }
