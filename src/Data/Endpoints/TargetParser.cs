@@ -105,7 +105,7 @@ public static partial class TargetParser
 
     private static void CheckLength(string? value, string path, int max)
     {
-        if (value is { Length: var length } && length > max)
+        if (!StoredText.Fits(value, max))
         {
             throw DomainException.Invalid(path, $"{path} must be at most {max} characters.");
         }

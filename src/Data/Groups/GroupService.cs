@@ -15,7 +15,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
     public async Task<GroupView> CreateAsync(GroupCreateInput input, string actor, CancellationToken ct = default)
     {
         var external = input.Metadata?.ExternalEntityId;
-        if (string.IsNullOrEmpty(external) || external.Length > MaxTextLength)
+        if (string.IsNullOrEmpty(external) || !StoredText.Fits(external, MaxTextLength))
         {
             throw DomainException.Invalid("metadata.external_entity_id",
                 $"metadata.external_entity_id is required and must be 1 to {MaxTextLength} characters.");
@@ -82,9 +82,9 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = GroupTree.Live(db).AsSplitQuery();
-        if (externalEntityId is not null)
+        if (QueryParameter.Given(externalEntityId) is { } external)
         {
-            query = query.Where(g => g.ExternalEntityId == externalEntityId);
+            query = query.Where(g => g.ExternalEntityId == external);
         }
         if (page.After is { } after)
         {
@@ -227,7 +227,7 @@ public sealed class GroupService(IDbContextFactory<FrontierDbContext> dbFactory,
 
     private static void CheckName(string? name)
     {
-        if (name is { Length: > MaxTextLength })
+        if (!StoredText.Fits(name, MaxTextLength))
         {
             throw DomainException.Invalid("metadata.name", $"metadata.name must be at most {MaxTextLength} characters.");
         }

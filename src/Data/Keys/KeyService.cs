@@ -12,7 +12,7 @@ public sealed class KeyService(IDbContextFactory<FrontierDbContext> dbFactory, I
 {
     public async Task<MintedKeyView> MintAsync(string groupId, KeyCreateInput input, string actor, CancellationToken ct = default)
     {
-        if (input.Name is { Length: > GroupService.MaxTextLength })
+        if (!StoredText.Fits(input.Name, GroupService.MaxTextLength))
         {
             throw DomainException.Invalid("name", $"name must be at most {GroupService.MaxTextLength} characters.");
         }

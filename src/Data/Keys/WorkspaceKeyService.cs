@@ -26,7 +26,7 @@ public sealed class WorkspaceKeyService(IDbContextFactory<FrontierDbContext> dbF
     public async Task<(string ApiKey, WorkspaceKeyView View)> MintAsync(string? name, WorkspaceScope scope, string actor,
         CancellationToken ct = default)
     {
-        if (name is { Length: > Groups.GroupService.MaxTextLength })
+        if (!StoredText.Fits(name, Groups.GroupService.MaxTextLength))
         {
             throw DomainException.Invalid("name", $"name must be at most {Groups.GroupService.MaxTextLength} characters.");
         }

@@ -11,9 +11,10 @@ public sealed record PageRequest(int Limit, string? After)
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    /// <summary>Parses <c>?limit=</c> and <c>?cursor=</c>; bad values name the parameter.</summary>
+    /// <summary>Parses <c>?limit=</c> and <c>?cursor=</c>, each absent when empty; bad values name the parameter.</summary>
     public static PageRequest Parse(string? limit, string? cursor)
     {
+        (limit, cursor) = (QueryParameter.Given(limit), QueryParameter.Given(cursor));
         var size = DefaultLimit;
         if (limit is not null && (!int.TryParse(limit, out size) || size < 1 || size > MaxLimit))
         {

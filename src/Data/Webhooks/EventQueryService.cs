@@ -38,7 +38,7 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
     private async Task<Page<BillingEvent>> ListAsync(EventQueryInput input, bool newestFirst, CancellationToken ct)
     {
         var size = PageRequest.Parse(input.Limit, null).Limit;
-        var state = input.Cursor is { } cursor ? Decode(cursor) : null;
+        var state = QueryParameter.Given(input.Cursor) is { } cursor ? Decode(cursor) : null;
         var start = state?.Start ?? ParseTime(input.StartTime, "start_time")
             ?? throw DomainException.Invalid("start_time", "start_time is required (RFC 3339, e.g. 2026-05-13T12:00:00Z) unless cursor is given.");
         var end = state?.End ?? ParseTime(input.EndTime, "end_time") ?? time.GetUtcNow().UtcDateTime;
@@ -46,8 +46,8 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
         {
             throw DomainException.Invalid("end_time", "end_time must be after start_time.");
         }
-        var external = state is null ? input.ExternalEntityId : state.External;
-        var prefix = state is null ? input.ApiKeyPrefix : state.Prefix;
+        var external = state is null ? QueryParameter.Given(input.ExternalEntityId) : state.External;
+        var prefix = state is null ? QueryParameter.Given(input.ApiKeyPrefix) : state.Prefix;
         var descending = state?.NewestFirst ?? newestFirst;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -100,7 +100,7 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
 
     private static DateTime? ParseTime(string? value, string param)
     {
-        if (value is null)
+        if (QueryParameter.Given(value) is null)
         {
             return null;
         }
@@ -114,9 +114,10 @@ public sealed class EventQueryService(IDbContextFactory<FrontierDbContext> dbFac
 
     /// <summary>
     /// Longer than any cursor this API returns: one is returned only when its filters matched events, so its external id
-    /// (at most 255 characters, each at most 6 in JSON) and key prefix are those of stored events.
+    /// (at most 255 characters, each at most 12 in JSON: one outside the BMP is two escaped UTF-16 units) and key prefix
+    /// are those of stored events. 255 emoji make a cursor of about 4,400 characters; Kestrel refuses a request line over 8 KB.
     /// </summary>
-    private const int MaxCursorLength = 4096;
+    private const int MaxCursorLength = 8192;
 
     /// <summary>
     /// The state of a cursor this API returned. Anything else (not base64url, not JSON, fields missing or of the

@@ -125,7 +125,7 @@ public sealed class WebhookService(IDbContextFactory<FrontierDbContext> dbFactor
 
     public async Task<Page<DeliveryView>> ListDeliveriesAsync(string? status, PageRequest page, CancellationToken ct = default)
     {
-        DeliveryStatus? filter = status is null ? null : ParseStatus(status);
+        DeliveryStatus? filter = QueryParameter.Given(status) is { } given ? ParseStatus(given) : null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.WebhookDeliveries.AsNoTracking();
         if (filter is { } s)

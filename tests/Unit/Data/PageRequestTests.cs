@@ -14,6 +14,20 @@ public sealed class PageRequestTests
         Assert.Equal("limit", Assert.Throws<DomainException>(() => PageRequest.Parse(limit, null)).Param);
 
     [Fact]
+    public void Parse_EmptyLimitAndCursor_AreTakenAsAbsent()
+    {
+        var sut = PageRequest.Parse("", "");
+
+        Assert.Equal((PageRequest.DefaultLimit, (string?)null), (sut.Limit, sut.After));
+    }
+
+    [Theory]
+    [InlineData(" ", null)]
+    [InlineData(null, " ")]
+    public void Parse_BlankButNotEmpty_NamesTheParameter(string? limit, string? cursor) =>
+        Assert.Equal(limit is null ? "cursor" : "limit", Assert.Throws<DomainException>(() => PageRequest.Parse(limit, cursor)).Param);
+
+    [Fact]
     public void Parse_ForeignCursor_NamesCursor() =>
         Assert.Equal("cursor", Assert.Throws<DomainException>(() => PageRequest.Parse(null, "not-a-cursor!")).Param);
 

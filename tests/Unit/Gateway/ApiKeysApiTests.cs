@@ -65,6 +65,37 @@ public abstract class ApiKeysApiTests(GatewayFactory factory)
         Assert.Equal(0, await factory.QueryAsync(db => db.CustomerApiKeys.CountAsync(k => k.GroupId == group)));
     }
 
+    /// <summary>A key's name is at most 255 characters as PostgreSQL's varchar(255) counts them: code points, an emoji one.</summary>
+    [Fact]
+    public async Task Mint_NameOf255CharactersOutsideTheBmp_IsStoredWhole_256AreRefusedNamingName()
+    {
+        var group = await sut.CreateGroupAsync("keys-emoji-name");
+        var name = string.Concat(Enumerable.Repeat("\U0001F600", 255));
+
+        var (status, minted) = await sut.PostAsync($"/v1/gateway/groups/{group}/api_keys", $$"""{"name":"{{name}}"}""");
+        var tooLong = await sut.PostAsync($"/v1/gateway/groups/{group}/api_keys", $$"""{"name":"{{name}}\U0001F600"}""");
+
+        Assert.True(status == HttpStatusCode.OK, $"{status} {minted}");
+        var (_, key) = await sut.GetJsonAsync($"/v1/gateway/groups/{group}/api_keys/{minted!["prefix"]!.GetValue<string>()}");
+        Assert.Equal(name, key!["name"]!.GetValue<string>());
+        tooLong.AssertError(HttpStatusCode.BadRequest, "name");
+    }
+
+    [Theory]
+    [InlineData("?limit=")]
+    [InlineData("?cursor=")]
+    [InlineData("?limit=&cursor=")]
+    public async Task List_EmptyParameter_IsTakenAsAbsent(string query)
+    {
+        var group = await sut.CreateGroupAsync($"keys-empty-param-{query.GetHashCode():x}");
+        await sut.PostAsync($"/v1/gateway/groups/{group}/api_keys", "{}");
+
+        var (status, body) = await sut.GetJsonAsync($"/v1/gateway/groups/{group}/api_keys{query}");
+
+        Assert.True(status == HttpStatusCode.OK, $"{status} {body}");
+        Assert.Single(body!["items"]!.AsArray());
+    }
+
     [Fact]
     public async Task Mint_ExpiresAtWithOffset_IsThatInstant()
     {

@@ -125,6 +125,9 @@ public sealed class BadInputTests(GatewayFactory factory) : IClassFixture<Gatewa
     [InlineData("/v1/gateway/groups?limit=1001", "limit")]
     [InlineData("/v1/gateway/groups?cursor=garbage", "cursor")]
     [InlineData("/v1/gateway/endpoints?limit=x", "limit")]
+    [InlineData("/v1/gateway/groups?limit=%20", "limit")]
+    [InlineData("/v1/gateway/groups?cursor=%20", "cursor")]
+    [InlineData("/v1/gateway/endpoints?cursor=%20", "cursor")]
     public async Task List_BadQuery_Is400NamingTheParameter(string url, string param) =>
         (await factory.Client().GetJsonAsync(url)).AssertError(HttpStatusCode.BadRequest, param);
 

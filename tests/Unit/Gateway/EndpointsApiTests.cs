@@ -101,6 +101,20 @@ public abstract class EndpointsApiTests(GatewayFactory factory)
             .AssertError(HttpStatusCode.BadRequest, "slug");
     }
 
+    [Theory]
+    [InlineData("?limit=")]
+    [InlineData("?cursor=")]
+    [InlineData("?limit=&cursor=")]
+    public async Task List_EmptyParameter_IsTakenAsAbsent(string query)
+    {
+        var (status, body) = await sut.GetJsonAsync("/v1/gateway/endpoints" + query);
+        var (_, absent) = await sut.GetJsonAsync("/v1/gateway/endpoints");
+
+        Assert.True(status == HttpStatusCode.OK, $"{status} {body}");
+        Assert.NotEmpty(body!["items"]!.AsArray());
+        Assert.Equal(absent!.ToJsonString(), body.ToJsonString());
+    }
+
     [Fact]
     public async Task Development_SeedsTheQuickStartEndpoint()
     {

@@ -30,6 +30,65 @@ public abstract class GroupsApiTests(GatewayFactory factory)
         Assert.False(list["pagination"]!["has_more"]!.GetValue<bool>());
     }
 
+    /// <summary>
+    /// SPEC §3 writes the list call as <c>?external_entity_id=&amp;limit=&amp;cursor=</c>: a client that sends every
+    /// parameter sends the ones it has no value for empty, and gets the unfiltered first page of the default size.
+    /// </summary>
+    [Theory]
+    [InlineData("?cursor=")]
+    [InlineData("?limit=")]
+    [InlineData("?external_entity_id=")]
+    [InlineData("?external_entity_id=&limit=&cursor=")]
+    public async Task List_EmptyParameter_IsTakenAsAbsent(string query)
+    {
+        await sut.CreateGroupAsync($"empty-param-{query.GetHashCode():x}");
+
+        var (status, body) = await sut.GetJsonAsync("/v1/gateway/groups" + query);
+        var (_, absent) = await sut.GetJsonAsync("/v1/gateway/groups");
+
+        Assert.True(status == HttpStatusCode.OK, $"{status} {body}");
+        Assert.NotEmpty(body!["items"]!.AsArray());
+        Assert.Equal(absent!.ToJsonString(), body.ToJsonString());
+    }
+
+    /// <summary>
+    /// SPEC §3: external_entity_id is 1 to 255 characters and name at most 255, counted as PostgreSQL's varchar(255)
+    /// counts them (code points): characters outside the BMP are one each, not the two UTF-16 units of string.Length.
+    /// </summary>
+    [Theory]
+    [InlineData("\U0001F600", 200)]
+    [InlineData("\U0001F600", 255)]
+    [InlineData("\U00020000", 255)]
+    public async Task Create_ExternalIdAndNameOf255CharactersOutsideTheBmp_AreStoredWhole(string character, int count)
+    {
+        var text = string.Concat(Enumerable.Repeat(character, count));
+        var json = $$"""{"external_entity_id":"{{text}}","name":"{{text}}"}""";
+
+        var (status, body) = await sut.PostAsync("/v1/gateway/groups",
+            $$$"""{"metadata":{{{json}}},"models":[{"slug":"acme/m"}],"hierarchy":{"limit_enforcement":"INDEPENDENT"}}""");
+        var (_, list) = await sut.GetJsonAsync($"/v1/gateway/groups?external_entity_id={Uri.EscapeDataString(text)}");
+
+        Assert.True(status == HttpStatusCode.OK, $"{status} {body}");
+        var stored = list!["items"]!.AsArray().Single()!["metadata"]!;
+        Assert.Equal((text, text), (stored["external_entity_id"]!.GetValue<string>(), stored["name"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("metadata.external_entity_id")]
+    [InlineData("metadata.name")]
+    public async Task Create_256CharactersOutsideTheBmp_IsRefusedNamingTheField(string param)
+    {
+        var tooLong = string.Concat(Enumerable.Repeat("\U0001F600", 256));
+        var (external, name) = param == "metadata.name" ? ("too-long-name", tooLong) : (tooLong, "n");
+
+        var response = await sut.PostAsync("/v1/gateway/groups", $$$"""
+            {"metadata":{"external_entity_id":"{{{external}}}","name":"{{{name}}}"},"models":[{"slug":"acme/m"}],
+             "hierarchy":{"limit_enforcement":"INDEPENDENT"}}
+            """);
+
+        response.AssertError(HttpStatusCode.BadRequest, param);
+    }
+
     [Fact]
     public async Task Patch_IndependentParentRaised_FlowsToChildThatDoesNotOverride()
     {

@@ -15,7 +15,7 @@ public abstract class EventsApiTests(GatewayFactory factory)
 
     private static readonly DateTime Base = new(2026, 5, 13, 12, 0, 0, DateTimeKind.Utc);
 
-    private async Task SeedAsync(string external, string prefix, int count, int startSecond = 0)
+    private async Task SeedAsync(string external, string prefix, int count, int startSecond = 0, string? tag = null)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         await factory.QueryAsync(async db =>
@@ -25,7 +25,7 @@ public abstract class EventsApiTests(GatewayFactory factory)
                 db.UsageEvents.Add(new UsageEvent
                 {
                     IdempotencyKey = FrontierGateway.Data.Ids.NewUlid(), Timestamp = Base.AddSeconds(startSecond + i),
-                    RequestId = $"req_{external}_{startSecond + i}", ModelSlug = "acme/m", GroupId = "grp_x", ExternalEntityId = external,
+                    RequestId = $"req_{tag ?? external}_{startSecond + i}", ModelSlug = "acme/m", GroupId = "grp_x", ExternalEntityId = external,
                     ApiKeyPrefix = prefix, InputTokens = i, OutputTokens = 1,
                 });
             }
@@ -74,6 +74,58 @@ public abstract class EventsApiTests(GatewayFactory factory)
         Assert.Equal(["req_ev-filter_1", "req_ev-filter_1"], bounded!["items"]!.AsArray().Select(e => e!["requestId"]!.GetValue<string>()));
     }
 
+    /// <summary>
+    /// SPEC §7 writes the calls as <c>?start_time=&amp;end_time=&amp;cursor=&amp;limit=...</c> and <c>?status=&amp;limit=&amp;cursor=</c>:
+    /// a parameter a client sends empty is taken as absent, and the answer is the one without it.
+    /// </summary>
+    [Theory]
+    [InlineData(Day, "&cursor=")]
+    [InlineData(Day, "&limit=")]
+    [InlineData(Day, "&external_entity_id=")]
+    [InlineData(Day, "&api_key_prefix=")]
+    [InlineData(Day, "&external_entity_id=&api_key_prefix=&limit=&cursor=")]
+    [InlineData("/v1/gateway/events?start_time=2026-05-13T00:00:00Z", "&end_time=")]
+    [InlineData("/v1/gateway/webhook/deliveries?", "status=")]
+    [InlineData("/v1/gateway/webhook/deliveries?", "limit=")]
+    [InlineData("/v1/gateway/webhook/deliveries?", "cursor=")]
+    [InlineData("/v1/gateway/webhook/deliveries?", "status=&limit=&cursor=")]
+    public async Task List_EmptyParameter_IsTakenAsAbsent(string url, string empty)
+    {
+        await SeedAsync("ev-empty", "evemptyprefix001", 2);
+
+        var (status, body) = await factory.Client().GetJsonAsync(url + empty);
+        var (_, absent) = await factory.Client().GetJsonAsync(url);
+
+        Assert.True(status == HttpStatusCode.OK, $"{status} {body}");
+        Assert.Equal(absent!.ToJsonString(), body!.ToJsonString());
+    }
+
+    private const string Day = "/v1/gateway/events?start_time=2026-05-13T00:00:00Z&end_time=2026-05-14T00:00:00Z";
+
+    /// <summary>
+    /// An external id of 255 characters outside the BMP (SPEC §3 allows it) is 510 UTF-16 units, each escaped to 6 in
+    /// the cursor's JSON: the cursor of its events is longer than that of 255 ASCII characters, and must still be taken.
+    /// </summary>
+    [Fact]
+    public async Task List_ExternalIdOf255CharactersOutsideTheBmp_PagesWithItsCursor()
+    {
+        var external = string.Concat(Enumerable.Repeat("\U0001F600", 255));
+        await SeedAsync(external, "evemojiprefix001", 3, tag: "emoji");
+
+        var seen = new List<string>();
+        var url = $"{Day}&external_entity_id={Uri.EscapeDataString(external)}&limit=1";
+        for (var pages = 0; url is not null && pages < 10; pages++)
+        {
+            var (status, body) = await factory.Client().GetJsonAsync(url);
+            Assert.True(status == HttpStatusCode.OK, $"{status} {body}");
+            seen.AddRange(body!["items"]!.AsArray().Select(e => e!["requestId"]!.GetValue<string>()));
+            var cursor = body["pagination"]!["cursor"]?.GetValue<string>();
+            url = cursor is null ? null : $"/v1/gateway/events?cursor={Uri.EscapeDataString(cursor)}";
+        }
+
+        Assert.Equal(["req_emoji_0", "req_emoji_1", "req_emoji_2"], seen);
+    }
+
     [Theory]
     [InlineData("/v1/gateway/events", "start_time")]
     [InlineData("/v1/gateway/events?start_time=yesterday", "start_time")]
@@ -81,6 +133,11 @@ public abstract class EventsApiTests(GatewayFactory factory)
     [InlineData("/v1/gateway/events?cursor=bogus", "cursor")]
     [InlineData("/v1/gateway/events?start_time=2026-05-13T12:00:00Z&limit=0", "limit")]
     [InlineData("/v1/gateway/webhook/deliveries?status=LOST", "status")]
+    [InlineData("/v1/gateway/events?start_time=%20", "start_time")]
+    [InlineData("/v1/gateway/events?start_time=2026-05-13T12:00:00Z&end_time=%20", "end_time")]
+    [InlineData("/v1/gateway/events?start_time=2026-05-13T12:00:00Z&limit=%20", "limit")]
+    [InlineData("/v1/gateway/events?cursor=%20", "cursor")]
+    [InlineData("/v1/gateway/webhook/deliveries?status=%20", "status")]
     public async Task List_BadQuery_Is400NamingTheParameter(string url, string param) =>
         (await factory.Client().GetJsonAsync(url)).AssertError(HttpStatusCode.BadRequest, param);
 
