@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 
@@ -138,39 +139,102 @@ internal sealed class MeteringStream(Stream inner, Func<bool> isEventStream, boo
     private static bool IsDone(ReadOnlySpan<byte> sse) =>
         sse.StartsWith("data:"u8) && sse[5..].Trim(" \t\r\n"u8).SequenceEqual("[DONE]"u8);
 
-    /// <summary>Reads one event; false when it must not reach the client.</summary>
+    /// <summary>
+    /// Reads one event; false when it must not reach the client. Its data is what an SSE client reads: the values of its
+    /// <c>data:</c> lines joined by LF (a server may split one JSON payload over several). Data lines that are each a
+    /// payload of their own, which no SSE client would parse, are still read one by one, as before.
+    /// </summary>
     private bool Inspect(ReadOnlyMemory<byte> sse)
     {
-        var keep = true;
-        var rest = sse;
-        while (!rest.IsEmpty)
+        var lines = DataLines(sse.Span);
+        if (lines <= 1)
         {
-            var newline = rest.Span.IndexOf((byte)'\n');
-            var line = newline < 0 ? rest : rest[..newline];
-            rest = newline < 0 ? default : rest[(newline + 1)..];
-            if (!line.Span.StartsWith("data:"u8) || line.Span[5..].TrimStart(" \t"u8) is not [(byte)'{', ..])
+            return InspectLines(sse.Span);
+        }
+        var joined = ArrayPool<byte>.Shared.Rent(sse.Length);
+        try
+        {
+            var length = JoinData(sse.Span, joined);
+            return Payload(joined.AsSpan(0, length)) is { } chunk ? Keep(chunk) : InspectLines(sse.Span);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(joined);
+        }
+    }
+
+    private bool InspectLines(ReadOnlySpan<byte> sse)
+    {
+        var keep = true;
+        foreach (var line in sse.Split((byte)'\n'))
+        {
+            if (sse[line].StartsWith("data:"u8) && Payload(sse[line][5..]) is { } chunk)
             {
-                continue;
-            }
-            // JSON allows the whitespace (and a CR) around the payload. A chunk that is not JSON is passed on untouched.
-            if (UsageParser.Read(line.Span[5..], Delivered) is { } chunk)
-            {
-                Usage = chunk.Usage ?? Usage;
-                keep &= !(hideUsageChunk && chunk.UsageOnly);
+                keep &= Keep(chunk);
             }
         }
         return keep;
     }
 
+    // A JSON object's usage and text (JSON allows the whitespace, and a CR, around it); null for anything else, which
+    // is passed on untouched.
+    private UsageReading? Payload(ReadOnlySpan<byte> data) =>
+        data.TrimStart(" \t\r\n"u8) is [(byte)'{', ..] ? UsageParser.Read(data, Delivered) : null;
+
+    private bool Keep(UsageReading chunk)
+    {
+        Usage = chunk.Usage ?? Usage;
+        return !(hideUsageChunk && chunk.UsageOnly);
+    }
+
+    private static int DataLines(ReadOnlySpan<byte> sse)
+    {
+        var count = 0;
+        foreach (var line in sse.Split((byte)'\n'))
+        {
+            count += sse[line].StartsWith("data:"u8) ? 1 : 0;
+        }
+        return count;
+    }
+
+    // The data lines' values (after "data:"), joined by LF, into target; its length.
+    private static int JoinData(ReadOnlySpan<byte> sse, Span<byte> target)
+    {
+        var written = 0;
+        foreach (var line in sse.Split((byte)'\n'))
+        {
+            if (!sse[line].StartsWith("data:"u8))
+            {
+                continue;
+            }
+            if (written > 0)
+            {
+                target[written++] = (byte)'\n';
+            }
+            var value = sse[line][5..].TrimEnd((byte)'\r');
+            value.CopyTo(target[written..]);
+            written += value.Length;
+        }
+        return written;
+    }
+
+    /// <summary>Where the first event ends: after its first blank line, whether its lines end in LF or CRLF (or both).</summary>
     private static int NextEvent(ReadOnlySpan<byte> data)
     {
-        var end = data.IndexOf("\n\n"u8);
-        if (end >= 0)
+        var at = 0;
+        while (data[at..].IndexOf((byte)'\n') is var newline and >= 0)
         {
-            return end + 2;
+            at += newline + 1;
+            if (data[at..].StartsWith("\n"u8))
+            {
+                return at + 1;
+            }
+            if (data[at..].StartsWith("\r\n"u8))
+            {
+                return at + 2;
+            }
         }
-        var crlf = data.IndexOf("\r\n\r\n"u8);
-        return crlf >= 0 ? crlf + 4 : 0;
+        return 0;
     }
 
     private void Capture(ReadOnlySpan<byte> data)

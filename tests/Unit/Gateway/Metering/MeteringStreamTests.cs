@@ -167,6 +167,62 @@ public sealed class MeteringStreamTests
         Assert.NotNull(sut.FirstEventAt);
     }
 
+    /// <summary>
+    /// One event's data may span several data: lines (an SSE client joins them with LF: the OpenAI SDKs parse the
+    /// joined text as JSON). The usage-only chunk so written is the same chunk: it must be read and hidden.
+    /// </summary>
+    [Fact]
+    public async Task EventStream_MultiLineDataField_UsageChunkIsReadAndHidden()
+    {
+        const string multiLineUsage = "data: {\"choices\":[],\ndata: \"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2}}";
+        var sse = $"{Chunk}\n\n{multiLineUsage}\n\ndata: [DONE]\n\n";
+
+        var (client, meter) = await MeterAsync(sse, eventStream: true, hideUsage: true, pieces: 3);
+
+        Assert.Equal(new TokenUsage(7, 2, 0), meter.Usage);
+        Assert.Equal($"{Chunk}\n\ndata: [DONE]\n\n", client);
+    }
+
+    /// <summary>A content chunk whose data spans two lines: its text reaches the client, so the tokenizer must count it.</summary>
+    [Fact]
+    public async Task EventStream_MultiLineDataField_TextIsCounted()
+    {
+        const string multiLine = "data: {\"choices\":[{\"delta\":\ndata: {\"content\":\"Hello world\"}}]}";
+        var sse = $"{multiLine}\n\ndata: [DONE]\n\n";
+
+        var (_, meter) = await MeterAsync(sse, eventStream: true, hideUsage: false, pieces: 2);
+
+        Assert.Null(meter.Usage);
+        Assert.Equal("Hello world", meter.DeliveredText);
+    }
+
+    /// <summary>
+    /// A CRLF event followed in the same read by an LF one (a keep-alive or [DONE] written by another layer): the
+    /// two are separate events. Hiding the usage chunk must not drop the content chunk before it, nor [DONE].
+    /// </summary>
+    [Fact]
+    public async Task EventStream_CrlfEventThenLfEvent_HidingUsageKeepsTheOtherEvents()
+    {
+        var sse = $"{Chunk}\r\n\r\n{Usage}\n\ndata: [DONE]\n\n";
+
+        var (client, meter) = await MeterAsync(sse, eventStream: true, hideUsage: true, pieces: 1);
+
+        Assert.Equal(7, meter.Usage!.Value.Input);
+        Assert.Equal($"{Chunk}\r\n\r\ndata: [DONE]\n\n", client);
+    }
+
+    /// <summary>Data lines that are each a whole payload (no SSE client would parse them joined) are read one by one, as before.</summary>
+    [Fact]
+    public async Task EventStream_DataLinesEachAPayload_AreEachRead()
+    {
+        var sse = $"{Chunk}\n{Usage}\n\ndata: [DONE]\n\n";
+
+        var (_, meter) = await MeterAsync(sse, eventStream: true, hideUsage: false, pieces: 2);
+
+        Assert.Equal(new TokenUsage(7, 2, 3), meter.Usage);
+        Assert.Equal("Hel", meter.DeliveredText);
+    }
+
     private static async Task<(string Client, MeteringStream Meter)> MeterAsync(string body, bool eventStream, bool hideUsage, int pieces)
     {
         var sink = new MemoryStream();
