@@ -24,7 +24,8 @@ internal static partial class CounterScripts
 
     /// <summary>
     /// Settles the calls this host ended since its last script on the tree (see settle above), then refuses a revoked
-    /// caller, then checks every rule of a policy and, when all have room, counts the call on every REQUEST window and
+    /// caller, then checks every rule of a policy (a call over several is refused by the one that frees last) and, when
+    /// all have room, counts the call on every REQUEST window and
     /// on the REQUEST day counter of every group of its chain, and reserves its tokens on every TOKEN counter; a refused
     /// call counts nowhere. A TOKEN rule has room when its use, the reservations it holds and this reservation fit under
     /// the threshold.
@@ -47,6 +48,8 @@ internal static partial class CounterScripts
         local rules = {}
         local reservations = n
         local tightest = { R = { index = 0, remaining = 0 }, T = { index = 0, remaining = 0 } }
+        -- Refused by the full rule that frees last: retrying once an earlier one frees would not help.
+        local refused, refused_wait = 0, 0
         for i = 1, n do
           local at = a + 3 * i
           local rule = { unit = ARGV[at], kind = ARGV[at + 1] }
@@ -69,14 +72,19 @@ internal static partial class CounterScripts
           local asking = 1
           if rule.kind == 'T' then asking = reserve end
           if used + math.max(asking, 1) > threshold then
-            return finish({ i, retry_after(rule, threshold, asking), day })
-          end
-          local remaining = threshold - used - asking
-          local best = tightest[rule.kind]
-          if best.index == 0 or remaining < best.remaining then
-            best.index, best.remaining = i, remaining
+            local w = retry_after(rule, threshold, asking)
+            -- A call larger than a whole threshold never fits, and says so at once.
+            if asking > threshold then return finish({ i, w, day }) end
+            if refused == 0 or w > refused_wait then refused, refused_wait = i, w end
+          else
+            local remaining = threshold - used - asking
+            local best = tightest[rule.kind]
+            if best.index == 0 or remaining < best.remaining then
+              best.index, best.remaining = i, remaining
+            end
           end
         end
+        if refused > 0 then return finish({ refused, refused_wait, day }) end
         for i = 1, n do
           local rule = rules[i]
           if rule.window then

@@ -32,6 +32,7 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
     {
         var today = DateOnly.FromDateTime(now);
         (LimitRule? Rule, long Remaining) requests = (null, long.MaxValue), tokens = (null, long.MaxValue);
+        (LimitRule? Rule, TimeSpan Wait) refused = (null, TimeSpan.Zero);
         lock (gate)
         {
             foreach (var rule in policy.Rules)
@@ -47,7 +48,15 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
                 var asking = rule.Type == LimitType.Request ? 1 : reserve;
                 if (used + Math.Max(asking, 1) > rule.Threshold)
                 {
-                    return new Admission(rule, RetryAfter(rule, now, asking), null, null);
+                    // Refused by the full rule that frees last: retrying once an earlier one frees would not help. A
+                    // call larger than a whole threshold never fits, and says so at once.
+                    var wait = RetryAfter(rule, now, asking);
+                    if (asking > rule.Threshold)
+                    {
+                        return new Admission(rule, wait, null, null);
+                    }
+                    refused = refused.Rule is null || wait > refused.Wait ? (rule, wait) : refused;
+                    continue;
                 }
                 var remaining = rule.Threshold - used - asking;
                 if (rule.Type == LimitType.Request && remaining < requests.Remaining)
@@ -58,6 +67,10 @@ internal sealed class InMemoryCounterStore(DailyTotals daily, IOptions<LimitsOpt
                 {
                     tokens = (rule, remaining);
                 }
+            }
+            if (refused.Rule is { } refusing)
+            {
+                return new Admission(refusing, refused.Wait, null, null);
             }
             foreach (var rule in policy.Rules)
             {

@@ -51,4 +51,26 @@ public abstract partial class CounterStoreContract
         Assert.Equal(policy.Rules[0], (await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now)).RefusedBy);
         Assert.Equal(5, await Sut.ReadDailyAsync(Id("g"), Slug, LimitType.Request, Today));
     }
+
+    /// <summary>
+    /// A call over two limits at once: its minute window and its day are both full. Retrying after the minute does not
+    /// help, so Retry-After must cover the day too (until midnight UTC), and the day is the limit to name
+    /// (usage_limit_exceeded, which the OpenAI SDKs do not retry within a minute).
+    /// </summary>
+    [Fact]
+    public async Task TryAdmit_OverAMinuteAndADayLimit_RetryAfterCoversTheDay()
+    {
+        var minute = Rule("g", LimitType.Request, LimitUnit.Minute, 1);
+        var day = Rule("g", LimitType.Request, LimitUnit.Day, 1);
+        var policy = Policy([minute, day], "g");
+        Assert.True((await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now)).Admitted);
+
+        var refused = await Sut.TryAdmitAsync(policy, KeyPrefix, 0, Now);
+        var untilMidnight = Now.Date.AddDays(1) - Now;
+
+        Assert.False(refused.Admitted);
+        Assert.Equal((LimitType.Request, LimitUnit.Day), (refused.RefusedBy!.Type, refused.RefusedBy.Unit));
+        Assert.True(refused.RetryAfter >= untilMidnight - TimeSpan.FromSeconds(1),
+            $"Retry-After {refused.RetryAfter} (refused by {refused.RefusedBy!.Type}/{refused.RefusedBy.Unit}), but the day limit is full for {untilMidnight}");
+    }
 }
