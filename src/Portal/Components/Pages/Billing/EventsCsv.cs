@@ -45,7 +45,8 @@ internal static class EventsCsv
     /// <summary>RFC 4180 quoting; a leading formula character is escaped so spreadsheets do not evaluate it.</summary>
     internal static string Field(string value)
     {
-        if (value.Length > 0 && "=+-@".Contains(value[0]))
+        // A spreadsheet reads a cell starting with these as a formula (OWASP's list: a tab or CR first too).
+        if (value.Length > 0 && "=+-@\t\r".Contains(value[0]))
         {
             value = "'" + value;
         }
