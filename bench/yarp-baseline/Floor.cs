@@ -198,6 +198,7 @@ internal sealed class FloorKeys
 
 internal sealed class FloorKey(byte[] secretHash)
 {
+    // The key's metered total, as a gateway keeps one; the floor only adds to it.
     private long tokens;
 
     public byte[] SecretHash { get; } = secretHash;
@@ -207,8 +208,6 @@ internal sealed class FloorKey(byte[] secretHash)
         TokenLimit = 1_000_000_000, TokensPerPeriod = 1_000_000_000, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
         QueueLimit = 0,
     });
-
-    public long Tokens => Interlocked.Read(ref tokens);
 
     public void AddTokens(long count) => Interlocked.Add(ref tokens, count);
 }

@@ -214,6 +214,8 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
             return reader.TokenType == JsonTokenType.Null ? null
                 : BodyError.InvalidType("stream_options", "an object", BodyChecks.Kind(ref reader));
         }
+        // The usual object ({"include_usage": true}) is checked without allocating: other names go in a set.
+        var sawIncludeUsage = false;
         HashSet<string>? names = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -222,7 +224,9 @@ internal sealed record BodyFields(string Model, bool Stream, bool IncludeUsage, 
             {
                 return BodyError.NotText("stream_options");
             }
-            if (!(names ??= new(StringComparer.Ordinal)).Add(reader.GetString()!))
+            var repeated = isIncludeUsage ? sawIncludeUsage : !(names ??= new(StringComparer.Ordinal)).Add(reader.GetString()!);
+            sawIncludeUsage |= isIncludeUsage;
+            if (repeated)
             {
                 var name = $"stream_options.{reader.GetString()}";
                 return new BodyError($"The body repeats the property '{name}'.", name, "duplicate_parameter");

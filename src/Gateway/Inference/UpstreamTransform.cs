@@ -50,16 +50,16 @@ internal sealed class UpstreamTransform : ITransformProvider
             {
                 continue;
             }
-            // The copy put the upstream's values after the gateway's own.
+            // The copy put the upstream's values after the gateway's own (one, for every header the gateway sets).
             var all = headers[name];
             var own = all.Count - values.Count;
-            if (own > 0)
+            if (own <= 0)
             {
-                headers[name] = new StringValues(all.ToArray()[..own]);
+                headers.Remove(name);
             }
             else
             {
-                headers.Remove(name);
+                headers[name] = own == 1 ? all[0] : new StringValues(all.ToArray()[..own]);
             }
         }
         return ValueTask.CompletedTask;
